@@ -1,0 +1,1 @@
+"""Courses > modules > items (lesson, quiz, offline activity), enrolment and progress."""

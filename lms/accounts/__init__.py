@@ -1,0 +1,1 @@
+"""People: users, roles, the organisation tree, logging in, API tokens."""

@@ -1,0 +1,113 @@
+"""JSON API for accounts: bearer tokens and the current user (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts import permissions
+from lms.accounts.models import User
+from lms.accounts.ratelimits import login_attempts, mark_failed
+from lms.accounts.services import auth, tokens
+from lms.core.api import documented
+from lms.core.errors import json_error
+from lms.core.extensions import db
+from lms.core.openapi import build_openapi
+
+bp = Blueprint("accounts_api", __name__)
+
+USER_SCHEMA = {
+    "type": "object",
+    "required": ["id", "username", "display_name", "role", "unit", "language"],
+    "properties": {
+        "id": {"type": "integer"},
+        "username": {"type": "string"},
+        "display_name": {"type": "string"},
+        "role": {"type": "string", "enum": ["member", "organizer", "admin"]},
+        "unit": {"type": "string", "description": "Unit path, Org/Branch/Group"},
+        "language": {"type": "string", "nullable": True},
+    },
+}
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "unit": user.unit.path,
+        "language": user.language,
+    }
+
+
+def bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+@bp.route("/auth/token", methods=["POST"])
+@permissions.public
+@login_attempts
+@documented(
+    "Exchange a username and password for a bearer token",
+    auth=False,
+    request_schema={
+        "type": "object",
+        "required": ["username", "password"],
+        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+    },
+    response_schema={
+        "type": "object",
+        "required": ["token", "expires_at"],
+        "properties": {
+            "token": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"},
+        },
+    },
+)
+def issue_token() -> Any:
+    data = request.get_json(silent=True)
+    username = data.get("username") if isinstance(data, dict) else None
+    password = data.get("password") if isinstance(data, dict) else None
+    if not isinstance(username, str) or not isinstance(password, str):
+        mark_failed()
+        return json_error(400, "bad_request", _("Send a JSON object with username and password."))
+    user = auth.authenticate(username, password)
+    if user is None:
+        mark_failed()
+        return json_error(401, "invalid_credentials", _("The username or password is not correct."))
+    issued = tokens.issue_api_token(user)
+    db.session.commit()
+    return jsonify({"token": issued.secret, "expires_at": issued.expires_at.isoformat()})
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+@permissions.authenticated
+@documented("Revoke the bearer token of this request")
+def revoke_token() -> Any:
+    secret = bearer_secret()
+    if secret is None:
+        return json_error(400, "bad_request", _("Send the token to revoke as a bearer token."))
+    tokens.revoke_api_token(secret)
+    db.session.commit()
+    return jsonify({"revoked": True})
+
+
+@bp.route("/me")
+@permissions.authenticated
+@documented("The current user", response_schema=USER_SCHEMA)
+def me() -> Any:
+    return jsonify(user_json(current_user))
+
+
+@bp.route("/openapi.json")
+@permissions.public
+@documented("This OpenAPI document", auth=False)
+def openapi() -> Any:
+    return jsonify(build_openapi(current_app, title="LMS API", version="1"))
+

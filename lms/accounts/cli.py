@@ -1,0 +1,58 @@
+"""``flask --app wsgi users ...``: create and import users from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from lms.accounts.models import ROLE_VALUES
+from lms.accounts.services import org_units, users
+from lms.accounts.services.user_import import import_users
+from lms.core.errors import DomainError, ValidationError
+from lms.core.extensions import db
+
+users_group = AppGroup("users", help="Create and import user accounts.")
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLE_VALUES), default="member", show_default=True)
+@click.option("--password", required=True, help="Initial password.")
+@click.option("--org", "org_path", default=None, help='Unit path, e.g. "Org/Branch/Group".')
+@click.option("--display-name", default=None, help="Defaults to the username.")
+def create_command(
+    username: str, role: str, password: str, org_path: str | None, display_name: str | None
+) -> None:
+    """Create USERNAME, creating any missing unit on the --org path."""
+    try:
+        unit = org_units.ensure_unit_path(org_path or "Default")
+        user = users.create_user(
+            username=username, password=password, unit=unit, role=role, display_name=display_name
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role}) in {unit.path}")
+
+
+@users_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Import users from a CSV or XLSX FILE: all rows or none."""
+    try:
+        result = import_users(file.name, file.read_bytes())
+    except ValidationError as error:
+        db.session.rollback()
+        for problem in error.problems or [error.message]:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from error
+    db.session.commit()
+    for row in result.created:
+        line = f"created {row.user.username} in {row.user.unit.path}"
+        if row.initial_password:
+            line += f" (initial password: {row.initial_password})"
+        click.echo(line)
+    click.echo(f"{len(result.created)} users imported")

@@ -1,0 +1,1 @@
+"""Business rules for people and the organisation tree. Services flush, never commit."""

@@ -1,0 +1,144 @@
+"""The organisation tree: organisation > branch > group, any depth.
+
+Each unit stores its full ``path``; renaming or moving a unit rewrites the paths of its subtree
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.accounts.models import OrgUnit, User
+from lms.core.errors import ConflictError, NotFoundError, ValidationError
+from lms.core.extensions import db
+
+MAX_NAME_LENGTH = 100
+
+
+def clean_unit_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("The unit needs a name."), field="name")
+    if "/" in name:
+        raise ValidationError(_("A unit name cannot contain “/”."), field="name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            _("A unit name has at most %(n)d characters.", n=MAX_NAME_LENGTH), field="name"
+        )
+    return name
+
+
+def split_path(path: str) -> list[str]:
+    parts = [part.strip() for part in (path or "").strip().strip("/").split("/")]
+    if not parts or any(not part for part in parts):
+        raise ValidationError(_("“%(path)s” is not a unit path like Org/Branch/Group.", path=path))
+    return [clean_unit_name(part) for part in parts]
+
+
+def all_units() -> list[OrgUnit]:
+    """Every unit, in tree order (a parent before its children, siblings by name)."""
+    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.path)))
+
+
+def unit_by_path(path: str) -> OrgUnit | None:
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.path == "/".join(split_path(path))))
+
+
+def get_unit(unit_id: int) -> OrgUnit:
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFoundError(_("This unit does not exist."))
+    return unit
+
+
+def _child_path(parent: OrgUnit | None, name: str) -> str:
+    return f"{parent.path}/{name}" if parent else name
+
+
+def _ensure_free(path: str, *, except_id: int | None = None) -> None:
+    clash = db.session.scalar(select(OrgUnit).where(OrgUnit.path == path))
+    if clash is not None and clash.id != except_id:
+        raise ConflictError(_("A unit named “%(path)s” already exists.", path=path), field="name")
+
+
+def create_unit(name: str, parent: OrgUnit | None = None, leader: User | None = None) -> OrgUnit:
+    name = clean_unit_name(name)
+    path = _child_path(parent, name)
+    _ensure_free(path)
+    unit = OrgUnit(name=name, parent=parent, path=path, leader=leader)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def ensure_unit_path(path: str) -> OrgUnit:
+    """The unit at ``Org/Branch/Group``, creating any missing unit on the way."""
+    parent: OrgUnit | None = None
+    for name in split_path(path):
+        existing = db.session.scalar(select(OrgUnit).where(OrgUnit.path == _child_path(parent, name)))
+        parent = existing or create_unit(name, parent)
+    assert parent is not None  # noqa: S101 - split_path never returns an empty list
+    return parent
+
+
+def _subtree(unit: OrgUnit) -> list[OrgUnit]:
+    prefix = unit.path + "/"
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
+        )
+    )
+
+
+def _repath(unit: OrgUnit, new_path: str) -> None:
+    old_prefix = unit.path + "/"
+    descendants = _subtree(unit)
+    unit.path = new_path
+    for child in descendants:
+        child.path = new_path + "/" + child.path[len(old_prefix) :]
+    db.session.flush()
+
+
+def update_unit(
+    unit: OrgUnit, *, name: str, parent: OrgUnit | None, leader: User | None
+) -> OrgUnit:
+    """Rename, move and set the leader of a unit in one step."""
+    name = clean_unit_name(name)
+    if parent is not None and (parent.id == unit.id or parent.path.startswith(unit.path + "/")):
+        raise ValidationError(
+            _("A unit cannot be moved under itself or one of its own units."), field="parent"
+        )
+    new_path = _child_path(parent, name)
+    _ensure_free(new_path, except_id=unit.id)
+    unit.name = name
+    unit.parent = parent
+    unit.leader = leader
+    if new_path != unit.path:
+        _repath(unit, new_path)
+    db.session.flush()
+    return unit
+
+
+def delete_unit(unit: OrgUnit) -> None:
+    members = db.session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit.id))
+    if members:
+        raise ConflictError(
+            _("“%(name)s” still has %(n)d members. Move them to another unit first.",
+              name=unit.name, n=members)
+        )  # fmt: skip
+    children = db.session.scalar(
+        select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == unit.id)
+    )
+    if children:
+        raise ConflictError(
+            _("“%(name)s” still has %(n)d units below it. Move or delete them first.",
+              name=unit.name, n=children)
+        )  # fmt: skip
+    db.session.delete(unit)
+    db.session.flush()
+
+
+def member_counts() -> dict[int, int]:
+    rows = db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id))
+    return {unit_id: count for unit_id, count in rows}

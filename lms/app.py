@@ -1,0 +1,97 @@
+"""The application factory: the one module that knows every package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.accounts import admin_units, admin_users, api as accounts_api, views as accounts_views
+from lms.accounts.locale import select_locale
+from lms.accounts.permissions import enforce_access
+from lms.accounts.session import install_authentication, unauthorized
+from lms.core.config import CONFIGS
+from lms.core.errors import register_error_handlers
+from lms.core.extensions import babel, csrf, db, limiter, migrate
+from lms.core.http import install_security_headers
+from lms.core.sqlite import configure_sqlite, set_read_only
+from lms.home import views as home_views
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_BLUEPRINTS = (accounts_api.bp,)
+PAGE_BLUEPRINTS = (
+    home_views.bp,
+    accounts_views.bp,
+    admin_users.bp,
+    admin_units.bp,
+    admin_units.settings_bp,
+)
+
+
+def create_app(env: str | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        "lms",
+        root_path=str(ROOT / "lms"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(os.environ.get("LMS_INSTANCE_PATH", ROOT / "instance")).resolve()),
+    )
+    config_class = CONFIGS[env or os.environ.get("LMS_ENV", "development")]
+    app.config.from_object(config_class)
+    app.config.from_prefixed_env("LMS")
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config_class.finalise(app.config, app.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "lms" / "translations")
+
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    @app.before_request
+    def _transaction_mode() -> None:
+        set_read_only(request.method in SAFE_METHODS)
+
+    install_authentication(app)
+    enforce_access(app, on_anonymous=unauthorized)
+    install_security_headers(app)
+    register_error_handlers(app)
+
+    from lms import template_globals  # noqa: PLC0415
+
+    template_globals.install(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    for blueprint in PAGE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)  # lms.accounts.session checks CSRF for session-authenticated calls
+        app.register_blueprint(blueprint, url_prefix="/api/v1")
+
+
+def _register_cli(app: Flask) -> None:
+    from lms import cli  # noqa: PLC0415
+    from lms.accounts import cli as accounts_cli  # noqa: PLC0415
+
+    app.cli.add_command(cli.lms_group)
+    app.cli.add_command(accounts_cli.users_group)

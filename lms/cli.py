@@ -1,0 +1,63 @@
+"""``flask --app wsgi lms ...``: commands that span packages, such as the demo seed."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from lms.accounts.models import Role, User
+from lms.accounts.services import org_units, users
+from lms.core.extensions import db
+
+lms_group = AppGroup("lms", help="Platform-wide commands.")
+
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed for the local demo only
+DEMO_UNITS = (
+    "示范学院/第一支部/第一小组",
+    "示范学院/第一支部/第二小组",
+    "示范学院/第二支部",
+    "示范学院/机关党委",
+)
+DEMO_USERS = (
+    ("admin", "系统管理员", Role.ADMIN, "示范学院/机关党委"),
+    ("organizer", "竞赛组织者", Role.ORGANIZER, "示范学院/机关党委"),
+    ("zhangsan", "张三", Role.MEMBER, "示范学院/第一支部/第一小组"),
+    ("lisi", "李四", Role.MEMBER, "示范学院/第一支部/第二小组"),
+    ("wangwu", "王五", Role.MEMBER, "示范学院/第二支部"),
+    ("zhaoliu", "赵六", Role.MEMBER, "示范学院/第二支部"),
+)
+
+
+def seed_demo_data() -> bool:
+    """Fill an empty database with demo units and users. False when it already has users."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return False
+    for path in DEMO_UNITS:
+        org_units.ensure_unit_path(path)
+    created = {}
+    for username, name, role, unit_path in DEMO_USERS:
+        created[username] = users.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            role=role.value,
+            unit=org_units.ensure_unit_path(unit_path),
+        )
+    org_units.ensure_unit_path("示范学院/第一支部").leader = created["zhangsan"]
+    org_units.ensure_unit_path("示范学院/第二支部").leader = created["wangwu"]
+    db.session.flush()
+    return True
+
+
+@lms_group.command("seed-demo")
+def seed_demo() -> None:
+    """Add demo data when the database has no users, then print the demo logins."""
+    if seed_demo_data():
+        db.session.commit()
+        click.echo("Demo data created.")
+    else:
+        click.echo("The database already has users; demo data was not added.")
+    click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+    for username, name, role, unit_path in DEMO_USERS:
+        click.echo(f"  {username:<10} {role.value:<10} {unit_path}  ({name})")

@@ -1,0 +1,74 @@
+"""Helpers for JSON API handlers: body parsing, ISO times, lists, OpenAPI annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from flask import request
+from flask_babel import gettext as _
+
+from lms.core.errors import DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+OPENAPI_ATTRIBUTE = "_lms_openapi"
+
+
+class BadRequestError(DomainError):
+    code = "bad_request"
+    status = 400
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 with a clear message."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequestError(_("The request body must be a JSON object."))
+    return data
+
+
+def require_string(data: dict[str, Any], key: str, *, max_length: int = 1000) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequestError(_("“%(key)s” must be a non-empty string.", key=key), field=key)
+    if len(value) > max_length:
+        raise BadRequestError(_("“%(key)s” is too long.", key=key), field=key)
+    return value
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def page_args(default_per_page: int = 20, max_per_page: int = 100) -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", default_per_page, type=int) or default_per_page
+    return max(page, 1), min(max(per_page, 1), max_per_page)
+
+
+def documented(
+    summary: str,
+    *,
+    request_schema: dict[str, Any] | None = None,
+    response_schema: dict[str, Any] | None = None,
+    auth: bool = True,
+    tags: tuple[str, ...] = (),
+) -> Callable[[F], F]:
+    """Attach the OpenAPI description of an endpoint to its handler."""
+
+    def decorator(view: F) -> F:
+        setattr(
+            view,
+            OPENAPI_ATTRIBUTE,
+            {
+                "summary": summary,
+                "request": request_schema,
+                "response": response_schema,
+                "auth": auth,
+                "tags": list(tags),
+            },
+        )
+        return view
+
+    return decorator

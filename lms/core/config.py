@@ -1,0 +1,92 @@
+"""Configuration classes. Every setting can be overridden by an ``LMS_*`` environment variable.
+
+``LMS_ENV`` picks the class (``development`` by default, ``production``, ``testing``);
+``app.config.from_prefixed_env("LMS")`` then applies the environment, so ``LMS_SECRET_KEY``
+sets ``SECRET_KEY`` and ``LMS_DATABASE_URL`` sets ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the application."""
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    # None: an SQLite file ``lms.sqlite3`` under the instance folder.
+    DATABASE_URL: str | None = None
+    REDIS_URL: str | None = None
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    DEFAULT_LANGUAGE = "zh_Hans"
+    LANGUAGES = ("zh_Hans", "en")
+    TIMEZONE = "Asia/Shanghai"
+
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_ENABLED = True
+    API_TOKEN_TTL_HOURS = 24 * 30
+    PASSWORD_RESET_TTL_HOURS = 24
+    PASSWORD_MIN_LENGTH = 8
+    USERS_PER_PAGE = 25
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = 0
+
+    @classmethod
+    def finalise(cls, config: dict[str, Any], instance_path: str) -> None:
+        """Derive the settings of the extensions from ours, after the environment was read."""
+        url = config.get("DATABASE_URL") or f"sqlite:///{instance_path}/lms.sqlite3"
+        config["SQLALCHEMY_DATABASE_URI"] = url
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LANGUAGE"]
+        config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
+        redis_url = config.get("REDIS_URL")
+        config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
+        config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = "development-only-not-secret"  # noqa: S105
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def finalise(cls, config: dict[str, Any], instance_path: str) -> None:
+        if not config.get("SECRET_KEY"):
+            raise ConfigError("LMS_SECRET_KEY must be set in production (LMS_ENV=production).")
+        super().finalise(config, instance_path)
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

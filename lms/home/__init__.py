@@ -1,0 +1,1 @@
+"""The member home page: it gathers what every package offers the signed-in member."""

@@ -1,0 +1,59 @@
+"""What every page template can use: role-aware navigation, the language switcher, Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.accounts.forms import ROLE_LABELS, ConfirmForm, LanguageForm
+from lms.accounts.permissions import access_of, may_access
+from lms.core.markup import render_markdown
+
+# (endpoint, label): shown to whoever the endpoint's declared access admits.
+NAVIGATION = (
+    ("home.index", _l("Home")),
+    ("users_admin.index", _l("Users")),
+    ("units_admin.index", _l("Organisation")),
+    ("site_admin.settings", _l("Settings")),
+)
+
+
+def nav_items() -> list[dict[str, Any]]:
+    items = []
+    for endpoint, label in NAVIGATION:
+        view = current_app.view_functions.get(endpoint)
+        access = access_of(view) if view else None
+        if access is not None and may_access(current_user, access):
+            url = url_for(endpoint)
+            items.append(
+                {
+                    "url": url,
+                    "label": label,
+                    "active": request.endpoint == endpoint
+                    or (url != "/" and request.path.startswith(url)),
+                }
+            )
+    return items
+
+
+def page_url(page: int) -> str:
+    """This page's URL with its query string kept and ``page`` replaced."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        get_locale=get_locale,
+        page_url=page_url,
+        language_form=lambda: LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
+        logout_form=lambda: ConfirmForm(formdata=None),
+        role_label=lambda role: ROLE_LABELS.get(role, role),
+    )

@@ -1,0 +1,1 @@
+"""The question bank: categories, question types, versions, import and export formats."""
