@@ -9,7 +9,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.accounts import admin_units, admin_users, api as accounts_api, views as accounts_views
+from lms.accounts import admin_units, admin_users
+from lms.accounts import api as accounts_api
+from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
 from lms.accounts.permissions import enforce_access
 from lms.accounts.session import install_authentication, unauthorized

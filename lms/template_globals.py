@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lms.accounts.forms import ROLE_LABELS, ConfirmForm, LanguageForm
+from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
 from lms.core.markup import render_markdown
 
@@ -53,6 +53,7 @@ def install(app: Flask) -> None:
         nav_items=nav_items,
         get_locale=get_locale,
         page_url=page_url,
+        language_choices=LANGUAGES,
         language_form=lambda: LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
         logout_form=lambda: ConfirmForm(formdata=None),
         role_label=lambda role: ROLE_LABELS.get(role, role),

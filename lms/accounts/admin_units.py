@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lms.accounts import permissions
-from lms.accounts.forms import ConfirmForm, RegistrationSettingsForm, UnitForm
+from lms.accounts.forms import ConfirmForm, RegistrationSettingsForm, UnitForm, as_choices
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import auth, org_units, users
 from lms.accounts.views import form_error
@@ -33,10 +33,12 @@ def index() -> Any:
 def _prepare(form: UnitForm, unit: OrgUnit | None) -> None:
     choices = [(NO_PARENT, _("— none: a top-level organisation —"))]
     for candidate in org_units.all_units():
-        if unit is not None and (candidate.id == unit.id or candidate.path.startswith(unit.path + "/")):
+        if unit is not None and (
+            candidate.id == unit.id or candidate.path.startswith(unit.path + "/")
+        ):
             continue
         choices.append((candidate.id, candidate.path))
-    form.parent_id.choices = choices
+    form.parent_id.choices = as_choices(choices)
 
 
 def _leader(form: UnitForm) -> User | None:
@@ -122,9 +124,9 @@ settings_bp = Blueprint("site_admin", __name__, url_prefix="/admin/settings")
 @permissions.admin
 def settings() -> Any:
     form = RegistrationSettingsForm()
-    form.unit_id.choices = [(NO_PARENT, _("— choose —"))] + [
-        (unit.id, unit.path) for unit in org_units.all_units()
-    ]
+    form.unit_id.choices = as_choices(
+        [(NO_PARENT, _("— choose —"))] + [(unit.id, unit.path) for unit in org_units.all_units()]
+    )
     if request.method == "GET":
         form.enabled.data = auth.self_registration_enabled()
         current = auth.registration_unit()

@@ -5,12 +5,27 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import permissions
-from lms.accounts.forms import ConfirmForm, ImportUsersForm, UserForm, role_choices
+from lms.accounts.forms import (
+    ConfirmForm,
+    ImportUsersForm,
+    UserForm,
+    as_choices,
+    role_choices,
+)
 from lms.accounts.services import org_units, tokens, users
 from lms.accounts.services.user_import import (
     TEMPLATE_COLUMNS,
@@ -59,8 +74,8 @@ def index() -> Any:
 
 
 def _prepare(form: UserForm) -> None:
-    form.role.choices = role_choices()
-    form.unit_id.choices = _unit_choices()
+    form.role.choices = as_choices(role_choices())
+    form.unit_id.choices = as_choices(_unit_choices())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -187,7 +202,6 @@ def import_file() -> Any:
         created=created,
         columns=TEMPLATE_COLUMNS,
     )
-
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")

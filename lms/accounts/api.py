@@ -110,4 +110,3 @@ def me() -> Any:
 @documented("This OpenAPI document", auth=False)
 def openapi() -> Any:
     return jsonify(build_openapi(current_app, title="LMS API", version="1"))
-

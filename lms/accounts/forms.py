@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -13,6 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.accounts.models import Role
@@ -22,7 +25,15 @@ ROLE_LABELS = {
     Role.ORGANIZER.value: _l("Organizer"),
     Role.ADMIN.value: _l("Administrator"),
 }
-LANGUAGE_CHOICES = [("", _l("Browser default")), ("zh_Hans", "简体中文"), ("en", "English")]
+LANGUAGES = (("zh_Hans", "简体中文"), ("en", "English"))
+
+
+def as_choices(pairs: Any) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = as_choices([("", _l("Browser default")), *LANGUAGES])
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -61,7 +72,7 @@ class ProfileForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(choices=LANGUAGE_CHOICES[1:], validators=[DataRequired()])
+    language = SelectField(choices=as_choices(LANGUAGES), validators=[DataRequired()])
     next = HiddenField()
 
 
@@ -91,9 +102,7 @@ class UserForm(FlaskForm):
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent unit"), coerce=int, choices=[])
-    leader = StringField(
-        _l("Leader (username, optional)"), validators=[Optional(), Length(max=64)]
-    )
+    leader = StringField(_l("Leader (username, optional)"), validators=[Optional(), Length(max=64)])
     submit = SubmitField(_l("Save"))
 
 

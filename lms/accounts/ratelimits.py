@@ -25,7 +25,5 @@ def mark_failed() -> None:
     g.login_failed = True
 
 
-login_attempts = limiter.shared_limit(
-    _limit, scope="login", methods=["POST"], deduct_when=_failed
-)
+login_attempts = limiter.shared_limit(_limit, scope="login", methods=["POST"], deduct_when=_failed)
 secret_attempts = limiter.shared_limit(_limit, scope="account-secrets", methods=["POST"])

@@ -17,9 +17,9 @@ from lms.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from lms.accounts.ratelimits import login_attempts, mark_failed, secret_attempts
 from lms.accounts.services import auth, tokens, users
 from lms.core.errors import DomainError
-from lms.accounts.ratelimits import login_attempts, mark_failed, secret_attempts
 from lms.core.extensions import db
 from lms.core.http import is_safe_redirect
 

@@ -17,7 +17,7 @@ ALLOWED_TAGS = frozenset(
         "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
         "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p",
         "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
-        "thead", "tr", "u", "ul", "sup", "section",
+        "thead", "tr", "u", "ul", "section",
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {

@@ -53,7 +53,9 @@ def build_openapi(app: Flask, *, title: str, version: str) -> dict[str, Any]:
                     "200": {
                         "description": "OK",
                         "content": {
-                            "application/json": {"schema": doc.get("response") or {"type": "object"}}
+                            "application/json": {
+                                "schema": doc.get("response") or {"type": "object"}
+                            }
                         },
                     },
                     "4XX": {

@@ -76,7 +76,9 @@ def ensure_unit_path(path: str) -> OrgUnit:
     """The unit at ``Org/Branch/Group``, creating any missing unit on the way."""
     parent: OrgUnit | None = None
     for name in split_path(path):
-        existing = db.session.scalar(select(OrgUnit).where(OrgUnit.path == _child_path(parent, name)))
+        existing = db.session.scalar(
+            select(OrgUnit).where(OrgUnit.path == _child_path(parent, name))
+        )
         parent = existing or create_unit(name, parent)
     assert parent is not None  # noqa: S101 - split_path never returns an empty list
     return parent
@@ -121,7 +123,9 @@ def update_unit(
 
 
 def delete_unit(unit: OrgUnit) -> None:
-    members = db.session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit.id))
+    members = db.session.scalar(
+        select(func.count()).select_from(User).where(User.unit_id == unit.id)
+    )
     if members:
         raise ConflictError(
             _("“%(name)s” still has %(n)d members. Move them to another unit first.",

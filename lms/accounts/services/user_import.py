@@ -40,7 +40,13 @@ TEMPLATE_COLUMNS = (
     ("username", "username", "用户名", True, _l("Login name, unique (letters, digits, . _ @ -)")),
     ("display_name", "display_name", "姓名", True, _l("Name shown on pages and leaderboards")),
     ("unit", "unit", "单位", True, _l("Path of an existing unit, e.g. Org/Branch/Group")),
-    ("role", "role", "角色", False, _l("member (default), organizer or admin; 成员, 组织者, 管理员")),
+    (
+        "role",
+        "role",
+        "角色",
+        False,
+        _l("member (default), organizer or admin; 成员, 组织者, 管理员"),
+    ),
     ("password", "password", "初始密码", False, _l("Initial password; generated when empty")),
     ("language", "language", "语言", False, _l("zh_Hans or en; empty for the browser's language")),
 )
@@ -206,7 +212,11 @@ def _check_row(
             problem(_("the username “%(name)s” is already taken", name=username))
         elif username in seen:
             problem(
-                _("the username “%(name)s” is also on row %(row)d", name=username, row=seen[username])
+                _(
+                    "the username “%(name)s” is also on row %(row)d",
+                    name=username,
+                    row=seen[username],
+                )
             )
         else:
             seen[username] = number

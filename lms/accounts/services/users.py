@@ -47,7 +47,9 @@ def check_display_name(display_name: str) -> str:
     if not display_name:
         raise ValidationError(_("The display name is required."), field="display_name")
     if len(display_name) > 100:
-        raise ValidationError(_("The display name has at most 100 characters."), field="display_name")
+        raise ValidationError(
+            _("The display name has at most 100 characters."), field="display_name"
+        )
     return display_name
 
 
