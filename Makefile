@@ -31,8 +31,11 @@ compile-translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --use-fuzzy -q -d lms/translations
 
 extract-translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o lms/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -N --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/python tools/i18n.py fill-en
+	$(BIN)/python tools/i18n.py missing || echo "Translate the strings above in lms/translations/zh_Hans"
 
 ## make run: set up, migrate the SQLite database, seed demo data when empty, serve on :5000
 run: setup

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
@@ -63,9 +63,24 @@ def _drop_everything() -> None:
         connection.execute(text("CREATE SCHEMA public"))
 
 
+class IsolatingClient(FlaskClient):
+    """A test client whose requests do not share ``g`` with each other.
+
+    Tests run inside one application context (so the test and the requests share a database
+    session), and Flask reuses that context for every request, so ``g`` would carry the logged-in
+    user and the chosen locale from one request into the next. Real requests never do.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app("testing", DATABASE_URL=_database_url(tmp_path_factory))
+    application.test_client_class = IsolatingClient
     with application.app_context():
         if BACKEND == "postgresql":
             try:
