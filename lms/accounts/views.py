@@ -50,10 +50,11 @@ def login() -> Any:
         user = auth.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
             db.session.commit()
-            session.clear()
+            language = user.language or session.get("language")
+            session.clear()  # a fresh session on login: nothing of the guest's carries over
             login_user(user, remember=bool(form.remember.data))
-            if user.language:
-                session["language"] = user.language
+            if language:
+                session["language"] = language
             return redirect(_next_url(form.next.data))
         mark_failed()
         flash(_("The username or password is not correct."), "error")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -83,6 +85,13 @@ _CODES = {
 }
 
 
+_BARE_PAGE = (
+    '<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>{status}</title><h1>{title}</h1><p>{message}</p><p><a href="/">/</a></p></html>'
+)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -98,7 +107,12 @@ def _render(status: int, detail: str | None = None) -> tuple[Any, int]:
     message = str(detail or default)
     if wants_json():
         return json_error(status, _CODES.get(status, "error"), message)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+    except Exception:  # the layout itself failed (a broken database, say)
+        current_app.logger.exception("The error page could not be rendered")
+        page = _BARE_PAGE.format(status=status, title=escape(title), message=escape(message))
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -114,7 +128,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if status == 429:
             return _render(429, _("Too many attempts in a short time. Please wait a minute."))
-        if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+        if isinstance(error, CSRFError):
             return _render(400, _("The form expired. Please reload the page and try again."))
         return _render(status)
 

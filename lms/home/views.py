@@ -23,7 +23,7 @@ def index() -> Any:
         "home/index.html",
         unit=unit,
         leader=unit.leader,
-        unit_members=org_units.member_counts().get(unit.id, 0),
+        unit_members=org_units.member_count(unit),
     )
 
 

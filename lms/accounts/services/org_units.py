@@ -143,6 +143,13 @@ def delete_unit(unit: OrgUnit) -> None:
     db.session.flush()
 
 
+def member_count(unit: OrgUnit) -> int:
+    return (
+        db.session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit.id))
+        or 0
+    )
+
+
 def member_counts() -> dict[int, int]:
     rows = db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id))
     return {unit_id: count for unit_id, count in rows}

@@ -1,0 +1,1 @@
+"""Benchmarks that print tables (``make bench``). Targets live here, never in the test suite."""

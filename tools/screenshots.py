@@ -1,0 +1,87 @@
+"""Take the screenshots in docs/img from a demo site: ``.venv/bin/python tools/screenshots.py``.
+
+Starts the app on a temporary SQLite database with the demo data, drives Debian's Chromium with
+Playwright and writes PNGs at desktop (1280x800) and phone (390x844) sizes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "docs" / "img"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def _serve() -> str:
+    from flask_migrate import upgrade  # noqa: PLC0415
+
+    from lms.app import create_app  # noqa: PLC0415
+    from lms.cli import seed_demo_data  # noqa: PLC0415
+    from lms.core.extensions import db  # noqa: PLC0415
+
+    folder = tempfile.mkdtemp()
+    os.environ["LMS_INSTANCE_PATH"] = folder
+    app = create_app("development", DATABASE_URL=f"sqlite:///{folder}/docs.sqlite3")
+    with app.app_context():
+        upgrade()
+        seed_demo_data()
+        db.session.commit()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def _login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo1234")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = _serve()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        shots = [
+            ("login-phone", None, PHONE, "/login"),
+            ("home-desktop", "zhangsan", DESKTOP, "/"),
+            ("home-phone", "zhangsan", PHONE, "/"),
+            ("units-desktop", "admin", DESKTOP, "/admin/units/"),
+            ("users-desktop", "admin", DESKTOP, "/admin/users/"),
+            ("import-desktop", "admin", DESKTOP, "/admin/users/import"),
+        ]
+        for name, username, viewport, path in shots:
+            context = browser.new_context(viewport=viewport, locale="zh-CN")
+            page = context.new_page()
+            if username:
+                _login(page, base, username)
+            page.goto(base + path)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            context.close()
+            print(f"docs/img/{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
