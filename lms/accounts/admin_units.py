@@ -11,9 +11,8 @@ from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, RegistrationSettingsForm, UnitForm, as_choices
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import auth, org_units, users
-from lms.accounts.views import form_error
-from lms.core.errors import DomainError, ValidationError
-from lms.core.extensions import db
+from lms.core.errors import ValidationError
+from lms.core.forms import submit
 
 bp = Blueprint("units_admin", __name__, url_prefix="/admin/units")
 NO_PARENT = 0
@@ -62,14 +61,11 @@ def create() -> Any:
     form = UnitForm(parent_id=request.args.get("parent", NO_PARENT, type=int))
     _prepare(form, None)
     if form.validate_on_submit():
-        try:
-            unit = org_units.create_unit(form.name.data or "", _parent(form), _leader(form))
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit %(path)s was created.", path=unit.path), "success")
+        outcome = submit(
+            form, lambda: org_units.create_unit(form.name.data or "", _parent(form), _leader(form))
+        )
+        if outcome.ok:
+            flash(_("Unit %(path)s was created.", path=outcome.value.path), "success")
             return redirect(url_for("units_admin.index"))
     return render_template("accounts/admin/unit_form.html", form=form, unit=None)
 
@@ -83,18 +79,17 @@ def edit(unit_id: int) -> Any:
     if request.method == "GET":
         form.parent_id.data = unit.parent_id or NO_PARENT
         form.leader.data = unit.leader.username if unit.leader else ""
-    if form.validate_on_submit():
-        try:
-            org_units.update_unit(
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: org_units.update_unit(
                 unit, name=form.name.data or "", parent=_parent(form), leader=_leader(form)
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit %(path)s was saved.", path=unit.path), "success")
-            return redirect(url_for("units_admin.index"))
+            ),
+        ).ok
+    ):
+        flash(_("Unit %(path)s was saved.", path=unit.path), "success")
+        return redirect(url_for("units_admin.index"))
     return render_template(
         "accounts/admin/unit_form.html", form=form, unit=unit, action_form=ConfirmForm()
     )
@@ -104,16 +99,10 @@ def edit(unit_id: int) -> Any:
 @permissions.admin
 def delete(unit_id: int) -> Any:
     unit = org_units.get_unit(unit_id)
-    if ConfirmForm().validate_on_submit():
-        path = unit.path
-        try:
-            org_units.delete_unit(unit)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Unit %(path)s was deleted.", path=path), "success")
+    form = ConfirmForm()
+    path = unit.path
+    if form.validate_on_submit() and submit(form, lambda: org_units.delete_unit(unit)).ok:
+        flash(_("Unit %(path)s was deleted.", path=path), "success")
     return redirect(url_for("units_admin.index"))
 
 
@@ -133,13 +122,9 @@ def settings() -> Any:
         form.unit_id.data = current.id if current else NO_PARENT
     if form.validate_on_submit():
         unit = org_units.get_unit(form.unit_id.data) if form.unit_id.data else None
-        try:
-            auth.configure_registration(enabled=bool(form.enabled.data), unit=unit)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        if submit(
+            form, lambda: auth.configure_registration(enabled=bool(form.enabled.data), unit=unit)
+        ).ok:
             flash(_("Settings saved."), "success")
             return redirect(url_for("site_admin.settings"))
     return render_template("accounts/admin/settings.html", form=form)

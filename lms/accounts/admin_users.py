@@ -32,9 +32,9 @@ from lms.accounts.services.user_import import (
     import_template_file,
     import_users,
 )
-from lms.accounts.views import form_error
-from lms.core.errors import DomainError, ValidationError
+from lms.core.errors import ValidationError
 from lms.core.extensions import db
+from lms.core.forms import submit
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 
@@ -90,20 +90,19 @@ def create() -> Any:
         if not form.password.data:
             form.password.errors = [_("Give the new user an initial password.")]
         else:
-            try:
-                user = users.create_user(
+            outcome = submit(
+                form,
+                lambda: users.create_user(
                     username=form.username.data or "",
                     password=form.password.data,
                     display_name=form.display_name.data,
                     role=form.role.data or "member",
                     unit=org_units.get_unit(form.unit_id.data),
                     language=form.language.data or None,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                form_error(form, error)
-            else:
-                db.session.commit()
+                ),
+            )
+            if outcome.ok:
+                user = outcome.value
                 flash(_("User %(name)s was created.", name=user.username), "success")
                 return redirect(url_for("users_admin.index", q=user.username))
     return render_template("accounts/admin/user_form.html", form=form, user=None)
@@ -117,23 +116,22 @@ def edit(user_id: int) -> Any:
     _prepare(form)
     if request.method == "GET":
         form.language.data = user.language or ""
-    if form.validate_on_submit():
-        try:
-            users.update_user(
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: users.update_user(
                 user,
                 display_name=form.display_name.data or "",
                 role=form.role.data or "",
                 unit=org_units.get_unit(form.unit_id.data),
                 language=form.language.data or None,
                 acting=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("User %(name)s was saved.", name=user.username), "success")
-            return redirect(url_for("users_admin.index", q=user.username))
+            ),
+        ).ok
+    ):
+        flash(_("User %(name)s was saved.", name=user.username), "success")
+        return redirect(url_for("users_admin.index", q=user.username))
     return render_template(
         "accounts/admin/user_form.html", form=form, user=user, action_form=ConfirmForm()
     )
@@ -143,20 +141,17 @@ def edit(user_id: int) -> Any:
 @permissions.admin
 def toggle_active(user_id: int) -> Any:
     user = users.get_user(user_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            users.set_active(user, not user.is_active, acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            message = (
-                _("%(name)s can log in again.", name=user.username)
-                if user.is_active
-                else _("%(name)s was deactivated and logged out everywhere.", name=user.username)
-            )
-            flash(message, "success")
+    form = ConfirmForm()
+    if (
+        form.validate_on_submit()
+        and submit(form, lambda: users.set_active(user, not user.is_active, acting=current_user)).ok
+    ):
+        message = (
+            _("%(name)s can log in again.", name=user.username)
+            if user.is_active
+            else _("%(name)s was deactivated and logged out everywhere.", name=user.username)
+        )
+        flash(message, "success")
     return redirect(url_for("users_admin.edit", user_id=user.id))
 
 

@@ -19,8 +19,8 @@ from lms.accounts.forms import (
 )
 from lms.accounts.ratelimits import login_attempts, mark_failed, secret_attempts
 from lms.accounts.services import auth, tokens, users
-from lms.core.errors import DomainError
 from lms.core.extensions import db
+from lms.core.forms import submit
 from lms.core.http import is_safe_redirect
 
 bp = Blueprint("accounts", __name__)
@@ -28,15 +28,6 @@ bp = Blueprint("accounts", __name__)
 
 def _next_url(candidate: str | None) -> str:
     return candidate if is_safe_redirect(candidate) else url_for("home.index")
-
-
-def form_error(form: Any, error: DomainError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -85,19 +76,17 @@ def register() -> Any:
         return redirect(url_for("accounts.login"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = auth.register(
+        outcome = submit(
+            form,
+            lambda: auth.register(
                 username=form.username.data or "",
                 display_name=form.display_name.data or "",
                 password=form.password.data or "",
                 language=session.get("language"),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
+            ),
+        )
+        if outcome.ok:
+            login_user(outcome.value)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/register.html", form=form)
@@ -109,20 +98,16 @@ def profile() -> Any:
     form = ProfileForm(obj=current_user)
     if request.method == "GET":
         form.language.data = current_user.language or ""
-    if form.validate_on_submit():
-        try:
-            users.update_profile(
-                current_user, display_name=form.display_name.data or "",
-                language=form.language.data or None,
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            session["language"] = current_user.language
-            flash(_("Your profile was saved."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and submit(
+        form,
+        lambda: users.update_profile(
+            current_user, display_name=form.display_name.data or "",
+            language=form.language.data or None,
+        ),
+    ).ok:  # fmt: skip
+        session["language"] = current_user.language
+        flash(_("Your profile was saved."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
 
 
@@ -130,20 +115,16 @@ def profile() -> Any:
 @permissions.authenticated
 def change_password() -> Any:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            auth.change_password(
-                current_user, current=form.current_password.data or "",
-                new=form.new_password.data or "",
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # new session id for the new nonce
-            flash(_("Your password was changed. Other devices were logged out."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and submit(
+        form,
+        lambda: auth.change_password(
+            current_user, current=form.current_password.data or "",
+            new=form.new_password.data or "",
+        ),
+    ).ok:  # fmt: skip
+        login_user(current_user._get_current_object())  # the session carries the new nonce
+        flash(_("Your password was changed. Other devices were logged out."), "success")
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -155,17 +136,13 @@ def reset_password(secret: str) -> Any:
     if link is None:
         return render_template("accounts/reset_invalid.html"), 404
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            tokens.reset_password(secret, form.new_password.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your new password is set. Please log in."), "success")
-            return redirect(url_for("accounts.login"))
+    if (
+        form.validate_on_submit()
+        and submit(form, lambda: tokens.reset_password(secret, form.new_password.data or "")).ok
+    ):
+        logout_user()
+        flash(_("Your new password is set. Please log in."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=link.user)
 
 
