@@ -28,7 +28,8 @@ setup: $(VENV)/.runtime compile-translations
 setup-dev: $(VENV)/.dev compile-translations
 
 compile-translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d lms/translations
+	$(BIN)/pybabel compile --statistics -d lms/translations 2>&1 | grep -v "^compiling" || true
+	@test -f lms/translations/zh_Hans/LC_MESSAGES/messages.mo
 
 extract-translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \

@@ -11,4 +11,3 @@ def test_member_logs_in_and_sees_home(client, member):
     )
     assert response.status_code == 200
     assert member.unit.path in response.get_data(as_text=True)
-
