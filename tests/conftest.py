@@ -106,8 +106,13 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
             if connection.dialect.name == "postgresql":
                 connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+                for table in reversed(_db.metadata.sorted_tables):
+                    # Trees (a unit's parent) point into their own table: cut those links first.
+                    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+                    if own:
+                        assignments = ", ".join(f"{column} = NULL" for column in own)
+                        connection.execute(text(f"UPDATE {table.name} SET {assignments}"))
+                    connection.execute(text(f"DELETE FROM {table.name}"))
         limiter.reset()
 
 

@@ -1,0 +1,74 @@
+"""Browser tests: the app served from a thread, driven through Debian's Chromium.
+
+pytest-playwright gives the ``page`` fixture; we point it at /usr/bin/chromium with the flags
+that keep it off the network (see RECIPES.md). Every test here runs with CSRF on, as in real use.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+from werkzeug.serving import make_server
+
+from lms.core.sqlite import set_read_only
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "viewport": DESKTOP}
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def site(live_server: str, csrf_enabled: None, db: Any) -> Iterator[str]:
+    """The running site's base URL, with CSRF checking on and a clean database.
+
+    The test's own transactions start without the SQLite write lock, so the server's threads
+    are never kept waiting by a test that only looks at the database.
+    """
+    set_read_only(True)
+    yield live_server
+    set_read_only(False)
+
+
+@pytest.fixture
+def browser_errors(page: Page) -> Iterator[list[str]]:
+    """Console errors and uncaught exceptions (a CSP violation is one); a test asserts none."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield errors

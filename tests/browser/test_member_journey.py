@@ -1,0 +1,99 @@
+"""The foundation's main journey, in Chromium, at desktop and phone sizes.
+
+An admin creates a member; the member logs in (the page is in Chinese), switches to English,
+changes the password and logs out; the old password no longer works and the new one does.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import OrgUnitFactory
+
+ADMIN_PASSWORD = "admin-pass-1"
+
+
+def log_in(page: Page, site: str, username: str, password: str) -> None:
+    page.goto(f"{site}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("form input[type=submit]").click()
+
+
+def open_menu(page: Page) -> None:
+    """On a phone the menu is folded behind the ☰ button."""
+    toggle = page.locator("[data-nav-toggle]")
+    if toggle.is_visible():
+        toggle.click()
+
+
+def log_out(page: Page) -> None:
+    open_menu(page)
+    page.get_by_test_id("logout").click()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_admin_creates_member_who_studies_in_two_languages(  # noqa: PLR0917
+    page: Page, site: str, make_user, db, browser_errors, viewport
+) -> None:
+    page.set_viewport_size(viewport)
+    branch = OrgUnitFactory(name="第一支部", parent=OrgUnitFactory(name="示范学院"))
+    make_user(username="root", role="admin", password=ADMIN_PASSWORD, unit=branch)
+    unit_label = branch.path
+    db.session.commit()
+
+    # The admin creates the member through the New user form.
+    log_in(page, site, "root", ADMIN_PASSWORD)
+    expect(page).to_have_url(f"{site}/")
+    open_menu(page)
+    page.get_by_role("link", name="用户", exact=True).click()
+    page.get_by_test_id("new-user").click()
+    page.locator("#username").fill("xiaoming")
+    page.locator("#display_name").fill("小明")
+    page.locator("#role").select_option("member")
+    page.locator("#unit_id").select_option(label=unit_label)
+    page.locator("#password").fill("first-pass-1")
+    page.locator("form input[type=submit]").click()
+    expect(page.locator(".flash-success")).to_contain_text("xiaoming")
+    expect(page.locator("table")).to_contain_text("小明")
+    log_out(page)
+
+    # The member logs in; the site speaks Chinese by default.
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator("h1")).to_have_text("登录")
+    log_in(page, site, "xiaoming", "first-pass-1")
+    expect(page.get_by_test_id("home-unit")).to_have_text(unit_label)
+    expect(page.locator("h1")).to_contain_text("小明")
+    open_menu(page)
+    expect(page.get_by_test_id("logout")).to_have_text("退出登录")
+
+    # Switching to English in the footer.
+    page.get_by_test_id("lang-en").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    open_menu(page)
+    expect(page.get_by_test_id("logout")).to_have_text("Log out")
+    expect(page.get_by_role("link", name="Home")).to_be_visible()
+
+    # Changing the password from the profile page.
+    page.get_by_test_id("profile-link").click()
+    expect(page.get_by_test_id("profile-unit")).to_have_text(unit_label)
+    page.get_by_role("button", name="Change password").click()
+    page.locator("#current_password").fill("first-pass-1")
+    page.locator("#new_password").fill("second-pass-2")
+    page.locator("#confirm").fill("second-pass-2")
+    page.locator("form input[type=submit]").click()
+    expect(page.locator(".flash-success")).to_contain_text("password was changed")
+    log_out(page)
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    # The old password is refused, the new one works, and English stuck to the profile.
+    log_in(page, site, "xiaoming", "first-pass-1")
+    expect(page.locator(".flash-error")).to_be_visible()
+    log_in(page, site, "xiaoming", "second-pass-2")
+    expect(page).to_have_url(f"{site}/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert browser_errors == []
