@@ -3,7 +3,8 @@
 Browser sessions carry ``id:nonce``; changing the user's nonce (new password, deactivation)
 ends every session and remember-me cookie at once. API requests that carry a bearer token are
 authenticated by it alone and need no CSRF token; API requests riding on the browser session
-must send the CSRF token (``X-CSRFToken``) like any form.
+must send the CSRF token (``X-CSRFToken``) like any form; a guest's API call (asking for a
+token) has no session to abuse and needs none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, current_user
 
 from lms.accounts.api import bearer_secret
 from lms.accounts.models import User
@@ -71,7 +72,13 @@ def install_authentication(app: Flask) -> None:
                 return json_error(401, "invalid_token", str(_l("The bearer token is not valid.")))
             g._login_user = user  # Flask-Login reads the current user from here
             return None
-        if request.method not in SAFE_METHODS and current_app.config["WTF_CSRF_ENABLED"]:
+        # A browser session is what cross-site requests could abuse; a guest's JSON call (a
+        # script asking for a token) has no session to ride on and needs no CSRF token.
+        if (
+            request.method not in SAFE_METHODS
+            and current_app.config["WTF_CSRF_ENABLED"]
+            and current_user.is_authenticated
+        ):
             csrf.protect()
         return None
 

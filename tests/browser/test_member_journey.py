@@ -37,7 +37,7 @@ def log_out(page: Page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_admin_creates_member_who_studies_in_two_languages(  # noqa: PLR0917
+def test_admin_creates_member_who_studies_in_two_languages(
     page: Page, site: str, make_user, db, browser_errors, viewport
 ) -> None:
     page.set_viewport_size(viewport)

@@ -1,0 +1,125 @@
+"""Who may use which route: every endpoint against an explicit table, for every role.
+
+A new route fails these tests until it is added to ``AUDIENCE`` on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+
+from lms.accounts.permissions import AUTHENTICATED, PUBLIC, access_of
+from tests.factories import OrgUnitFactory, UserFactory
+
+STAFF = frozenset({"organizer", "admin"})
+ADMIN = frozenset({"admin"})
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    "home.index": PUBLIC,  # guests are sent to the login page by the view itself
+    "home.health": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.logout": PUBLIC,
+    "accounts.register": PUBLIC,
+    "accounts.reset_password": PUBLIC,
+    "accounts.set_language": PUBLIC,
+    "accounts.profile": AUTHENTICATED,
+    "accounts.change_password": AUTHENTICATED,
+    "accounts_api.issue_token": PUBLIC,
+    "accounts_api.revoke_token": AUTHENTICATED,
+    "accounts_api.me": AUTHENTICATED,
+    "accounts_api.openapi": PUBLIC,
+    "users_admin.index": ADMIN,
+    "users_admin.create": ADMIN,
+    "users_admin.edit": ADMIN,
+    "users_admin.toggle_active": ADMIN,
+    "users_admin.reset_link": ADMIN,
+    "users_admin.import_file": ADMIN,
+    "users_admin.import_template": ADMIN,
+    "units_admin.index": ADMIN,
+    "units_admin.create": ADMIN,
+    "units_admin.edit": ADMIN,
+    "units_admin.delete": ADMIN,
+    "site_admin.settings": ADMIN,
+}
+ROLES = ("anonymous", "member", "organizer", "admin")
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def _endpoints(app: Flask) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+
+
+def _cases() -> list[tuple[str, str, str, str]]:
+    from lms.app import create_app  # noqa: PLC0415 - collection-time look at the routes
+
+    app = create_app("testing", DATABASE_URL="sqlite://")
+    cases = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) - IGNORED_METHODS):
+            for role in ROLES:
+                cases.append((rule.endpoint, rule.rule, method, role))
+    return cases
+
+
+def test_every_endpoint_is_in_the_table(app: Flask) -> None:
+    assert _endpoints(app) == set(AUDIENCE), (
+        "add new endpoints to AUDIENCE (and remove deleted ones) deliberately"
+    )
+
+
+@pytest.mark.parametrize("endpoint", sorted(AUDIENCE))
+def test_each_view_declares_the_audience_of_the_table(app: Flask, endpoint: str) -> None:
+    assert access_of(app.view_functions[endpoint]) == AUDIENCE[endpoint]
+
+
+def _allowed(audience: str | frozenset[str], role: str) -> bool:
+    if audience == PUBLIC:
+        return True
+    if role == "anonymous":
+        return False
+    return audience == AUTHENTICATED or role in audience
+
+
+def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> str:
+    rule = next(r for r in app.url_map.iter_rules(endpoint) if r.rule == rule_text)
+    values = {
+        "user_id": objects["user"].id,
+        "unit_id": objects["unit"].id,
+        "secret": "not-a-real-secret",
+        "fmt": "csv",
+    }
+    with app.test_request_context():
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method", "role"), _cases())
+def test_role_gets_what_the_table_says(
+    app: Flask, client, db, login_as, endpoint: str, rule: str, method: str, role: str
+) -> None:
+    objects = {"user": UserFactory(username="target"), "unit": OrgUnitFactory(name="Empty")}
+    if role != "anonymous":
+        login_as(UserFactory(username=f"as-{role}", role=role))
+    db.session.commit()
+    url = _url(app, endpoint, rule, objects)
+    is_api = url.startswith("/api/")
+    kwargs: dict[str, Any] = {"json": {}} if is_api and method != "GET" else {}
+
+    response = client.open(url, method=method, **kwargs)
+
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if _allowed(AUDIENCE[endpoint], role):
+        assert response.status_code not in (401, 403)
+        assert "next=" not in response.headers.get("Location", "")
+    elif role == "anonymous" and is_api:
+        assert response.status_code == 401
+        assert response.get_json()["error"]["code"] == "unauthorized"
+    elif role == "anonymous":
+        assert response.status_code == 302
+        assert "/login?next=" in response.headers["Location"]
+    else:
+        assert response.status_code == 403
+        if is_api:
+            assert response.get_json()["error"]["code"] == "forbidden"
