@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,9 +38,14 @@ def install_security_headers(app: Flask) -> None:
 
 
 def is_safe_redirect(target: str | None) -> bool:
-    """True when ``target`` stays on this site (a relative path or our own host)."""
+    """True only for a path on this site (``/profile?x=1``), never a URL another site could own.
+
+    Scheme-relative (``//host``), backslash and scheme-only (``http:host``) forms are refused,
+    since browsers read each as another host.
+    """
     if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
         return False
-    host = urlsplit(request.host_url)
-    test = urlsplit(urljoin(request.host_url, target))
-    return test.scheme in ("http", "https") and test.netloc == host.netloc
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return False
+    return target.startswith("/") and not target.startswith("//")

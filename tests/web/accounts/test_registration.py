@@ -1,0 +1,53 @@
+"""Self-registration: off by default, switched on by an admin with a unit for newcomers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from tests.factories import OrgUnitFactory
+
+NEWCOMER = {
+    "username": "newbie",
+    "display_name": "新人",
+    "password": "newbie-pass",
+    "confirm": "newbie-pass",
+}
+
+
+def _count(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_off_by_default(client, db):
+    assert client.get("/register").headers["Location"].endswith("/login")
+    client.post("/register", data=NEWCOMER)
+    assert _count(db) == 0
+    assert "/register" not in client.get("/login").get_data(as_text=True)
+
+
+def test_admin_switches_it_on_and_a_guest_registers(client, db, admin, login_as):
+    unit = OrgUnitFactory(name="Newcomers")
+    db.session.commit()
+    login_as(admin)
+    refused = client.post("/admin/settings/", data={"enabled": "y", "unit_id": 0})
+    assert refused.status_code == 200
+    assert "field-errors" in refused.get_data(as_text=True)
+    assert (
+        client.post("/admin/settings/", data={"enabled": "y", "unit_id": unit.id}).status_code
+        == 302
+    )
+    client.post("/logout")
+
+    assert "/register" in client.get("/login").get_data(as_text=True)
+    response = client.post("/register", data=NEWCOMER)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "newbie"))
+    assert (user.role, user.unit.path) == ("member", "Newcomers")
+    assert client.get("/profile").status_code == 200
+
+    client.post("/logout")
+    again = client.post("/register", data={**NEWCOMER, "username": "NEWBIE"})
+    assert again.status_code == 200
+    assert "field-errors" in again.get_data(as_text=True)
+    assert _count(db) == 2
