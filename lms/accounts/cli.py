@@ -20,14 +20,19 @@ users_group = AppGroup("users", help="Create and import user accounts.")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLE_VALUES), default="member", show_default=True)
 @click.option("--password", required=True, help="Initial password.")
-@click.option("--org", "org_path", default=None, help='Unit path, e.g. "Org/Branch/Group".')
+@click.option(
+    "--org",
+    "org_path",
+    default=None,
+    help='Unit path, e.g. "Org/Branch/Group"; default: the first top-level unit.',
+)
 @click.option("--display-name", default=None, help="Defaults to the username.")
 def create_command(
     username: str, role: str, password: str, org_path: str | None, display_name: str | None
 ) -> None:
     """Create USERNAME, creating any missing unit on the --org path."""
     try:
-        unit = org_units.ensure_unit_path(org_path or "Default")
+        unit = org_units.ensure_unit_path(org_path) if org_path else org_units.default_unit()
         user = users.create_user(
             username=username, password=password, unit=unit, role=role, display_name=display_name
         )

@@ -84,6 +84,14 @@ def ensure_unit_path(path: str) -> OrgUnit:
     return parent
 
 
+def default_unit() -> OrgUnit:
+    """The first top-level unit, or a new one named "Default" in an empty tree."""
+    first = db.session.scalar(
+        select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.path).limit(1)
+    )
+    return first or create_unit("Default")
+
+
 def _subtree(unit: OrgUnit) -> list[OrgUnit]:
     prefix = unit.path + "/"
     return list(

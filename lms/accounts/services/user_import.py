@@ -178,7 +178,7 @@ def import_users(filename: str, data: bytes) -> ImportResult:
     for values in accepted:
         password = values.get("password") or None
         generated = None if password else secrets.token_urlsafe(9)
-        user = users.create_user(
+        user = users.build_user(  # usernames were checked against the database above
             username=values["username"],
             password=password or generated or "",
             display_name=values["display_name"],
@@ -187,6 +187,8 @@ def import_users(filename: str, data: bytes) -> ImportResult:
             language=LANGUAGE_ALIASES[values.get("language", "").lower()],
         )
         result.created.append(ImportedUser(user, generated))
+    db.session.add_all(row.user for row in result.created)
+    db.session.flush()
     return result
 
 

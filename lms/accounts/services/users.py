@@ -81,13 +81,37 @@ def create_user(
     role: str = Role.MEMBER.value,
     language: str | None = None,
 ) -> User:
-    username = check_username(username)
     if user_by_username(username) is not None:
+        name = normalise_username(username)
         raise ConflictError(
-            _("The username “%(username)s” is already taken.", username=username), field="username"
+            _("The username “%(username)s” is already taken.", username=name), field="username"
         )
+    user = build_user(
+        username=username,
+        password=password,
+        unit=unit,
+        display_name=display_name,
+        role=role,
+        language=language,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def build_user(
+    *,
+    username: str,
+    password: str,
+    unit: OrgUnit,
+    display_name: str | None = None,
+    role: str = Role.MEMBER.value,
+    language: str | None = None,
+) -> User:
+    """A checked, unsaved user; the caller has made sure the username is free."""
+    username = check_username(username)
     check_password_policy(password, username=username)
-    user = User(
+    return User(
         username=username,
         display_name=check_display_name(display_name or username),
         password_hash=hash_password(password),
@@ -95,9 +119,6 @@ def create_user(
         unit=unit,
         language=check_language(language),
     )
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 def update_user(

@@ -1,0 +1,82 @@
+"""The command line of DESIGN.md §6: users create, users import, lms seed-demo."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import OrgUnit, User
+from lms.accounts.services.passwords import verify_password
+from tests.factories import OrgUnitFactory
+
+
+def _run(app, *args: str):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def _user(db, username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def test_users_create_makes_missing_units(app, db):
+    result = _run(app, "users", "create", "boss", "--role", "admin", "--password", "boss-pass-1",
+                  "--org", "总部/办公室/一组")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = _user(db, "boss")
+    assert (user.role, user.unit.path) == ("admin", "总部/办公室/一组")
+    assert verify_password(user.password_hash, "boss-pass-1")
+    again = _run(
+        app, "users", "create", "boss2", "--password", "boss-pass-2", "--org", "总部/办公室"
+    )
+    assert again.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == 3
+
+
+def test_users_create_refuses_duplicates_and_bad_roles(app, db):
+    assert _run(app, "users", "create", "dup", "--password", "dup-pass-1").exit_code == 0
+    duplicate = _run(app, "users", "create", "DUP", "--password", "dup-pass-1")
+    assert duplicate.exit_code != 0
+    assert "dup" in duplicate.output
+    bad_role = _run(app, "users", "create", "x1", "--role", "king", "--password", "dup-pass-1")
+    assert bad_role.exit_code != 0
+    short = _run(app, "users", "create", "x2", "--password", "short")
+    assert short.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_users_import_all_or_nothing(app, db, tmp_path):
+    OrgUnitFactory(name="示范学院")
+    db.session.commit()
+    good = tmp_path / "good.csv"
+    good.write_text("username,display_name,unit,password\na1,甲,示范学院,pass-word-1\n", "utf-8")
+    result = _run(app, "users", "import", str(good))
+    assert result.exit_code == 0, result.output
+    assert "1 users imported" in result.output
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "username,display_name,unit\nb1,乙,示范学院\nb2,丙,火星\na1,重复,示范学院\n", "utf-8"
+    )
+    result = _run(app, "users", "import", str(bad))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert any(line.startswith(("row 3:", "第 3 行")) for line in lines)
+    assert any(line.startswith(("row 4:", "第 4 行")) for line in lines)
+    assert _user(db, "b1") is None
+
+
+def test_seed_demo_once(app, db):
+    first = _run(app, "lms", "seed-demo")
+    assert first.exit_code == 0
+    assert "admin" in first.output
+    assert "demo1234" in first.output
+    users = db.session.scalars(select(User)).all()
+    roles = [user.role for user in users]
+    assert roles.count("admin") == 1
+    assert roles.count("organizer") == 1
+    members = [user for user in users if user.role == "member"]
+    assert len(members) >= 3
+    assert len({member.unit.path.split("/")[1] for member in members}) >= 2  # several branches
+    second = _run(app, "lms", "seed-demo")
+    assert second.exit_code == 0
+    assert "not added" in second.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == len(users)
