@@ -41,12 +41,13 @@ def _prepare(form: UnitForm, unit: OrgUnit | None) -> None:
 
 
 def _leader(form: UnitForm) -> User | None:
-    if not form.leader.data:
+    if not form.leader_username.data:
         return None
-    leader = users.user_by_username(form.leader.data)
+    leader = users.user_by_username(form.leader_username.data)
     if leader is None:
         raise ValidationError(
-            _("There is no user “%(name)s”.", name=form.leader.data), field="leader"
+            _("There is no user “%(name)s”.", name=form.leader_username.data),
+            field="leader_username",
         )
     return leader
 
@@ -78,7 +79,7 @@ def edit(unit_id: int) -> Any:
     _prepare(form, unit)
     if request.method == "GET":
         form.parent_id.data = unit.parent_id or NO_PARENT
-        form.leader.data = unit.leader.username if unit.leader else ""
+        form.leader_username.data = unit.leader.username if unit.leader else ""
     if (
         form.validate_on_submit()
         and submit(

@@ -102,7 +102,9 @@ class UserForm(FlaskForm):
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent unit"), coerce=int, choices=[])
-    leader = StringField(_l("Leader (username, optional)"), validators=[Optional(), Length(max=64)])
+    leader_username = StringField(
+        _l("Leader (username, optional)"), validators=[Optional(), Length(max=64)]
+    )
     submit = SubmitField(_l("Save"))
 
 

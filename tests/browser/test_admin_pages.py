@@ -31,7 +31,7 @@ def test_admin_builds_the_organisation_tree(page: Page, site: str, make_user, db
     row.get_by_role("link", name="添加下级单位").click()
     expect(page.locator("#parent_id option:checked")).to_have_text("示范学院")
     page.locator("#name").fill("第一支部")
-    page.locator("#leader").fill("root")
+    page.locator("#leader_username").fill("root")
     page.locator("form input[type=submit]").click()
     expect(page.locator(".flash-success")).to_contain_text("示范学院/第一支部")
     child = page.get_by_test_id("unit-row").filter(has_text="第一支部")
