@@ -1,7 +1,8 @@
 """Take the screenshots in docs/img from a demo site: ``.venv/bin/python tools/screenshots.py``.
 
 Starts the app on a temporary SQLite database with the demo data, drives Debian's Chromium with
-Playwright and writes PNGs at desktop (1280x800) and phone (390x844) sizes.
+Playwright and writes PNGs at desktop (1280x800) and phone (390x844) sizes. Chinese text needs a
+CJK font on the machine (Debian: ``apt-get install fonts-noto-cjk``).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 OUT = ROOT / "docs" / "img"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -60,9 +59,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     base = _serve()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         shots = [
             ("login-phone", None, PHONE, "/login"),
             ("home-desktop", "zhangsan", DESKTOP, "/"),
