@@ -9,6 +9,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from courses import api as courses_api
+from courses import authoring as course_authoring
+from courses import views as course_views
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
@@ -19,18 +22,20 @@ from lms.core.config import CONFIGS
 from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import install_security_headers
-from lms.core.sqlite import configure_sqlite, set_read_only
+from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_BLUEPRINTS = (accounts_api.bp,)
+API_BLUEPRINTS = (accounts_api.bp, courses_api.bp)
 PAGE_BLUEPRINTS = (
     home_views.bp,
     accounts_views.bp,
     admin_users.bp,
     admin_units.bp,
     admin_units.settings_bp,
+    course_views.bp,
+    course_authoring.bp,
 )
 
 
@@ -71,7 +76,9 @@ def _init_extensions(app: Flask) -> None:
 
     @app.before_request
     def _transaction_mode() -> None:
-        set_read_only(request.method in SAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        writes = getattr(view, WRITES_ATTRIBUTE, False)
+        set_read_only(request.method in SAFE_METHODS and not writes)
 
     install_authentication(app)
     enforce_access(app, on_anonymous=unauthorized)

@@ -16,6 +16,8 @@ from lms.core.markup import render_markdown
 # (endpoint, label): shown to whoever the endpoint's declared access admits.
 NAVIGATION = (
     ("home.index", _l("Home")),
+    ("courses.index", _l("Courses")),
+    ("course_authoring.index", _l("Authoring")),
     ("users_admin.index", _l("Users")),
     ("units_admin.index", _l("Organisation")),
     ("site_admin.settings", _l("Settings")),

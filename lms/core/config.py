@@ -46,6 +46,7 @@ class Config:
     PASSWORD_RESET_TTL_HOURS = 24
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25
+    LESSON_MIN_READ_SECONDS = 30
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 

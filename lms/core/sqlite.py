@@ -10,13 +10,15 @@ methods do. A read-only transaction that must write after all calls :func:`write
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _read_only: ContextVar[bool] = ContextVar("lms_sqlite_read_only", default=False)
 
@@ -34,6 +36,15 @@ def write_intent() -> Iterator[None]:
         yield
     finally:
         _read_only.reset(token)
+
+
+WRITES_ATTRIBUTE = "_lms_writes_on_get"
+
+
+def writes_on_get(view: F) -> F:
+    """Mark a view whose GET writes (opening a lesson starts its clock): it takes the write lock."""
+    setattr(view, WRITES_ATTRIBUTE, True)
+    return view
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

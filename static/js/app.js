@@ -22,3 +22,50 @@
     }
   });
 })();
+
+// Live Markdown preview: a textarea with data-preview="ID" shows the server's rendering in #ID,
+// the same sanitised HTML members will see.
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="csrf-token"]');
+  document.querySelectorAll("textarea[data-preview]").forEach(function (area) {
+    var target = document.getElementById(area.getAttribute("data-preview"));
+    if (!target || !token) { return; }
+    var timer = null;
+    function refresh() {
+      var body = new FormData();
+      body.append("text", area.value);
+      fetch("/manage/preview", {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token.getAttribute("content") }
+      }).then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data) { target.innerHTML = data.html; } });
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 300);
+    });
+    refresh();
+  });
+})();
+
+// "Mark as done" waits for the minimum reading time the server reported, counting down.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-wait-seconds]");
+  if (!button) { return; }
+  var left = parseInt(button.getAttribute("data-wait-seconds"), 10) || 0;
+  var label = button.textContent;
+  function tick() {
+    if (left <= 0) {
+      button.disabled = false;
+      button.textContent = label;
+      return;
+    }
+    button.disabled = true;
+    button.textContent = label + " (" + left + ")";
+    left -= 1;
+    setTimeout(tick, 1000);
+  }
+  tick();
+})();

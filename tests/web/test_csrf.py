@@ -14,7 +14,8 @@ from flask import Flask, url_for
 from sqlalchemy import func, select
 
 from lms.core.extensions import db as _db
-from tests.factories import OrgUnitFactory, UserFactory
+from tests.factories import UserFactory
+from tests.web.samples import sample_objects
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -40,14 +41,21 @@ def _row_counts() -> dict[str, int]:
 
 def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> str:
     rule = next(r for r in app.url_map.iter_rules(endpoint) if r.rule == rule_text)
-    values = {"user_id": objects["user"].id, "unit_id": objects["unit"].id, "secret": "x"}
+    values = {
+        "user_id": objects["user"].id,
+        "unit_id": objects["unit"].id,
+        "secret": "x",
+        "course_id": objects["course"].id,
+        "module_id": objects["module"].id,
+        "item_id": objects["item"].id,
+    }
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
 @pytest.fixture
 def signed_in_admin(client, db, login_as) -> dict[str, Any]:
-    objects = {"user": UserFactory(username="target"), "unit": OrgUnitFactory(name="Empty")}
+    objects = sample_objects()
     login_as(UserFactory(username="boss", role="admin"))
     db.session.commit()
     return objects

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask, url_for
 
 from lms.accounts.permissions import AUTHENTICATED, PUBLIC, access_of
-from tests.factories import OrgUnitFactory, UserFactory
+from tests.factories import UserFactory
+from tests.web.samples import sample_objects
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
@@ -41,6 +42,33 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "units_admin.edit": ADMIN,
     "units_admin.delete": ADMIN,
     "site_admin.settings": ADMIN,
+    "courses.index": AUTHENTICATED,
+    "courses.course": AUTHENTICATED,
+    "courses.enrol": AUTHENTICATED,
+    "courses.lesson": AUTHENTICATED,
+    "courses.complete": AUTHENTICATED,
+    "course_authoring.index": STAFF,
+    "course_authoring.create": ADMIN,
+    "course_authoring.edit": STAFF,
+    "course_authoring.publish": STAFF,
+    "course_authoring.add_module": STAFF,
+    "course_authoring.edit_module": STAFF,
+    "course_authoring.move_module": STAFF,
+    "course_authoring.delete_module": STAFF,
+    "course_authoring.add_lesson": STAFF,
+    "course_authoring.edit_item": STAFF,
+    "course_authoring.move_item": STAFF,
+    "course_authoring.delete_item": STAFF,
+    "course_authoring.preview": STAFF,
+    "courses_api.list_courses": AUTHENTICATED,
+    "courses_api.create_course": ADMIN,
+    "courses_api.update_course": STAFF,
+    "courses_api.get_course": AUTHENTICATED,
+    "courses_api.add_module": STAFF,
+    "courses_api.add_item": STAFF,
+    "courses_api.enrol": AUTHENTICATED,
+    "courses_api.get_lesson": AUTHENTICATED,
+    "courses_api.complete_lesson": AUTHENTICATED,
 }
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -90,6 +118,9 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "unit_id": objects["unit"].id,
         "secret": "not-a-real-secret",
         "fmt": "csv",
+        "course_id": objects["course"].id,
+        "module_id": objects["module"].id,
+        "item_id": objects["item"].id,
     }
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
@@ -99,9 +130,10 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
 def test_role_gets_what_the_table_says(
     app: Flask, client, db, login_as, endpoint: str, rule: str, method: str, role: str
 ) -> None:
-    objects = {"user": UserFactory(username="target"), "unit": OrgUnitFactory(name="Empty")}
-    if role != "anonymous":
-        login_as(UserFactory(username=f"as-{role}", role=role))
+    acting = UserFactory(username=f"as-{role}", role=role) if role != "anonymous" else None
+    objects = sample_objects(editor=acting if role == "organizer" else None)
+    if acting is not None:
+        login_as(acting)
     db.session.commit()
     url = _url(app, endpoint, rule, objects)
     is_api = url.startswith("/api/")

@@ -31,6 +31,7 @@ from lms.accounts.models import OrgUnit, Role, User
 from lms.accounts.services import users
 from lms.accounts.services.org_units import split_path
 from lms.accounts.services.passwords import check_password_policy
+from lms.accounts.signals import unit_assigned
 from lms.core.errors import DomainError, ValidationError
 from lms.core.extensions import db
 
@@ -189,6 +190,7 @@ def import_users(filename: str, data: bytes) -> ImportResult:
         result.created.append(ImportedUser(user, generated))
     db.session.add_all(row.user for row in result.created)
     db.session.flush()
+    unit_assigned.send(users=[row.user for row in result.created])
     return result
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from lms.accounts.models import ROLE_VALUES, OrgUnit, Role, User, new_session_nonce
 from lms.accounts.services.passwords import check_password_policy, hash_password
+from lms.accounts.signals import unit_assigned
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 
@@ -96,6 +97,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    unit_assigned.send(users=[user])
     return user
 
 
@@ -133,11 +135,14 @@ def update_user(
     role = check_role(role)
     if acting is not None and acting.id == user.id and role != user.role:
         raise ValidationError(_("You cannot change your own role."), field="role")
+    moved = user.unit_id != unit.id
     user.display_name = check_display_name(display_name)
     user.role = role
     user.unit = unit
     user.language = check_language(language)
     db.session.flush()
+    if moved:
+        unit_assigned.send(users=[user])
     return user
 
 

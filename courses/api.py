@@ -1,0 +1,336 @@
+"""JSON API for courses (DESIGN.md section 6), with exactly the rules of the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courses.models import Course
+from courses.permissions import can_create_course, can_edit_course
+from courses.services import authoring, catalogue, enrolment, progress
+from lms.accounts import permissions
+from lms.accounts.models import OrgUnit
+from lms.accounts.services.org_units import unit_by_path
+from lms.core.api import BadRequestError, documented, json_body, page_args, require_string
+from lms.core.errors import PermissionDeniedError, ValidationError
+from lms.core.extensions import db
+from lms.core.markup import render_markdown
+from lms.core.sqlite import writes_on_get
+
+bp = Blueprint("courses_api", __name__)
+
+COURSE_INPUT = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string"},
+        "summary": {"type": "string", "description": "Markdown"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
+        "required": {"type": "boolean"},
+        "published": {"type": "boolean"},
+    },
+}
+ITEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string"},
+        "title": {"type": "string"},
+        "completed": {"type": "boolean"},
+    },
+}
+COURSE_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "enrolled", "progress", "modules"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "summary_html": {"type": "string"},
+        "enrolled": {"type": "boolean"},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "modules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "locked": {"type": "boolean"},
+                    "items": {"type": "array", "items": ITEM_SCHEMA},
+                },
+            },
+        },
+    },
+}
+ID_SCHEMA = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+LESSON_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "body_html", "minutes", "completed"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "body_html": {"type": "string"},
+        "minutes": {"type": "integer"},
+        "completed": {"type": "boolean"},
+        "can_complete_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+
+
+def _course_json(course: Course) -> dict[str, Any]:
+    state = progress.progress_of(current_user, course)
+    return {
+        "id": course.id,
+        "title": course.title,
+        "summary_html": str(render_markdown(course.summary_md)),
+        "published": course.is_published,
+        "required": course.is_required,
+        "tags": [tag.name for tag in course.tags],
+        "units": [unit.path for unit in course.units],
+        "enrolled": state.enrolment is not None,
+        "progress": state.percent,
+        "completed_at": state.enrolment.completed_at.isoformat()
+        if state.enrolment and state.enrolment.completed_at
+        else None,
+        "modules": [
+            {
+                "id": module.module.id,
+                "title": module.module.title,
+                "locked": module.locked_by is not None,
+                "items": [
+                    {
+                        "id": i.id,
+                        "kind": i.kind,
+                        "title": i.title,
+                        "minutes": i.minutes,
+                        "completed": i.id in module.done,
+                    }
+                    for i in module.module.items
+                ],
+            }
+            for module in state.modules
+        ],
+    }
+
+
+def _units(data: dict[str, Any]) -> list[OrgUnit]:
+    paths = data.get("units") or []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise BadRequestError(_("“units” must be a list of unit paths."), field="units")
+    units = []
+    for path in paths:
+        unit = unit_by_path(path)
+        if unit is None:
+            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
+        units.append(unit)
+    return units
+
+
+def _tags(data: dict[str, Any]) -> list[str]:
+    tags = data.get("tags") or []
+    if not isinstance(tags, list):
+        raise BadRequestError(_("“tags” must be a list of strings."), field="tags")
+    return authoring.parse_tags([str(tag) for tag in tags])
+
+
+def _flag(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise BadRequestError(_("“%(key)s” must be true or false.", key=key), field=key)
+    return value
+
+
+@bp.route("/courses")
+@permissions.authenticated
+@documented(
+    "Courses the current user may take, with their progress",
+    response_schema={
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"type": "object"}},
+            "total": {"type": "integer"},
+        },
+    },
+)
+def list_courses() -> Any:
+    page, per_page = page_args()
+    entries = catalogue.catalogue(current_user)
+    chosen = entries[(page - 1) * per_page : page * per_page]
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": e.course.id,
+                    "title": e.course.title,
+                    "summary_html": str(render_markdown(e.course.summary_md)),
+                    "tags": [t.name for t in e.course.tags],
+                    "required": e.course.is_required,
+                    "enrolled": e.enrolled,
+                    "progress": e.percent if e.enrolled else None,
+                }
+                for e in chosen
+            ],
+            "total": len(entries),
+        }
+    )
+
+
+@bp.route("/courses", methods=["POST"])
+@permissions.admin
+@documented("Create a course (admins)", request_schema=COURSE_INPUT, response_schema=COURSE_SCHEMA)
+def create_course() -> Any:
+    data = json_body()
+    if not can_create_course(current_user):
+        raise PermissionDeniedError(_("You may not create courses."))
+    course = authoring.create_course(
+        title=require_string(data, "title", max_length=200),
+        summary_md=str(data.get("summary") or ""),
+        tags=_tags(data),
+        units=_units(data),
+        is_required=_flag(data, "required", False),
+        created_by=current_user,
+    )
+    if _flag(data, "published", False):
+        authoring.set_published(course, True)
+    db.session.commit()
+    return jsonify(_course_json(progress.load_course(course.id))), 201
+
+
+def _editable(course_id: int) -> Course:
+    course = progress.load_course(course_id)
+    if course is None or not can_edit_course(current_user, course):
+        # Members get 404 as for any course they may not see; editors-to-be a 403.
+        progress.course_for(current_user, course_id)
+        raise PermissionDeniedError(_("You may not edit this course."))
+    return course
+
+
+@bp.route("/courses/<int:course_id>", methods=["PATCH"])
+@permissions.staff
+@documented("Change a course; {published: true} publishes it", request_schema=COURSE_INPUT,
+            response_schema=COURSE_SCHEMA)  # fmt: skip
+def update_course(course_id: int) -> Any:
+    course = _editable(course_id)
+    data = json_body()
+    authoring.update_course(
+        course,
+        title=require_string(data, "title", max_length=200) if "title" in data else course.title,
+        summary_md=str(data["summary"]) if "summary" in data else course.summary_md,
+        tags=_tags(data) if "tags" in data else [t.name for t in course.tags],
+        units=_units(data) if "units" in data else list(course.units),
+        is_required=_flag(data, "required", course.is_required),
+    )
+    if "published" in data:
+        authoring.set_published(course, _flag(data, "published", course.is_published))
+    db.session.commit()
+    return jsonify(_course_json(progress.load_course(course.id)))
+
+
+@bp.route("/courses/<int:course_id>")
+@permissions.authenticated
+@documented("A course with its modules, items and the user's progress",
+            response_schema=COURSE_SCHEMA)  # fmt: skip
+def get_course(course_id: int) -> Any:
+    return jsonify(_course_json(progress.course_for(current_user, course_id)))
+
+
+@bp.route("/courses/<int:course_id>/modules", methods=["POST"])
+@permissions.staff
+@documented(
+    "Add a module to a course",
+    request_schema={"type": "object", "required": ["title"],
+                    "properties": {"title": {"type": "string"},
+                                   "requires_previous": {"type": "boolean"}}},
+    response_schema=ID_SCHEMA,
+)  # fmt: skip
+def add_module(course_id: int) -> Any:
+    course = _editable(course_id)
+    data = json_body()
+    module = authoring.add_module(
+        course,
+        title=require_string(data, "title", max_length=200),
+        requires_previous=_flag(data, "requires_previous", False),
+    )
+    db.session.commit()
+    return jsonify({"id": module.id}), 201
+
+
+def _int(data: dict[str, Any], key: str, default: int | None) -> int | None:
+    value = data.get(key, default)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise BadRequestError(_("“%(key)s” must be a whole number.", key=key), field=key)
+    return value
+
+
+@bp.route("/modules/<int:module_id>/items", methods=["POST"])
+@permissions.staff
+@documented(
+    "Add an item (kind: lesson) to a module",
+    request_schema={"type": "object", "required": ["kind", "title"],
+                    "properties": {"kind": {"type": "string", "enum": ["lesson"]},
+                                   "title": {"type": "string"},
+                                   "body": {"type": "string", "description": "Markdown"},
+                                   "minutes": {"type": "integer"},
+                                   "min_read_seconds": {"type": "integer"}}},
+    response_schema=ID_SCHEMA,
+)  # fmt: skip
+def add_item(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    _editable(module.course_id)
+    data = json_body()
+    item = authoring.add_item(
+        module,
+        kind=require_string(data, "kind", max_length=20),
+        title=require_string(data, "title", max_length=200),
+        body_md=str(data.get("body") or ""),
+        minutes=_int(data, "minutes", 5) or 0,
+        min_read_seconds=_int(data, "min_read_seconds", None),
+    )
+    db.session.commit()
+    return jsonify({"id": item.id}), 201
+
+
+@bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
+@permissions.authenticated
+@documented("Enrol the current user in a course", response_schema=COURSE_SCHEMA)
+def enrol(course_id: int) -> Any:
+    course = progress.course_for(current_user, course_id)
+    enrolment.enrol(current_user, course)
+    db.session.commit()
+    return jsonify(_course_json(course))
+
+
+def _lesson_json(opened: progress.OpenedItem) -> dict[str, Any]:
+    ready = opened.can_complete_at
+    return {
+        "id": opened.item.id,
+        "course_id": opened.progress.course.id,
+        "title": opened.item.title,
+        "body_html": str(render_markdown(opened.item.body_md)),
+        "minutes": opened.item.minutes,
+        "completed": opened.completed,
+        "can_complete_at": ready.isoformat() if ready and not opened.completed else None,
+    }
+
+
+@bp.route("/lessons/<int:item_id>")
+@permissions.authenticated
+@writes_on_get
+@documented("Read a lesson; this starts its minimum reading time", response_schema=LESSON_SCHEMA)
+def get_lesson(item_id: int) -> Any:
+    opened = progress.open_item(current_user, item_id)
+    db.session.commit()
+    return jsonify(_lesson_json(opened))
+
+
+@bp.route("/lessons/<int:item_id>/complete", methods=["POST"])
+@permissions.authenticated
+@documented("Mark a lesson done (409 before the minimum reading time)",
+            response_schema=LESSON_SCHEMA)  # fmt: skip
+def complete_lesson(item_id: int) -> Any:
+    opened = progress.complete_lesson(current_user, item_id)
+    db.session.commit()
+    return jsonify(_lesson_json(opened))

@@ -1,0 +1,294 @@
+"""Authoring pages: courses, modules and lessons, their order, and publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from courses.forms import CourseForm, LessonForm, ModuleForm
+from courses.models import Course
+from courses.permissions import can_create_course, can_edit_course
+from courses.services import authoring
+from courses.services.progress import load_course
+from lms.accounts import permissions
+from lms.accounts.forms import ConfirmForm, as_choices
+from lms.accounts.models import OrgUnit, Role, User
+from lms.accounts.services import org_units
+from lms.core.extensions import db
+from lms.core.forms import submit
+from lms.core.markup import render_markdown
+
+bp = Blueprint("course_authoring", __name__, url_prefix="/manage")
+MAX_PREVIEW = 200_000
+
+
+def _editable(course_id: int) -> Course:
+    course = load_course(course_id)
+    if course is None:
+        abort(404)
+    if not can_edit_course(current_user, course):
+        abort(403)
+    return course
+
+
+def _prepare(form: CourseForm) -> None:
+    form.unit_ids.choices = as_choices((u.id, u.path) for u in org_units.all_units())
+    organizers = db.session.scalars(
+        select(User).where(User.role == Role.ORGANIZER.value).order_by(User.username)
+    )
+    form.editor_ids.choices = as_choices(
+        (u.id, f"{u.display_name} ({u.username})") for u in organizers
+    )
+
+
+def _chosen(model: type, ids: list[int] | None) -> list[Any]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(model.id.in_(ids))))
+
+
+@bp.route("/courses/")
+@permissions.staff
+def index() -> Any:
+    query = select(Course).order_by(Course.title)
+    if current_user.role != Role.ADMIN.value:
+        query = query.where(Course.editors.any(User.id == current_user.id))
+    return render_template(
+        "courses/manage/index.html",
+        courses=db.session.scalars(query).all(),
+        can_create=can_create_course(current_user),
+    )
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@permissions.admin
+def create() -> Any:
+    form = CourseForm()
+    _prepare(form)
+    if form.validate_on_submit():
+        outcome = submit(
+            form,
+            lambda: authoring.create_course(
+                title=form.title.data or "",
+                summary_md=form.summary_md.data or "",
+                tags=authoring.parse_tags(form.tags.data or ""),
+                units=_chosen(OrgUnit, form.unit_ids.data),
+                is_required=bool(form.is_required.data),
+                editors=_chosen(User, form.editor_ids.data),
+                created_by=current_user,
+            ),
+        )
+        if outcome.ok:
+            flash(_("Course “%(title)s” created. Add its modules and lessons.",
+                    title=outcome.value.title), "success")  # fmt: skip
+            return redirect(url_for("course_authoring.edit", course_id=outcome.value.id))
+    return render_template("courses/manage/course_form.html", form=form, course=None)
+
+
+@bp.route("/courses/<int:course_id>", methods=["GET", "POST"])
+@permissions.staff
+def edit(course_id: int) -> Any:
+    course = _editable(course_id)
+    form = CourseForm(obj=course)
+    _prepare(form)
+    if request.method == "GET":
+        form.tags.data = ", ".join(tag.name for tag in course.tags)
+        form.unit_ids.data = [unit.id for unit in course.units]
+        form.editor_ids.data = [user.id for user in course.editors]
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: authoring.update_course(
+                course,
+                title=form.title.data or "",
+                summary_md=form.summary_md.data or "",
+                tags=authoring.parse_tags(form.tags.data or ""),
+                units=_chosen(OrgUnit, form.unit_ids.data),
+                is_required=bool(form.is_required.data),
+                editors=_chosen(User, form.editor_ids.data)
+                if current_user.role == Role.ADMIN.value
+                else None,
+            ),
+        ).ok
+    ):
+        flash(_("Course saved."), "success")
+        return redirect(url_for("course_authoring.edit", course_id=course.id))
+    return render_template(
+        "courses/manage/course_form.html",
+        form=form,
+        course=course,
+        module_form=ModuleForm(formdata=None),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/courses/<int:course_id>/publish", methods=["POST"])
+@permissions.staff
+def publish(course_id: int) -> Any:
+    course = _editable(course_id)
+    form = ConfirmForm()
+    if (
+        form.validate_on_submit()
+        and submit(form, lambda: authoring.set_published(course, not course.is_published)).ok
+    ):
+        flash(_("The course is published.") if course.is_published
+              else _("The course is hidden from members."), "success")  # fmt: skip
+    return redirect(url_for("course_authoring.edit", course_id=course.id))
+
+
+@bp.route("/courses/<int:course_id>/modules", methods=["POST"])
+@permissions.staff
+def add_module(course_id: int) -> Any:
+    course = _editable(course_id)
+    form = ModuleForm()
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: authoring.add_module(
+                course,
+                title=form.title.data or "",
+                requires_previous=bool(form.requires_previous.data),
+            ),
+        ).ok
+    ):
+        flash(_("Module added."), "success")
+    elif form.errors:
+        flash(_("A module needs a title."), "error")
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@permissions.staff
+def edit_module(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    course = _editable(module.course_id)
+    form = ModuleForm(obj=module)
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: authoring.update_module(
+                module,
+                title=form.title.data or "",
+                requires_previous=bool(form.requires_previous.data),
+            ),
+        ).ok
+    ):
+        flash(_("Module saved."), "success")
+        return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+    return render_template("courses/manage/module_form.html", form=form, course=course)
+
+
+def _direction() -> int:
+    return -1 if request.form.get("direction") == "up" else 1
+
+
+@bp.route("/modules/<int:module_id>/move", methods=["POST"])
+@permissions.staff
+def move_module(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    course = _editable(module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        submit(form, lambda: authoring.move_module(module, _direction()))
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/modules/<int:module_id>/delete", methods=["POST"])
+@permissions.staff
+def delete_module(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    course = _editable(module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and submit(form, lambda: authoring.delete_module(module)).ok:
+        flash(_("Module deleted."), "success")
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
+@permissions.staff
+def add_lesson(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    course = _editable(module.course_id)
+    form = LessonForm()
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: authoring.add_item(
+                module,
+                kind="lesson",
+                title=form.title.data or "",
+                body_md=form.body_md.data or "",
+                minutes=form.minutes.data or 0,
+                min_read_seconds=form.min_read_seconds.data,
+            ),
+        ).ok
+    ):
+        flash(_("Lesson added."), "success")
+        return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+    return render_template(
+        "courses/manage/lesson_form.html", form=form, course=course, module=module, item=None
+    )
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@permissions.staff
+def edit_item(item_id: int) -> Any:
+    item = authoring.get_item(item_id)
+    course = _editable(item.module.course_id)
+    form = LessonForm(obj=item)
+    if (
+        form.validate_on_submit()
+        and submit(
+            form,
+            lambda: authoring.update_item(
+                item,
+                title=form.title.data or "",
+                body_md=form.body_md.data or "",
+                minutes=form.minutes.data or 0,
+                min_read_seconds=form.min_read_seconds.data,
+            ),
+        ).ok
+    ):
+        flash(_("Lesson saved."), "success")
+        return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+    return render_template(
+        "courses/manage/lesson_form.html", form=form, course=course, module=item.module, item=item
+    )
+
+
+@bp.route("/items/<int:item_id>/move", methods=["POST"])
+@permissions.staff
+def move_item(item_id: int) -> Any:
+    item = authoring.get_item(item_id)
+    course = _editable(item.module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        submit(form, lambda: authoring.move_item(item, _direction()))
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["POST"])
+@permissions.staff
+def delete_item(item_id: int) -> Any:
+    item = authoring.get_item(item_id)
+    course = _editable(item.module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and submit(form, lambda: authoring.delete_item(item)).ok:
+        flash(_("Lesson deleted."), "success")
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/preview", methods=["POST"])
+@permissions.staff
+def preview() -> Any:
+    """The live preview of a Markdown field, rendered exactly as members will see it."""
+    text = request.form.get("text", "")[:MAX_PREVIEW]
+    return jsonify({"html": str(render_markdown(text))})

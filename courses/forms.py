@@ -1,0 +1,44 @@
+"""Authoring forms. They check the shape of input; rules live in ``courses.services``."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class CourseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary_md = TextAreaField(_l("Summary (Markdown)"), validators=[Length(max=20_000)])
+    tags = StringField(_l("Tags, separated by commas"), validators=[Length(max=500)])
+    unit_ids = SelectMultipleField(_l("Audience: units (none selected: everyone)"), coerce=int)
+    is_required = BooleanField(_l("Required for its audience (members are enrolled)"))
+    editor_ids = SelectMultipleField(_l("Editors (organizers who may edit)"), coerce=int)
+    submit = SubmitField(_l("Save"))
+
+
+class ModuleForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    requires_previous = BooleanField(_l("Opens only when the module before it is complete"))
+    submit = SubmitField(_l("Save"))
+
+
+class LessonForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    minutes = IntegerField(
+        _l("Estimated minutes"), default=5, validators=[DataRequired(), NumberRange(1, 600)]
+    )
+    body_md = TextAreaField(_l("Lesson text (Markdown)"), validators=[Length(max=200_000)])
+    min_read_seconds = IntegerField(
+        _l("Minimum reading time in seconds (empty: the site's default)"),
+        validators=[Optional(), NumberRange(0, 3600)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,34 @@
+"""The registry of course item kinds. A later package registers its kind (quizzes add one).
+
+A kind says how it is labelled, which page shows it to a member, and whether a member marks it
+done by reading (lessons) or it is completed elsewhere (a quiz passed, an activity attended).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    key: str
+    label: object
+    icon: str
+    completed_by_reading: bool
+
+
+KINDS: dict[str, ItemKind] = {}
+
+
+def register(kind: ItemKind) -> ItemKind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+LESSON = register(ItemKind("lesson", _l("Lesson"), "📖", completed_by_reading=True))
+
+
+def kind_of(key: str) -> ItemKind:
+    return KINDS[key]

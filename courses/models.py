@@ -1,0 +1,134 @@
+"""Courses > modules > items (lesson, offline activity, and later quiz), enrolment, progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import OrgUnit, User
+from lms.core.clock import utcnow
+from lms.core.db import TimestampMixin
+from lms.core.extensions import db
+
+course_units = Table(
+    "course_units",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("org_units.id", ondelete="CASCADE"), primary_key=True),
+)
+course_editors = Table(
+    "course_editors",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+course_tags = Table(
+    "course_tags",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+class Course(TimestampMixin, db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary_md: Mapped[str] = mapped_column(Text, default="")
+    is_published: Mapped[bool] = mapped_column(default=False)
+    # Required for its audience: members of those units are enrolled automatically.
+    is_required: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    modules: Mapped[list[CourseModule]] = relationship(
+        back_populates="course", order_by="CourseModule.position", cascade="all, delete-orphan"
+    )
+    # No units: everyone may take the course.
+    units: Mapped[list[OrgUnit]] = relationship(secondary=course_units, order_by=OrgUnit.path)
+    editors: Mapped[list[User]] = relationship(secondary=course_editors, order_by=User.username)
+    tags: Mapped[list[Tag]] = relationship(secondary=course_tags, order_by=Tag.name)
+
+
+class CourseModule(TimestampMixin, db.Model):
+    __tablename__ = "course_modules"
+    __table_args__ = (Index("ix_course_modules_course_position", "course_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    # Its items open only once every item of the module before it is complete.
+    requires_previous: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    items: Mapped[list[CourseItem]] = relationship(
+        back_populates="module", order_by="CourseItem.position", cascade="all, delete-orphan"
+    )
+
+
+class CourseItem(TimestampMixin, db.Model):
+    """One step of a module. ``kind`` names its entry in ``courses.item_kinds``."""
+
+    __tablename__ = "course_items"
+    __table_args__ = (Index("ix_course_items_module_position", "module_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int] = mapped_column(default=5)
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    # Seconds a member must have had the lesson open before marking it done; None: the setting.
+    min_read_seconds: Mapped[int | None]
+
+    module: Mapped[CourseModule] = relationship(back_populates="items")
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_automatic: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime | None]
+    last_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_items.id", ondelete="SET NULL")
+    )
+    last_seen_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship()
+
+
+class ItemProgress(db.Model):
+    """A member's progress on one item: when they opened it and when they completed it."""
+
+    __tablename__ = "item_progress"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("course_items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    opened_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]

@@ -1,0 +1,228 @@
+"""Opening and completing items, and the progress a member sees per module and course.
+
+Reading a whole course's progress takes a constant number of queries: the course with its
+modules and items in one eager load, the member's progress rows in one more.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from courses.item_kinds import kind_of
+from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
+from courses.permissions import can_take_course
+from courses.services.enrolment import enrolment_of
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core.errors import ConflictError, NotFoundError
+from lms.core.extensions import db
+from lms.points.services import award
+
+
+class LockedError(ConflictError):
+    """The item's module opens only after the module before it is complete."""
+
+    code = "locked"
+
+    def __init__(self, message: str, *, course_id: int):
+        super().__init__(message)
+        self.course_id = course_id
+
+
+@dataclass
+class ModuleProgress:
+    module: CourseModule
+    done: set[int] = field(default_factory=set)
+    locked_by: CourseModule | None = None  # the unfinished module before it, when required
+
+    @property
+    def total(self) -> int:
+        return len(self.module.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.done) / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return len(self.done) == self.total
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    modules: list[ModuleProgress]
+    enrolment: Enrolment | None
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.modules)
+
+    @property
+    def done(self) -> int:
+        return sum(len(m.done) for m in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def module_of(self, item: CourseItem) -> ModuleProgress:
+        return next(m for m in self.modules if m.module.id == item.module_id)
+
+    def next_item(self) -> CourseItem | None:
+        for module in self.modules:
+            if module.locked_by is not None:
+                return None
+            for item in module.module.items:
+                if item.id not in module.done:
+                    return item
+        return None
+
+
+def load_course(course_id: int) -> Course | None:
+    return db.session.scalar(
+        select(Course)
+        .where(Course.id == course_id)
+        .options(
+            selectinload(Course.modules).selectinload(CourseModule.items),
+            selectinload(Course.units),
+            selectinload(Course.editors),
+            selectinload(Course.tags),
+        )
+    )
+
+
+def course_for(user: User, course_id: int) -> Course:
+    """The course if ``user`` may take it; otherwise 404, so ids cannot be probed."""
+    course = load_course(course_id)
+    if course is None or not can_take_course(user, course):
+        raise NotFoundError(_("This course does not exist."))
+    return course
+
+
+def progress_of(user: User, course: Course) -> CourseProgress:
+    item_ids = [item.id for module in course.modules for item in module.items]
+    done_ids = set(
+        db.session.scalars(
+            select(ItemProgress.item_id).where(
+                ItemProgress.user_id == user.id,
+                ItemProgress.item_id.in_(item_ids),
+                ItemProgress.completed_at.is_not(None),
+            )
+        )
+    ) if item_ids else set()  # fmt: skip
+    modules: list[ModuleProgress] = []
+    for module in course.modules:
+        progress = ModuleProgress(module, {i.id for i in module.items if i.id in done_ids})
+        if module.requires_previous and modules:
+            previous = modules[-1]
+            if not previous.complete:
+                progress.locked_by = previous.module
+            elif previous.locked_by is not None:
+                progress.locked_by = previous.locked_by
+        modules.append(progress)
+    return CourseProgress(course, modules, enrolment_of(user, course))
+
+
+@dataclass
+class OpenedItem:
+    item: CourseItem
+    progress: CourseProgress
+    record: ItemProgress
+
+    @property
+    def completed(self) -> bool:
+        return self.record.completed_at is not None
+
+    @property
+    def can_complete_at(self) -> datetime | None:
+        if self.record.opened_at is None:
+            return None
+        return self.record.opened_at + timedelta(seconds=min_read_seconds(self.item))
+
+    def seconds_left(self) -> int:
+        """Seconds until the lesson may be marked done, by the server's clock."""
+        ready = self.can_complete_at
+        if ready is None or self.completed:
+            return 0
+        return max(0, math.ceil((ready - utcnow()).total_seconds()))
+
+
+def min_read_seconds(item: CourseItem) -> int:
+    if item.min_read_seconds is not None:
+        return item.min_read_seconds
+    return int(current_app.config["LESSON_MIN_READ_SECONDS"])
+
+
+def _record(user: User, item: CourseItem) -> ItemProgress:
+    record = db.session.scalar(
+        select(ItemProgress).where(ItemProgress.item_id == item.id, ItemProgress.user_id == user.id)
+    )
+    if record is None:
+        record = ItemProgress(item_id=item.id, user_id=user.id)
+        db.session.add(record)
+    return record
+
+
+def open_item(user: User, item_id: int) -> OpenedItem:
+    """Show an item to a member: checks access and locks, enrols, starts the reading clock."""
+    item = db.session.get(CourseItem, item_id)
+    if item is None:
+        raise NotFoundError(_("This lesson does not exist."))
+    course = course_for(user, item.module.course_id)
+    progress = progress_of(user, course)
+    locked_by = progress.module_of(item).locked_by
+    if locked_by is not None:
+        raise LockedError(
+            _("Finish the module “%(title)s” first.", title=locked_by.title), course_id=course.id
+        )
+    enrolment = progress.enrolment
+    if enrolment is None:
+        enrolment = Enrolment(course_id=course.id, user_id=user.id)
+        db.session.add(enrolment)
+        progress.enrolment = enrolment
+    enrolment.last_item_id = item.id
+    enrolment.last_seen_at = utcnow()
+    record = _record(user, item)
+    if record.opened_at is None:
+        record.opened_at = utcnow()
+    db.session.flush()
+    return OpenedItem(item, progress, record)
+
+
+def complete_lesson(user: User, item_id: int) -> OpenedItem:
+    """Mark a lesson done, once the minimum reading time since it was opened has passed."""
+    opened = open_item(user, item_id)
+    item = opened.item
+    if not kind_of(item.kind).completed_by_reading:
+        raise ConflictError(_("This item is completed elsewhere, not by reading."))
+    if opened.completed:
+        return opened
+    ready_at = opened.can_complete_at
+    now = utcnow()
+    if ready_at is None or now < ready_at:
+        wait = int((ready_at - now).total_seconds()) + 1 if ready_at else min_read_seconds(item)
+        raise ConflictError(
+            _("Take your time: you can mark this lesson done in %(n)d seconds.", n=wait),
+            code="too_early",
+        )
+    opened.record.completed_at = now
+    opened.progress.module_of(item).done.add(item.id)
+    award(
+        user,
+        "lesson_completed",
+        source_type="course_item",
+        source_id=item.id,
+        reason=item.title,
+    )
+    if opened.progress.percent == 100 and opened.progress.enrolment.completed_at is None:
+        opened.progress.enrolment.completed_at = now
+    db.session.flush()
+    return opened

@@ -1,0 +1,93 @@
+"""Member pages: the catalogue, a course's outline, lessons, enrolling and completing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courses.item_kinds import KINDS
+from courses.permissions import can_edit_course
+from courses.services import catalogue, enrolment, progress
+from lms.accounts import permissions
+from lms.accounts.forms import ConfirmForm
+from lms.core.extensions import db
+from lms.core.forms import submit
+from lms.core.sqlite import writes_on_get
+
+bp = Blueprint("courses", __name__)
+
+
+@bp.route("/courses/")
+@permissions.authenticated
+def index() -> Any:
+    text = request.args.get("q", "")[:100]
+    tag = request.args.get("tag", "")[:40]
+    return render_template(
+        "courses/catalogue.html",
+        entries=catalogue.catalogue(current_user, text=text, tag=tag),
+        tags=catalogue.all_tags(current_user),
+        text=text,
+        tag=tag,
+    )
+
+
+@bp.route("/courses/<int:course_id>")
+@permissions.authenticated
+def course(course_id: int) -> Any:
+    found = progress.course_for(current_user, course_id)
+    return render_template(
+        "courses/course.html",
+        course=found,
+        progress=progress.progress_of(current_user, found),
+        can_edit=can_edit_course(current_user, found),
+        kinds=KINDS,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
+@permissions.authenticated
+def enrol(course_id: int) -> Any:
+    found = progress.course_for(current_user, course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and submit(form, lambda: enrolment.enrol(current_user, found)).ok:
+        flash(_("You are enrolled in “%(title)s”.", title=found.title), "success")
+    return redirect(url_for("courses.course", course_id=found.id))
+
+
+@bp.route("/lessons/<int:item_id>")
+@permissions.authenticated
+@writes_on_get
+def lesson(item_id: int) -> Any:
+    try:
+        opened = progress.open_item(current_user, item_id)
+    except progress.LockedError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("courses.course", course_id=error.course_id))
+    db.session.commit()
+    return render_template(
+        "courses/lesson.html",
+        opened=opened,
+        form=ConfirmForm(),
+        min_read=progress.min_read_seconds(opened.item),
+    )
+
+
+@bp.route("/lessons/<int:item_id>/complete", methods=["POST"])
+@permissions.authenticated
+def complete(item_id: int) -> Any:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = submit(form, lambda: progress.complete_lesson(current_user, item_id))
+        if outcome.ok:
+            opened = outcome.value
+            flash(_("Well done! Lesson completed."), "success")
+            following = opened.progress.next_item()
+            if following is not None:
+                return redirect(url_for("courses.lesson", item_id=following.id))
+            return redirect(url_for("courses.course", course_id=opened.progress.course.id))
+    return redirect(url_for("courses.lesson", item_id=item_id))
