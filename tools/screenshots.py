@@ -67,6 +67,12 @@ def main() -> None:
             ("units-desktop", "admin", DESKTOP, "/admin/units/"),
             ("users-desktop", "admin", DESKTOP, "/admin/users/"),
             ("import-desktop", "admin", DESKTOP, "/admin/users/import"),
+            ("courses-phone", "zhangsan", PHONE, "/courses/"),
+            ("course-phone", "zhangsan", PHONE, "/courses/1"),
+            ("lesson-phone", "zhangsan", PHONE, "/lessons/4"),
+            ("home-minutes-phone", "zhangsan", PHONE, "/?minutes=5"),
+            ("authoring-desktop", "admin", DESKTOP, "/manage/courses/1"),
+            ("lesson-editor-desktop", "admin", DESKTOP, "/manage/items/2/edit"),
         ]
         for name, username, viewport, path in shots:
             context = browser.new_context(viewport=viewport, locale="zh-CN")

@@ -208,7 +208,7 @@ def complete_lesson(user: User, item_id: int) -> OpenedItem:
     ready_at = opened.can_complete_at
     now = utcnow()
     if ready_at is None or now < ready_at:
-        wait = int((ready_at - now).total_seconds()) + 1 if ready_at else min_read_seconds(item)
+        wait = max(1, opened.seconds_left()) if ready_at else min_read_seconds(item)
         raise ConflictError(
             _("Take your time: you can mark this lesson done in %(n)d seconds.", n=wait),
             code="too_early",

@@ -1,0 +1,41 @@
+"""Building courses for tests through the real authoring services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from courses.models import Course
+from courses.services import authoring
+from lms.accounts.models import OrgUnit
+
+
+def make_course(
+    *,
+    title: str = "Course",
+    modules: Sequence[Sequence[int]] = ((5, 5),),
+    units: Sequence[OrgUnit] = (),
+    required: bool = False,
+    published: bool = True,
+    locked_last: bool = False,
+    min_read_seconds: int | None = None,
+) -> Course:
+    """A course whose modules hold lessons of the given minutes, e.g. ((3, 5), (10,))."""
+    course = authoring.create_course(title=title, units=units, is_required=required, tags=["tag-a"])
+    for number, minutes_list in enumerate(modules):
+        module = authoring.add_module(
+            course,
+            title=f"Module {number + 1}",
+            requires_previous=locked_last and number == len(modules) - 1,
+        )
+        for index, minutes in enumerate(minutes_list):
+            authoring.add_item(
+                module,
+                kind="lesson",
+                title=f"Lesson {number + 1}.{index + 1}",
+                body_md=f"Text of lesson {number + 1}.{index + 1}",
+                minutes=minutes,
+                min_read_seconds=min_read_seconds,
+            )
+    if published:
+        authoring.set_published(course, True)
+    return course
