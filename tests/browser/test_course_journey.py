@@ -1,0 +1,74 @@
+"""An admin writes and publishes a course; a member enrols, reads and completes it.
+
+One lesson carries a script tag and a javascript: link: neither may run or survive.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_member_journey import log_in, log_out, open_menu
+from tests.factories import OrgUnitFactory
+
+HOSTILE = "安全提示 <script>alert(1)</script> 请勿点击 [x](javascript:alert(1))"
+
+
+def add_lesson(page: Page, title: str, body: str, shown: str) -> None:
+    page.get_by_test_id("add-lesson").last.click()
+    page.locator("#title").fill(title)
+    page.locator("#minutes").fill("3")
+    page.locator("#body_md").fill(body)
+    expect(page.get_by_test_id("preview")).to_contain_text(shown)  # the live preview
+    page.locator("#min_read_seconds").fill("0")
+    page.locator("form input[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_course_from_authoring_to_completion(page: Page, site: str, make_user, db, viewport):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_viewport_size(viewport)
+    unit = OrgUnitFactory(name="示范学院")
+    make_user(username="root", role="admin", password="admin-pass-1", unit=unit)
+    make_user(username="xiaoli", display_name="小李", password="member-pass-1", unit=unit)
+    db.session.commit()
+
+    log_in(page, site, "root", "admin-pass-1")
+    page.goto(f"{site}/manage/courses/")
+    page.get_by_test_id("new-course").click()
+    page.locator("#title").fill("安全微课")
+    page.locator("#summary_md").fill("两节**微课**")
+    page.locator("form input[type=submit]").click()
+    page.locator("#outline #title").fill("第一单元")
+    page.get_by_test_id("add-module").click()
+    add_lesson(page, "第一课", HOSTILE, "安全提示")
+    add_lesson(page, "第二课", "## 小结\n\n学完了。", "小结")
+    expect(page.get_by_test_id("outline-item")).to_have_count(2)
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("unpublish")).to_be_visible()
+    log_out(page)
+
+    log_in(page, site, "xiaoli", "member-pass-1")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    open_menu(page)
+    page.get_by_role("link", name="课程", exact=True).click()
+    page.get_by_role("link", name="安全微课").click()
+    page.get_by_test_id("enrol").click()
+    expect(page.locator(".flash-success")).to_contain_text("安全微课")
+    page.get_by_test_id("continue").click()
+
+    body = page.get_by_test_id("lesson-body")
+    expect(body).to_contain_text("安全提示")
+    assert body.locator("script").count() == 0
+    assert "javascript:" not in body.inner_html()
+    page.get_by_test_id("complete").click()
+    expect(page.locator(".flash-success")).to_contain_text("已学完")
+    expect(page.locator("h1")).to_have_text("第二课")
+    expect(page.get_by_test_id("progress")).to_contain_text("50%")
+    page.get_by_test_id("complete").click()
+    expect(page.get_by_test_id("progress").first).to_contain_text("100%")
+    expect(page.locator(".done-note")).to_be_visible()
+    assert dialogs == []
