@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -42,3 +44,23 @@ class LessonForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 3600)],
     )
     submit = SubmitField(_l("Save"))
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    activity_kind = SelectField(_l("Kind"), choices=[])
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(
+        _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(1, 100_000)]
+    )
+    description_md = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=50_000)])
+    submit = SubmitField(_l("Save"))
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Check in"))

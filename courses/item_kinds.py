@@ -17,6 +17,7 @@ class ItemKind:
     label: object
     icon: str
     completed_by_reading: bool
+    endpoint: str  # the member's page for an item of this kind, taking ``item_id``
 
 
 KINDS: dict[str, ItemKind] = {}
@@ -27,7 +28,18 @@ def register(kind: ItemKind) -> ItemKind:
     return kind
 
 
-LESSON = register(ItemKind("lesson", _l("Lesson"), "📖", completed_by_reading=True))
+LESSON = register(
+    ItemKind("lesson", _l("Lesson"), "📖", completed_by_reading=True, endpoint="courses.lesson")
+)
+ACTIVITY = register(
+    ItemKind(
+        "activity",
+        _l("Offline activity"),
+        "📍",
+        completed_by_reading=False,
+        endpoint="activities.show",
+    )
+)
 
 
 def kind_of(key: str) -> ItemKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
@@ -132,3 +133,50 @@ class ItemProgress(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     opened_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+
+
+ACTIVITY_KINDS = (
+    "expert_talk",
+    "site_visit",
+    "film_screening",
+    "volunteer_service",
+    "field_practice",
+)
+
+
+class Activity(db.Model):
+    """The offline part of an ``activity`` item: when, where, how many, and its check-in code."""
+
+    __tablename__ = "activities"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("course_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int | None]  # None: no limit
+    checkin_code: Mapped[str] = mapped_column(String(12))
+    # Check-in is open from this many minutes before the start until the end.
+    checkin_opens_minutes: Mapped[int] = mapped_column(default=30)
+
+    item: Mapped[CourseItem] = relationship(
+        backref=backref("activity", uselist=False, cascade="all, delete-orphan")
+    )
+
+
+class ActivityRegistration(db.Model):
+    __tablename__ = "activity_registrations"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("activities.item_id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attended_at: Mapped[datetime | None]
+    # Who marked the attendance: None when the member checked in with the code.
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -69,6 +69,9 @@ def lesson(item_id: int) -> Any:
         flash(error.message, "error")
         return redirect(url_for("courses.course", course_id=error.course_id))
     db.session.commit()
+    kind = KINDS[opened.item.kind]
+    if kind.endpoint != "courses.lesson":
+        return redirect(url_for(kind.endpoint, item_id=item_id))
     return render_template(
         "courses/lesson.html",
         opened=opened,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from courses.models import Course, ItemProgress
-from courses.services import authoring, enrolment
+from courses.services import activities, authoring, enrolment
 from lms.accounts.models import User
 from lms.accounts.services import org_units
 from lms.core.clock import utcnow
@@ -128,6 +128,32 @@ def seed_courses(admin: User, organizer: User) -> list[Course]:
         authoring.set_published(course, True)
         created.append(course)
     return created
+
+
+def seed_activities(course: Course) -> None:
+    """An expert talk today (check-in open now) and a film screening next week."""
+    module = course.modules[-1]
+    now = utcnow().replace(second=0, microsecond=0)
+    activities.add_activity(
+        module,
+        title="专家讲座：基层治理的数字化转型",
+        description_md="邀请**市委党校**专家授课，欢迎提问。\n\n*Expert talk, digital governance.*",
+        kind="expert_talk",
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(hours=2),
+        place="学院报告厅 Lecture hall",
+        capacity=80,
+    )
+    activities.add_activity(
+        module,
+        title="观影：《焦裕禄》",
+        description_md="集体观看红色电影，观后交流心得。",
+        kind="film_screening",
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=2),
+        place="多功能厅",
+        capacity=None,
+    )
 
 
 def seed_progress(member: User, course: Course, lessons: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
@@ -17,3 +18,13 @@ def set_clock(now: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests); ``None`` restores the real one."""
     global _now  # noqa: PLW0603
     _now = now if now is not None else (lambda: datetime.now(UTC))
+
+
+def from_local(naive: datetime, timezone: str) -> datetime:
+    """A wall-clock time typed in ``timezone`` (a form's datetime-local) as aware UTC."""
+    return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def to_local(moment: datetime, timezone: str) -> datetime:
+    """An aware time as a naive wall-clock time in ``timezone``, to fill a form."""
+    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)

@@ -5,11 +5,16 @@ One lesson carries a script tag and a javascript: link: neither may run or survi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from courses.services import activities
+from lms.core.clock import utcnow
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_member_journey import log_in, log_out, open_menu
+from tests.courses_factories import make_course
 from tests.factories import OrgUnitFactory
 
 HOSTILE = "安全提示 <script>alert(1)</script> 请勿点击 [x](javascript:alert(1))"
@@ -72,3 +77,41 @@ def test_course_from_authoring_to_completion(page: Page, site: str, make_user, d
     expect(page.get_by_test_id("progress").first).to_contain_text("100%")
     expect(page.locator(".done-note")).to_be_visible()
     assert dialogs == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_member_registers_and_checks_in_to_an_activity(
+    page: Page, site: str, make_user, db, viewport
+):
+    page.set_viewport_size(viewport)
+    course = make_course(title="线下活动课", modules=((5,),))
+    starts = utcnow() + timedelta(minutes=5)
+    talk = activities.add_activity(
+        course.modules[0],
+        title="专家讲座",
+        description_md="欢迎参加",
+        kind="expert_talk",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="报告厅",
+        capacity=50,
+    )
+    make_user(username="xiaoli", display_name="小李", password="member-pass-1")
+    db.session.commit()
+    code = talk.activity.checkin_code
+
+    log_in(page, site, "xiaoli", "member-pass-1")
+    page.goto(f"{site}/courses/{course.id}")
+    page.get_by_role("link", name="专家讲座").click()
+    expect(page.locator("h1")).to_have_text("专家讲座")
+    expect(page.get_by_text("报告厅")).to_be_visible()
+    page.get_by_test_id("register").click()
+    expect(page.get_by_test_id("registered")).to_be_visible()
+    page.locator("#code").fill("WRONG9")
+    page.get_by_test_id("check-in").click()
+    expect(page.locator(".flash-error")).to_contain_text("签到码不正确")
+    page.locator("#code").fill(code.lower())
+    page.get_by_test_id("check-in").click()
+    expect(page.get_by_test_id("attended")).to_be_visible()
+    page.goto(f"{site}/courses/{course.id}")
+    expect(page.get_by_test_id("progress").first).to_contain_text("50%")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from courses.services import authoring
+from courses.services import activities, authoring
 from lms.accounts.models import User
+from lms.core.clock import utcnow
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -14,8 +16,20 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     course = authoring.create_course(title="Sample course", editors=[editor] if editor else [])
     module = authoring.add_module(course, title="Module one")
     item = authoring.add_item(module, kind="lesson", title="Lesson one", body_md="Hello")
+    starts = utcnow() + timedelta(days=1)
+    activity = activities.add_activity(
+        module,
+        title="Talk",
+        description_md="",
+        kind="expert_talk",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Hall",
+        capacity=None,
+    )
     authoring.set_published(course, True)
     return {
+        "activity": activity,
         "user": UserFactory(username="target"),
         "unit": OrgUnitFactory(name="Empty"),
         "course": course,

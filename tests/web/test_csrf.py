@@ -47,7 +47,9 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "secret": "x",
         "course_id": objects["course"].id,
         "module_id": objects["module"].id,
-        "item_id": objects["item"].id,
+        "item_id": objects["activity"].id
+        if endpoint.startswith("activities.")
+        else objects["item"].id,
     }
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})

@@ -69,6 +69,17 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "courses_api.enrol": AUTHENTICATED,
     "courses_api.get_lesson": AUTHENTICATED,
     "courses_api.complete_lesson": AUTHENTICATED,
+    "activities.show": AUTHENTICATED,
+    "activities.register": AUTHENTICATED,
+    "activities.unregister": AUTHENTICATED,
+    "activities.check_in": AUTHENTICATED,
+    "activities.create": STAFF,
+    "activities.edit": STAFF,
+    "activities.roster": STAFF,
+    "activities.attendance": STAFF,
+    "activities.renew_code": STAFF,
+    "activities.qr": STAFF,
+    "activities.export": STAFF,
 }
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -117,10 +128,12 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "user_id": objects["user"].id,
         "unit_id": objects["unit"].id,
         "secret": "not-a-real-secret",
-        "fmt": "csv",
         "course_id": objects["course"].id,
         "module_id": objects["module"].id,
-        "item_id": objects["item"].id,
+        "item_id": objects["activity"].id
+        if endpoint.startswith("activities.")
+        else objects["item"].id,
+        "fmt": "csv",
     }
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
