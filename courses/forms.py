@@ -64,3 +64,15 @@ class ActivityForm(FlaskForm):
 class CheckInForm(FlaskForm):
     code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Check in"))
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment (Markdown)"), validators=[DataRequired(), Length(max=5000)]
+    )
+    submit = SubmitField(_l("Post"))
+
+
+class HideCommentForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Hide"))

@@ -180,3 +180,23 @@ class ActivityRegistration(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Comment(db.Model):
+    """A member's comment in a lesson's discussion. Organizers and admins may hide it."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_item_created", "item_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("course_items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body_md: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    item: Mapped[CourseItem] = relationship()

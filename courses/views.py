@@ -8,9 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses.forms import CommentForm, HideCommentForm
 from courses.item_kinds import KINDS
 from courses.permissions import can_edit_course
-from courses.services import catalogue, enrolment, progress
+from courses.services import catalogue, discussion, enrolment, progress
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.core.extensions import db
@@ -72,11 +73,18 @@ def lesson(item_id: int) -> Any:
     kind = KINDS[opened.item.kind]
     if kind.endpoint != "courses.lesson":
         return redirect(url_for(kind.endpoint, item_id=item_id))
+    order = "oldest" if request.args.get("order") == "oldest" else "newest"
     return render_template(
         "courses/lesson.html",
         opened=opened,
         form=ConfirmForm(),
         min_read=progress.min_read_seconds(opened.item),
+        comments=discussion.comments_for(
+            opened.item, page=request.args.get("page", 1, type=int), order=order
+        ),
+        comment_form=CommentForm(formdata=None),
+        hide_form=HideCommentForm(formdata=None),
+        may_moderate=discussion.may_moderate(current_user),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from courses.models import Comment
 from courses.services import activities, authoring
 from lms.accounts.models import User
 from lms.core.clock import utcnow
+from lms.core.extensions import db
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -28,7 +30,12 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
         capacity=None,
     )
     authoring.set_published(course, True)
+    author = UserFactory(username="author")
+    comment = Comment(item=item, user=author, body_md="A comment")
+    db.session.add(comment)
+    db.session.flush()
     return {
+        "comment": comment,
         "activity": activity,
         "user": UserFactory(username="target"),
         "unit": OrgUnitFactory(name="Empty"),

@@ -46,6 +46,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "unit_id": objects["unit"].id,
         "secret": "x",
         "course_id": objects["course"].id,
+        "comment_id": objects["comment"].id,
         "module_id": objects["module"].id,
         "item_id": objects["activity"].id
         if endpoint.startswith("activities.")

@@ -80,6 +80,11 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "activities.renew_code": STAFF,
     "activities.qr": STAFF,
     "activities.export": STAFF,
+    "discussion.post": AUTHENTICATED,
+    "discussion.edit": AUTHENTICATED,
+    "discussion.delete": AUTHENTICATED,
+    "discussion.hide": STAFF,
+    "discussion.unhide": STAFF,
 }
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -129,6 +134,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "unit_id": objects["unit"].id,
         "secret": "not-a-real-secret",
         "course_id": objects["course"].id,
+        "comment_id": objects["comment"].id,
         "module_id": objects["module"].id,
         "item_id": objects["activity"].id
         if endpoint.startswith("activities.")
