@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from courses import activity_views, discussion_views
+from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
@@ -39,6 +39,7 @@ PAGE_BLUEPRINTS = (
     course_authoring.bp,
     activity_views.bp,
     discussion_views.bp,
+    report_views.bp,
 )
 
 

@@ -132,7 +132,7 @@ def seed_courses(admin: User, organizer: User) -> list[Course]:
 
 def seed_activities(course: Course) -> None:
     """An expert talk today (check-in open now) and a film screening next week."""
-    module = course.modules[-1]
+    module = course.modules[1]
     now = utcnow().replace(second=0, microsecond=0)
     activities.add_activity(
         module,

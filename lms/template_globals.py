@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
@@ -11,25 +12,35 @@ from flask_login import current_user
 
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
+from lms.accounts.services.org_units import leads_a_unit
 from lms.core.markup import render_markdown
 
-# (endpoint, label): shown to whoever the endpoint's declared access admits.
-NAVIGATION = (
-    ("home.index", _l("Home")),
-    ("courses.index", _l("Courses")),
-    ("course_authoring.index", _l("Authoring")),
-    ("users_admin.index", _l("Users")),
-    ("units_admin.index", _l("Organisation")),
-    ("site_admin.settings", _l("Settings")),
+
+def _sees_reports(user: Any) -> bool:
+    return user.is_organizer or leads_a_unit(user)
+
+
+# (endpoint, label, extra test): shown to whoever the endpoint's declared access admits and,
+# when given, the extra test accepts.
+NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
+    ("home.index", _l("Home"), None),
+    ("courses.index", _l("Courses"), None),
+    ("course_authoring.index", _l("Authoring"), None),
+    ("reports.index", _l("Reports"), _sees_reports),
+    ("users_admin.index", _l("Users"), None),
+    ("units_admin.index", _l("Organisation"), None),
+    ("site_admin.settings", _l("Settings"), None),
 )
 
 
 def nav_items() -> list[dict[str, Any]]:
     items = []
-    for endpoint, label in NAVIGATION:
+    for endpoint, label, test in NAVIGATION:
         view = current_app.view_functions.get(endpoint)
         access = access_of(view) if view else None
-        if access is not None and may_access(current_user, access):
+        if access is None or not may_access(current_user, access):
+            continue
+        if test is None or test(current_user):
             url = url_for(endpoint)
             items.append(
                 {

@@ -73,6 +73,9 @@ def main() -> None:
             ("home-minutes-phone", "zhangsan", PHONE, "/?minutes=5"),
             ("authoring-desktop", "admin", DESKTOP, "/manage/courses/1"),
             ("lesson-editor-desktop", "admin", DESKTOP, "/manage/items/2/edit"),
+            ("report-desktop", "organizer", DESKTOP, "/reports/courses/1"),
+            ("roster-desktop", "organizer", DESKTOP, "/manage/activities/10"),
+            ("activity-phone", "lisi", PHONE, "/activities/10"),
         ]
         for name, username, viewport, path in shots:
             context = browser.new_context(viewport=viewport, locale="zh-CN")

@@ -151,6 +151,10 @@ def delete_unit(unit: OrgUnit) -> None:
     db.session.flush()
 
 
+def leads_a_unit(user: User) -> bool:
+    return bool(db.session.scalar(select(OrgUnit.id).where(OrgUnit.leader_id == user.id).limit(1)))
+
+
 def member_count(unit: OrgUnit) -> int:
     return (
         db.session.scalar(select(func.count()).select_from(User).where(User.unit_id == unit.id))

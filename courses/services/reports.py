@@ -1,0 +1,134 @@
+"""Course reports: enrolled, in progress and completed, overall and by organisation unit.
+
+Organizers and admins see every course and unit; a unit's leader sees their own unit and the
+units below it. Each report is three grouped queries whatever the number of members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select
+
+from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
+from lms.accounts.models import OrgUnit, User
+from lms.core.errors import PermissionDeniedError
+from lms.core.extensions import db
+
+
+@dataclass
+class UnitRow:
+    path: str
+    enrolled: int = 0
+    started: int = 0
+    completed: int = 0
+
+    @property
+    def in_progress(self) -> int:
+        return self.started - self.completed
+
+    @property
+    def not_started(self) -> int:
+        return self.enrolled - self.started
+
+    @property
+    def completion_rate(self) -> int:
+        return round(100 * self.completed / self.enrolled) if self.enrolled else 0
+
+
+@dataclass
+class CourseReport:
+    course: Course
+    units: list[UnitRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> UnitRow:
+        row = UnitRow(_("All units"))
+        for unit in self.units:
+            row.enrolled += unit.enrolled
+            row.started += unit.started
+            row.completed += unit.completed
+        return row
+
+
+def report_scope(user: User) -> list[OrgUnit] | None:
+    """None: everything (organizers, admins). Else the units a leader leads. Refused for others."""
+    if user.is_organizer:
+        return None
+    led = list(db.session.scalars(select(OrgUnit).where(OrgUnit.leader_id == user.id)))
+    if not led:
+        raise PermissionDeniedError(_("Reports are for organizers, admins and unit leaders."))
+    return led
+
+
+def _in_scope(scope: list[OrgUnit] | None) -> ColumnElement[bool]:
+    if scope is None:
+        return OrgUnit.id.is_not(None)
+    conditions = []
+    for unit in scope:
+        prefix = unit.path + "/"
+        conditions.append(
+            or_(OrgUnit.id == unit.id, func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
+        )
+    return or_(*conditions) if conditions else false()
+
+
+def course_report(course: Course, scope: list[OrgUnit] | None) -> CourseReport:
+    base = (
+        select(OrgUnit.path, func.count(distinct(Enrolment.user_id)))
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(Enrolment.course_id == course.id, User.is_active.is_(True), _in_scope(scope))
+        .group_by(OrgUnit.path)
+    )
+    rows: dict[str, UnitRow] = {}
+    for path, count in db.session.execute(base).all():
+        rows[path] = UnitRow(path, enrolled=count)
+    completed = base.where(Enrolment.completed_at.is_not(None))
+    for path, count in db.session.execute(completed).all():
+        rows[path].completed = count
+    started = base.where(
+        select(ItemProgress.id)
+        .join(CourseItem, CourseItem.id == ItemProgress.item_id)
+        .join(CourseModule, CourseModule.id == CourseItem.module_id)
+        .where(
+            and_(
+                CourseModule.course_id == course.id,
+                ItemProgress.user_id == Enrolment.user_id,
+                ItemProgress.completed_at.is_not(None),
+            )
+        )
+        .exists()
+    )
+    for path, count in db.session.execute(started).all():
+        rows[path].started = count
+    return CourseReport(course, [rows[path] for path in sorted(rows)])
+
+
+def report_rows(report: CourseReport) -> tuple[list[str], list[list[object]]]:
+    header = [
+        _("Unit"),
+        _("Enrolled"),
+        _("Not started"),
+        _("In progress"),
+        _("Completed"),
+        _("Completion rate (%)"),
+    ]
+    rows = [
+        [
+            row.path,
+            row.enrolled,
+            row.not_started,
+            row.in_progress,
+            row.completed,
+            row.completion_rate,
+        ]
+        for row in [*report.units, report.total]
+    ]
+    return header, rows
+
+
+def courses_for_reports() -> list[Course]:
+    return list(db.session.scalars(select(Course).order_by(Course.title)))
