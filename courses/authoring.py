@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from courses.forms import CourseForm, LessonForm, ModuleForm
-from courses.models import Course
+from courses.models import Course, CourseItem
 from courses.permissions import can_create_course, can_edit_course
 from courses.services import authoring
 from courses.services.progress import load_course
@@ -21,6 +21,7 @@ from lms.accounts.services import org_units
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.markup import render_markdown
+from lms.core.uploads import Upload, save_upload
 
 bp = Blueprint("course_authoring", __name__, url_prefix="/manage")
 MAX_PREVIEW = 200_000
@@ -43,6 +44,41 @@ def _prepare(form: CourseForm) -> None:
     form.editor_ids.choices = as_choices(
         (u.id, f"{u.display_name} ({u.username})") for u in organizers
     )
+
+
+def _upload(field: Any, purpose: str) -> Upload | None:
+    """The file sent in ``field``, checked and stored; None when no file was chosen."""
+    storage = field.data
+    if not storage or not getattr(storage, "filename", ""):
+        return None
+    return save_upload(storage.stream, storage.filename, purpose, created_by_id=current_user.id)
+
+
+def _save_media(item: CourseItem, form: LessonForm) -> CourseItem:
+    """Video and attachments of a lesson form, in the same transaction as its text."""
+    authoring.set_lesson_video(
+        item,
+        upload=_upload(form.video_file, "video"),
+        url=form.video_url.data or None,
+        seconds=form.video_seconds.data,
+        remove=bool(form.remove_video.data),
+    )
+    for storage in form.new_attachments.data or []:
+        if storage and storage.filename:
+            upload = save_upload(
+                storage.stream, storage.filename, "attachment", created_by_id=current_user.id
+            )
+            authoring.add_attachment(item, upload)
+    return item
+
+
+def _save_cover(course: Course, form: CourseForm) -> Course:
+    cover = _upload(form.cover_image, "image")
+    if cover is not None:
+        authoring.set_cover(course, cover)
+    elif form.remove_cover.data:
+        authoring.set_cover(course, None)
+    return course
 
 
 def _chosen(model: type, ids: list[int] | None) -> list[Any]:
@@ -69,24 +105,34 @@ def index() -> Any:
 def create() -> Any:
     form = CourseForm()
     _prepare(form)
+    status = 200
     if form.validate_on_submit():
         outcome = submit(
             form,
-            lambda: authoring.create_course(
-                title=form.title.data or "",
-                summary_md=form.summary_md.data or "",
-                tags=authoring.parse_tags(form.tags.data or ""),
-                units=_chosen(OrgUnit, form.unit_ids.data),
-                is_required=bool(form.is_required.data),
-                editors=_chosen(User, form.editor_ids.data),
-                created_by=current_user,
+            lambda: _save_cover(
+                authoring.create_course(
+                    title=form.title.data or "",
+                    summary_md=form.summary_md.data or "",
+                    tags=authoring.parse_tags(form.tags.data or ""),
+                    units=_chosen(OrgUnit, form.unit_ids.data),
+                    is_required=bool(form.is_required.data),
+                    editors=_chosen(User, form.editor_ids.data),
+                    created_by=current_user,
+                ),
+                form,
             ),
         )
         if outcome.ok:
-            flash(_("Course “%(title)s” created. Add its modules and lessons.",
-                    title=outcome.value.title), "success")  # fmt: skip
+            flash(
+                _(
+                    "Course “%(title)s” created. Add its modules and lessons.",
+                    title=outcome.value.title,
+                ),
+                "success",
+            )
             return redirect(url_for("course_authoring.edit", course_id=outcome.value.id))
-    return render_template("courses/manage/course_form.html", form=form, course=None)
+        status = outcome.status
+    return render_template("courses/manage/course_form.html", form=form, course=None), status
 
 
 @bp.route("/courses/<int:course_id>", methods=["GET", "POST"])
@@ -99,32 +145,35 @@ def edit(course_id: int) -> Any:
         form.tags.data = ", ".join(tag.name for tag in course.tags)
         form.unit_ids.data = [unit.id for unit in course.units]
         form.editor_ids.data = [user.id for user in course.editors]
-    if (
-        form.validate_on_submit()
-        and submit(
+    status = 200
+    if form.validate_on_submit():
+        admin = current_user.role == Role.ADMIN.value
+        outcome = submit(
             form,
-            lambda: authoring.update_course(
-                course,
-                title=form.title.data or "",
-                summary_md=form.summary_md.data or "",
-                tags=authoring.parse_tags(form.tags.data or ""),
-                units=_chosen(OrgUnit, form.unit_ids.data),
-                is_required=bool(form.is_required.data),
-                editors=_chosen(User, form.editor_ids.data)
-                if current_user.role == Role.ADMIN.value
-                else None,
+            lambda: _save_cover(
+                authoring.update_course(
+                    course,
+                    title=form.title.data or "",
+                    summary_md=form.summary_md.data or "",
+                    tags=authoring.parse_tags(form.tags.data or ""),
+                    units=_chosen(OrgUnit, form.unit_ids.data),
+                    is_required=bool(form.is_required.data),
+                    editors=_chosen(User, form.editor_ids.data) if admin else None,
+                ),
+                form,
             ),
-        ).ok
-    ):
-        flash(_("Course saved."), "success")
-        return redirect(url_for("course_authoring.edit", course_id=course.id))
+        )
+        if outcome.ok:
+            flash(_("Course saved."), "success")
+            return redirect(url_for("course_authoring.edit", course_id=course.id))
+        status = outcome.status
     return render_template(
         "courses/manage/course_form.html",
         form=form,
         course=course,
         module_form=ModuleForm(formdata=None),
         action_form=ConfirmForm(),
-    )
+    ), status
 
 
 @bp.route("/courses/<int:course_id>/publish", methods=["POST"])
@@ -211,31 +260,44 @@ def delete_module(module_id: int) -> Any:
     return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
 
 
+def _lesson_page(form: LessonForm, course: Course, module: Any, item: Any, status: int) -> Any:
+    return render_template(
+        "courses/manage/lesson_form.html",
+        form=form,
+        course=course,
+        module=module,
+        item=item,
+        action_form=ConfirmForm(),
+    ), status
+
+
 @bp.route("/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
 @permissions.staff
 def add_lesson(module_id: int) -> Any:
     module = authoring.get_module(module_id)
     course = _editable(module.course_id)
     form = LessonForm()
-    if (
-        form.validate_on_submit()
-        and submit(
+    status = 200
+    if form.validate_on_submit():
+        outcome = submit(
             form,
-            lambda: authoring.add_item(
-                module,
-                kind="lesson",
-                title=form.title.data or "",
-                body_md=form.body_md.data or "",
-                minutes=form.minutes.data or 0,
-                min_read_seconds=form.min_read_seconds.data,
+            lambda: _save_media(
+                authoring.add_item(
+                    module,
+                    kind="lesson",
+                    title=form.title.data or "",
+                    body_md=form.body_md.data or "",
+                    minutes=form.minutes.data or 0,
+                    min_read_seconds=form.min_read_seconds.data,
+                ),
+                form,
             ),
-        ).ok
-    ):
-        flash(_("Lesson added."), "success")
-        return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
-    return render_template(
-        "courses/manage/lesson_form.html", form=form, course=course, module=module, item=None
-    )
+        )
+        if outcome.ok:
+            flash(_("Lesson added."), "success")
+            return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+        status = outcome.status
+    return _lesson_page(form, course, module, None, status)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -244,24 +306,40 @@ def edit_item(item_id: int) -> Any:
     item = authoring.get_item(item_id)
     course = _editable(item.module.course_id)
     form = LessonForm(obj=item)
+    status = 200
+    if form.validate_on_submit():
+        outcome = submit(
+            form,
+            lambda: _save_media(
+                authoring.update_item(
+                    item,
+                    title=form.title.data or "",
+                    body_md=form.body_md.data or "",
+                    minutes=form.minutes.data or 0,
+                    min_read_seconds=form.min_read_seconds.data,
+                ),
+                form,
+            ),
+        )
+        if outcome.ok:
+            flash(_("Lesson saved."), "success")
+            return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+        status = outcome.status
+    return _lesson_page(form, course, item.module, item, status)
+
+
+@bp.route("/items/<int:item_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@permissions.staff
+def delete_attachment(item_id: int, attachment_id: int) -> Any:
+    item = authoring.get_item(item_id)
+    _editable(item.module.course_id)
+    form = ConfirmForm()
     if (
         form.validate_on_submit()
-        and submit(
-            form,
-            lambda: authoring.update_item(
-                item,
-                title=form.title.data or "",
-                body_md=form.body_md.data or "",
-                minutes=form.minutes.data or 0,
-                min_read_seconds=form.min_read_seconds.data,
-            ),
-        ).ok
+        and submit(form, lambda: authoring.remove_attachment(item, attachment_id)).ok
     ):
-        flash(_("Lesson saved."), "success")
-        return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
-    return render_template(
-        "courses/manage/lesson_form.html", form=form, course=course, module=item.module, item=item
-    )
+        flash(_("Attachment removed."), "success")
+    return redirect(url_for("course_authoring.edit_item", item_id=item.id))
 
 
 @bp.route("/items/<int:item_id>/move", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -24,6 +25,8 @@ class CourseForm(FlaskForm):
     unit_ids = SelectMultipleField(_l("Audience: units (none selected: everyone)"), coerce=int)
     is_required = BooleanField(_l("Required for its audience (members are enrolled)"))
     editor_ids = SelectMultipleField(_l("Editors (organizers who may edit)"), coerce=int)
+    cover_image = FileField(_l("Cover image (PNG, JPEG, GIF or WebP)"))
+    remove_cover = BooleanField(_l("Remove the cover image"))
     submit = SubmitField(_l("Save"))
 
 
@@ -42,6 +45,17 @@ class LessonForm(FlaskForm):
     min_read_seconds = IntegerField(
         _l("Minimum reading time in seconds (empty: the site's default)"),
         validators=[Optional(), NumberRange(0, 3600)],
+    )
+    video_file = FileField(_l("Video file (MP4 or WebM)"))
+    video_url = StringField(
+        _l("Or embed a video from this address"), validators=[Optional(), Length(max=500)]
+    )
+    video_seconds = IntegerField(
+        _l("Video length in seconds"), validators=[Optional(), NumberRange(1, 36_000)]
+    )
+    remove_video = BooleanField(_l("Remove the video"))
+    new_attachments = MultipleFileField(
+        _l("Attachments (PDF, Word, Excel, PowerPoint, text, images)")
     )
     submit = SubmitField(_l("Save"))
 

@@ -20,6 +20,7 @@ from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
 from lms.core.db import TimestampMixin
 from lms.core.extensions import db
+from lms.core.uploads import Upload
 
 course_units = Table(
     "course_units",
@@ -58,7 +59,11 @@ class Course(TimestampMixin, db.Model):
     # Required for its audience: members of those units are enrolled automatically.
     is_required: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cover_upload_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL")
+    )
 
+    cover: Mapped[Upload | None] = relationship()
     modules: Mapped[list[CourseModule]] = relationship(
         back_populates="course", order_by="CourseModule.position", cascade="all, delete-orphan"
     )
@@ -100,8 +105,29 @@ class CourseItem(TimestampMixin, db.Model):
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Seconds a member must have had the lesson open before marking it done; None: the setting.
     min_read_seconds: Mapped[int | None]
+    # A lesson's video: an uploaded file, or an embed from an allow-listed host; its length
+    # lets the server check that 90 % was watched.
+    video_upload_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL")
+    )
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    video_seconds: Mapped[int | None]
 
     module: Mapped[CourseModule] = relationship(back_populates="items")
+    video: Mapped[Upload | None] = relationship()
+    attachments: Mapped[list[LessonAttachment]] = relationship(
+        order_by="LessonAttachment.id", cascade="all, delete-orphan"
+    )
+
+
+class LessonAttachment(db.Model):
+    __tablename__ = "lesson_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("course_items.id", ondelete="CASCADE"))
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"))
+
+    upload: Mapped[Upload] = relationship(lazy="joined")
 
 
 class Enrolment(db.Model):
@@ -133,6 +159,7 @@ class ItemProgress(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     opened_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    video_watched_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 ACTIVITY_KINDS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from courses.permissions import can_edit_course
 from courses.services import catalogue, discussion, enrolment, progress
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
+from lms.core.errors import json_error
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.sqlite import writes_on_get
@@ -86,6 +87,19 @@ def lesson(item_id: int) -> Any:
         hide_form=HideCommentForm(formdata=None),
         may_moderate=discussion.may_moderate(current_user),
     )
+
+
+@bp.route("/lessons/<int:item_id>/video-progress", methods=["POST"])
+@permissions.authenticated
+def video_progress(item_id: int) -> Any:
+    """The player's report of how far the member watched (JSON, with the page's CSRF token)."""
+    data = request.get_json(silent=True) or {}
+    watched = data.get("watched_seconds")
+    if not isinstance(watched, int | float) or isinstance(watched, bool):
+        return json_error(400, "bad_request", _("Send watched_seconds as a number."))
+    opened = progress.report_video(current_user, item_id, float(watched))
+    db.session.commit()
+    return jsonify({"completed": opened.completed, "percent": opened.progress.percent})
 
 
 @bp.route("/lessons/<int:item_id>/complete", methods=["POST"])

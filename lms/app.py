@@ -13,6 +13,7 @@ from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
+from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
@@ -40,6 +41,7 @@ PAGE_BLUEPRINTS = (
     activity_views.bp,
     discussion_views.bp,
     report_views.bp,
+    files.bp,
 )
 
 

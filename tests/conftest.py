@@ -79,7 +79,11 @@ class IsolatingClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    application = create_app("testing", DATABASE_URL=_database_url(tmp_path_factory))
+    application = create_app(
+        "testing",
+        DATABASE_URL=_database_url(tmp_path_factory),
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+    )
     application.test_client_class = IsolatingClient
     with application.app_context():
         if BACKEND == "postgresql":

@@ -35,7 +35,9 @@ class CatalogueEntry:
 
 def catalogue(user: User, *, text: str = "", tag: str = "") -> list[CatalogueEntry]:
     """Published courses the member may take, matching ``text`` and ``tag``. Four queries."""
-    query = visible_courses(user.unit.path).options(selectinload(Course.tags))
+    query = visible_courses(user.unit.path).options(
+        selectinload(Course.tags), selectinload(Course.cover)
+    )
     if text.strip():
         like = f"%{text.strip().lower()}%"
         query = query.where(

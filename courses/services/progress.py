@@ -91,7 +91,9 @@ def load_course(course_id: int) -> Course | None:
         select(Course)
         .where(Course.id == course_id)
         .options(
-            selectinload(Course.modules).selectinload(CourseModule.items),
+            selectinload(Course.modules)
+            .selectinload(CourseModule.items)
+            .options(selectinload(CourseItem.video), selectinload(CourseItem.attachments)),
             selectinload(Course.units),
             selectinload(Course.editors),
             selectinload(Course.tags),
@@ -213,6 +215,41 @@ def complete_lesson(user: User, item_id: int) -> OpenedItem:
             _("Take your time: you can mark this lesson done in %(n)d seconds.", n=wait),
             code="too_early",
         )
+    return _complete(user, opened)
+
+
+# A video counts as watched at 90 %; the time since opening must allow that at double speed.
+VIDEO_SHARE = 0.9
+MAX_PLAYBACK_RATE = 2
+
+
+def report_video(user: User, item_id: int, watched_seconds: float) -> OpenedItem:
+    """The player reports how far the member watched; at 90 % the lesson is complete.
+
+    The report is checked against the clock: nobody watches 90 % of a 10-minute video in less
+    than the time it takes at double speed since they opened the lesson.
+    """
+    opened = open_item(user, item_id)
+    item = opened.item
+    if not item.video_seconds:
+        raise ConflictError(_("This lesson has no video."), code="no_video")
+    watched = int(max(0, min(watched_seconds, item.video_seconds)))
+    elapsed = (utcnow() - opened.record.opened_at).total_seconds()
+    plausible = int(elapsed * MAX_PLAYBACK_RATE) + 5
+    opened.record.video_watched_seconds = max(
+        opened.record.video_watched_seconds, min(watched, plausible)
+    )
+    db.session.flush()
+    if not opened.completed and (
+        opened.record.video_watched_seconds >= VIDEO_SHARE * item.video_seconds
+    ):
+        return _complete(user, opened)
+    return opened
+
+
+def _complete(user: User, opened: OpenedItem) -> OpenedItem:
+    item = opened.item
+    now = utcnow()
     opened.record.completed_at = now
     opened.progress.module_of(item).done.add(item.id)
     award(

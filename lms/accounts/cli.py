@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from lms.accounts.models import ROLE_VALUES
 from lms.accounts.services import org_units, users
 from lms.accounts.services.user_import import import_users
-from lms.core.errors import DomainError, ValidationError
+from lms.core.errors import DomainError
 from lms.core.extensions import db
 
 users_group = AppGroup("users", help="Create and import user accounts.")
@@ -49,9 +49,9 @@ def import_command(file: Path) -> None:
     """Import users from a CSV or XLSX FILE: all rows or none."""
     try:
         result = import_users(file.name, file.read_bytes())
-    except ValidationError as error:
+    except DomainError as error:
         db.session.rollback()
-        for problem in error.problems or [error.message]:
+        for problem in getattr(error, "problems", None) or [error.message]:
             click.echo(problem, err=True)
         raise SystemExit(1) from error
     db.session.commit()

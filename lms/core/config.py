@@ -34,7 +34,14 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # The largest request; each kind of upload has its own, smaller limit below.
+    MAX_CONTENT_LENGTH = 210 * 1024 * 1024
+    UPLOAD_FOLDER: str | None = None  # None: "uploads" in the instance folder
+    UPLOAD_IMAGE_MB = 5
+    UPLOAD_ATTACHMENT_MB = 20
+    UPLOAD_VIDEO_MB = 200
+    # Lessons may embed videos from these hosts (https only); the page's CSP allows them in frames.
+    VIDEO_EMBED_HOSTS = ("player.bilibili.com", "v.qq.com", "www.youtube-nocookie.com")
 
     DEFAULT_LANGUAGE = "zh_Hans"
     LANGUAGES = ("zh_Hans", "en")

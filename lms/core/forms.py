@@ -18,6 +18,12 @@ T = TypeVar("T")
 class Outcome(Generic[T]):
     ok: bool
     value: T | None = None
+    error: DomainError | None = None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status to re-render a refused form with (413 for a too-large upload)."""
+        return 413 if self.error is not None and self.error.status == 413 else 200
 
 
 def show_error(form: Any, error: DomainError) -> None:
@@ -36,6 +42,6 @@ def submit(form: Any, action: Callable[[], T]) -> Outcome[T]:
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return Outcome(ok=False)
+        return Outcome(ok=False, error=error)
     db.session.commit()
     return Outcome(ok=True, value=value)

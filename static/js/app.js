@@ -69,3 +69,32 @@
   }
   tick();
 })();
+
+// A lesson video reports how far the member watched; the server decides when it counts.
+(function () {
+  "use strict";
+  var video = document.querySelector("video[data-progress-url]");
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (!video || !token) { return; }
+  var url = video.getAttribute("data-progress-url");
+  var furthest = 0;
+  var sent = 0;
+  function report() {
+    if (furthest <= sent) { return; }
+    sent = furthest;
+    fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token.getAttribute("content") },
+      body: JSON.stringify({ watched_seconds: furthest })
+    }).then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && data.completed) { window.location.reload(); } });
+  }
+  video.addEventListener("timeupdate", function () {
+    if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 5) {
+      furthest = video.currentTime;
+    }
+  });
+  video.addEventListener("pause", report);
+  video.addEventListener("ended", report);
+  setInterval(report, 15000);
+})();

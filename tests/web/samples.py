@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from courses.services import activities, authoring
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
+from lms.core.uploads import save_upload
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -30,11 +32,21 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
         capacity=None,
     )
     authoring.set_published(course, True)
+    upload = save_upload(io.BytesIO(b"%PDF-1.4 sample"), "guide.pdf", "attachment")
+    attachment = authoring.add_attachment(item, upload)
+    authoring.set_lesson_video(
+        item,
+        upload=save_upload(
+            io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "clip.mp4", "video"
+        ),
+        seconds=60,
+    )
     author = UserFactory(username="author")
     comment = Comment(item=item, user=author, body_md="A comment")
     db.session.add(comment)
     db.session.flush()
     return {
+        "attachment": attachment,
         "comment": comment,
         "activity": activity,
         "user": UserFactory(username="target"),

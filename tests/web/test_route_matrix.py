@@ -88,6 +88,9 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "reports.index": AUTHENTICATED,
     "reports.course": AUTHENTICATED,
     "reports.export": AUTHENTICATED,
+    "files.serve": AUTHENTICATED,
+    "courses.video_progress": AUTHENTICATED,
+    "course_authoring.delete_attachment": STAFF,
 }
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
@@ -142,6 +145,9 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "secret": "not-a-real-secret",
         "course_id": objects["course"].id,
         "comment_id": objects["comment"].id,
+        "attachment_id": objects["attachment"].id,
+        "token": objects["attachment"].upload.token,
+        "filename": objects["attachment"].upload.filename,
         "module_id": objects["module"].id,
         "item_id": objects["activity"].id
         if endpoint.startswith("activities.")

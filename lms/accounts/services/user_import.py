@@ -34,8 +34,10 @@ from lms.accounts.services.passwords import check_password_policy
 from lms.accounts.signals import unit_assigned
 from lms.core.errors import DomainError, ValidationError
 from lms.core.extensions import db
+from lms.core.uploads import TooLargeError
 
 MAX_ROWS = 5000
+MAX_BYTES = 10 * 1024 * 1024
 # (key, English header, Chinese header, required, description)
 TEMPLATE_COLUMNS = (
     ("username", "username", "用户名", True, _l("Login name, unique (letters, digits, . _ @ -)")),
@@ -93,6 +95,8 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
     """All rows of the first sheet (or the CSV) as stripped strings, header row first."""
     if not data:
         raise ValidationError(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise TooLargeError(_("The file is larger than %(n)d MB.", n=MAX_BYTES // 1024 // 1024))
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:

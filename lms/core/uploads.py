@@ -1,0 +1,194 @@
+"""Uploaded files: stored under the instance folder, checked by content, served by token.
+
+A file is accepted only when its first bytes match its extension's format (a PNG named .pdf is
+refused), and each purpose has its own size limit. Files are served with their real content
+type, ``nosniff``, range requests (so phones can seek in videos) and a ``Content-Disposition``
+that downloads everything but images and video.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.core.clock import utcnow
+from lms.core.errors import DomainError, ValidationError
+from lms.core.extensions import db
+
+
+class TooLargeError(DomainError):
+    code = "too_large"
+    status = 413
+
+
+@dataclass(frozen=True)
+class FileType:
+    extension: str
+    content_type: str
+    inline: bool  # shown in the page (images, video) rather than downloaded
+
+    def matches(self, head: bytes) -> bool:
+        return _SIGNATURES[self.extension](head)
+
+
+def _zip(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
+
+
+def _text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is fine.
+        return error.start >= len(head) - 3 and b"\x00" not in head
+    return b"\x00" not in head
+
+
+_SIGNATURES = {
+    "png": lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpg": lambda h: h.startswith(b"\xff\xd8\xff"),
+    "jpeg": lambda h: h.startswith(b"\xff\xd8\xff"),
+    "gif": lambda h: h.startswith((b"GIF87a", b"GIF89a")),
+    "webp": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP",
+    "mp4": lambda h: h[4:8] == b"ftyp",
+    "webm": lambda h: h.startswith(b"\x1a\x45\xdf\xa3"),
+    "pdf": lambda h: h.startswith(b"%PDF-"),
+    "docx": _zip,
+    "xlsx": _zip,
+    "pptx": _zip,
+    "txt": _text,
+}
+TYPES = {
+    t.extension: t
+    for t in (
+        FileType("png", "image/png", True),
+        FileType("jpg", "image/jpeg", True),
+        FileType("jpeg", "image/jpeg", True),
+        FileType("gif", "image/gif", True),
+        FileType("webp", "image/webp", True),
+        FileType("mp4", "video/mp4", True),
+        FileType("webm", "video/webm", True),
+        FileType("pdf", "application/pdf", False),
+        FileType(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            False,
+        ),
+        FileType(
+            "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False
+        ),
+        FileType(
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            False,
+        ),
+        FileType("txt", "text/plain; charset=utf-8", False),
+    )
+}
+# purpose -> (extensions accepted, config key of the size limit in megabytes)
+PURPOSES = {
+    "image": ({"png", "jpg", "jpeg", "gif", "webp"}, "UPLOAD_IMAGE_MB"),
+    "video": ({"mp4", "webm"}, "UPLOAD_VIDEO_MB"),
+    "attachment": (
+        {"pdf", "docx", "xlsx", "pptx", "txt", "png", "jpg", "jpeg"},
+        "UPLOAD_ATTACHMENT_MB",
+    ),
+}
+
+
+class Upload(db.Model):
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    extension: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def file_type(self) -> FileType:
+        return TYPES[self.extension]
+
+    @property
+    def path(self) -> Path:
+        return upload_folder() / self.token[:2] / f"{self.token}.{self.extension}"
+
+
+def upload_folder() -> Path:
+    configured = current_app.config.get("UPLOAD_FOLDER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def _safe_name(filename: str) -> str:
+    name = Path(filename.replace("\\", "/")).name.strip() or "file"
+    return "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')[:200] or "file"
+
+
+def save_upload(
+    stream: IO[bytes], filename: str, purpose: str, created_by_id: int | None = None
+) -> Upload:
+    """Check and store an uploaded file for ``purpose`` (image, video or attachment)."""
+    extensions, limit_key = PURPOSES[purpose]
+    extension = Path(filename or "").suffix.lower().lstrip(".")
+    if extension not in extensions:
+        raise ValidationError(
+            _(
+                "This kind of file is not accepted here. Accepted: %(kinds)s.",
+                kinds=", ".join(sorted(extensions)),
+            )
+        )
+    limit = int(current_app.config[limit_key]) * 1024 * 1024
+    head = stream.read(512)
+    if not head:
+        raise ValidationError(_("The file is empty."))
+    if not TYPES[extension].matches(head):
+        raise ValidationError(_("The file's content is not a .%(ext)s file.", ext=extension))
+    token = secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")
+    upload = Upload(
+        token=token,
+        filename=_safe_name(filename),
+        extension=extension,
+        size=0,
+        sha256="",
+        created_by_id=created_by_id,
+    )
+    path = upload.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("wb") as out:
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise TooLargeError(
+                        _("The file is larger than %(n)d MB.", n=limit // (1024 * 1024))
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = stream.read(1024 * 1024)
+    except DomainError:
+        path.unlink(missing_ok=True)
+        raise
+    upload.size = size
+    upload.sha256 = digest.hexdigest()
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def upload_by_token(token: str) -> Upload | None:
+    return db.session.scalar(select(Upload).where(Upload.token == token))
