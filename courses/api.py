@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -10,7 +11,7 @@ from flask_login import current_user
 
 from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
-from courses.services import authoring, catalogue, enrolment, progress
+from courses.services import activities, authoring, catalogue, enrolment, progress
 from lms.accounts import permissions
 from lms.accounts.models import OrgUnit
 from lms.accounts.services.org_units import unit_by_path
@@ -268,29 +269,62 @@ def _int(data: dict[str, Any], key: str, default: int | None) -> int | None:
 @bp.route("/modules/<int:module_id>/items", methods=["POST"])
 @permissions.staff
 @documented(
-    "Add an item (kind: lesson) to a module",
+    "Add an item to a module: a lesson, or an offline activity",
     request_schema={"type": "object", "required": ["kind", "title"],
-                    "properties": {"kind": {"type": "string", "enum": ["lesson"]},
+                    "properties": {"kind": {"type": "string", "enum": ["lesson", "activity"]},
                                    "title": {"type": "string"},
                                    "body": {"type": "string", "description": "Markdown"},
                                    "minutes": {"type": "integer"},
-                                   "min_read_seconds": {"type": "integer"}}},
+                                   "min_read_seconds": {"type": "integer"},
+                                   "activity_kind": {"type": "string"},
+                                   "starts_at": {"type": "string", "format": "date-time"},
+                                   "ends_at": {"type": "string", "format": "date-time"},
+                                   "place": {"type": "string"},
+                                   "capacity": {"type": "integer"}}},
     response_schema=ID_SCHEMA,
 )  # fmt: skip
 def add_item(module_id: int) -> Any:
     module = authoring.get_module(module_id)
     _editable(module.course_id)
     data = json_body()
-    item = authoring.add_item(
-        module,
-        kind=require_string(data, "kind", max_length=20),
-        title=require_string(data, "title", max_length=200),
-        body_md=str(data.get("body") or ""),
-        minutes=_int(data, "minutes", 5) or 0,
-        min_read_seconds=_int(data, "min_read_seconds", None),
-    )
+    kind = require_string(data, "kind", max_length=20)
+    title = require_string(data, "title", max_length=200)
+    if kind == "activity":
+        item = activities.add_activity(
+            module,
+            title=title,
+            description_md=str(data.get("body") or ""),
+            kind=require_string(data, "activity_kind", max_length=30),
+            starts_at=_moment(data, "starts_at"),
+            ends_at=_moment(data, "ends_at"),
+            place=require_string(data, "place", max_length=200),
+            capacity=_int(data, "capacity", None),
+        )
+    else:
+        item = authoring.add_item(
+            module,
+            kind=kind,
+            title=title,
+            body_md=str(data.get("body") or ""),
+            minutes=_int(data, "minutes", 5) or 0,
+            min_read_seconds=_int(data, "min_read_seconds", None),
+        )
     db.session.commit()
     return jsonify({"id": item.id}), 201
+
+
+def _moment(data: dict[str, Any], key: str) -> datetime:
+    """An ISO 8601 time with an offset, as aware UTC."""
+    value = data.get(key)
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequestError(
+            _("“%(key)s” must be an ISO 8601 time with an offset.", key=key), field=key
+        )
+    return moment.astimezone(UTC)
 
 
 @bp.route("/courses/<int:course_id>/enrol", methods=["POST"])

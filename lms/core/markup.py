@@ -33,7 +33,7 @@ ALLOWED_ATTRIBUTES = {
     "span": ["class"],
     "ol": ["start"],
 }
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+ALLOWED_PROTOCOLS = frozenset({"http", "https"})  # and relative links: our own uploads
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 
 

@@ -102,3 +102,28 @@ def test_members_cannot_reach_other_courses_or_author(client, db):
         f"/api/v1/courses/{open_course.id}", json={"published": False}, headers=staff
     )
     assert patch.status_code == 403
+
+
+def test_activities_through_the_api(client, db):
+    admin = UserFactory(role="admin")
+    course = make_course(modules=((5,),))
+    db.session.commit()
+    auth = _bearer(client, admin)
+    url = f"/api/v1/modules/{course.modules[0].id}/items"
+    body = {
+        "kind": "activity",
+        "title": "参观",
+        "activity_kind": "site_visit",
+        "place": "博物馆",
+        "starts_at": "2026-12-01T09:00:00+08:00",
+        "ends_at": "2026-12-01T11:00:00+08:00",
+    }
+    created = client.post(url, json=body, headers=auth)
+    assert created.status_code == 201
+    naive = client.post(url, json={**body, "starts_at": "2026-12-01T09:00:00"}, headers=auth)
+    assert naive.status_code == 400
+    assert naive.get_json()["error"]["code"] == "bad_request"
+    backwards = client.post(
+        url, json={**body, "ends_at": "2026-12-01T08:00:00+08:00"}, headers=auth
+    )
+    assert backwards.status_code == 422
