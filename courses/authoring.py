@@ -260,7 +260,32 @@ def delete_module(module_id: int) -> Any:
     return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
 
 
-def _lesson_page(form: LessonForm, course: Course, module: Any, item: Any, status: int) -> Any:
+def _lesson_form(
+    form: LessonForm, course: Course, module: Any, item: CourseItem | None, message: str
+) -> Any:
+    """Create (``item`` None) or update a lesson with its media, then back to the outline."""
+
+    def save() -> CourseItem:
+        fields = {
+            "title": form.title.data or "",
+            "body_md": form.body_md.data or "",
+            "minutes": form.minutes.data or 0,
+            "min_read_seconds": form.min_read_seconds.data,
+        }
+        saved = (
+            authoring.update_item(item, **fields)
+            if item is not None
+            else authoring.add_item(module, kind="lesson", **fields)
+        )
+        return _save_media(saved, form)
+
+    status = 200
+    if form.validate_on_submit():
+        outcome = submit(form, save)
+        if outcome.ok:
+            flash(message, "success")
+            return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+        status = outcome.status
     return render_template(
         "courses/manage/lesson_form.html",
         form=form,
@@ -276,28 +301,7 @@ def _lesson_page(form: LessonForm, course: Course, module: Any, item: Any, statu
 def add_lesson(module_id: int) -> Any:
     module = authoring.get_module(module_id)
     course = _editable(module.course_id)
-    form = LessonForm()
-    status = 200
-    if form.validate_on_submit():
-        outcome = submit(
-            form,
-            lambda: _save_media(
-                authoring.add_item(
-                    module,
-                    kind="lesson",
-                    title=form.title.data or "",
-                    body_md=form.body_md.data or "",
-                    minutes=form.minutes.data or 0,
-                    min_read_seconds=form.min_read_seconds.data,
-                ),
-                form,
-            ),
-        )
-        if outcome.ok:
-            flash(_("Lesson added."), "success")
-            return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
-        status = outcome.status
-    return _lesson_page(form, course, module, None, status)
+    return _lesson_form(LessonForm(), course, module, None, _("Lesson added."))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -305,27 +309,7 @@ def add_lesson(module_id: int) -> Any:
 def edit_item(item_id: int) -> Any:
     item = authoring.get_item(item_id)
     course = _editable(item.module.course_id)
-    form = LessonForm(obj=item)
-    status = 200
-    if form.validate_on_submit():
-        outcome = submit(
-            form,
-            lambda: _save_media(
-                authoring.update_item(
-                    item,
-                    title=form.title.data or "",
-                    body_md=form.body_md.data or "",
-                    minutes=form.minutes.data or 0,
-                    min_read_seconds=form.min_read_seconds.data,
-                ),
-                form,
-            ),
-        )
-        if outcome.ok:
-            flash(_("Lesson saved."), "success")
-            return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
-        status = outcome.status
-    return _lesson_page(form, course, item.module, item, status)
+    return _lesson_form(LessonForm(obj=item), course, item.module, item, _("Lesson saved."))
 
 
 @bp.route("/items/<int:item_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

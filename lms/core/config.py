@@ -68,6 +68,8 @@ class Config:
         redis_url = config.get("REDIS_URL")
         config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+        # "Within a minute" means the last 60 seconds, not the current clock minute.
+        config.setdefault("RATELIMIT_STRATEGY", "moving-window")
 
 
 class DevelopmentConfig(Config):
