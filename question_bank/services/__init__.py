@@ -1,0 +1,1 @@
+"""Business rules of the question bank. Services flush, never commit."""
