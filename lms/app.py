@@ -26,12 +26,14 @@ from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
+from question_bank import api as questions_api
 from question_bank import models as question_bank_models
+from question_bank import views as bank_views
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = (question_bank_models,)  # imported so that migrations and queries know their tables
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_BLUEPRINTS = (accounts_api.bp, courses_api.bp)
+API_BLUEPRINTS = (accounts_api.bp, courses_api.bp, questions_api.bp)
 PAGE_BLUEPRINTS = (
     home_views.bp,
     accounts_views.bp,
@@ -44,6 +46,7 @@ PAGE_BLUEPRINTS = (
     discussion_views.bp,
     report_views.bp,
     files.bp,
+    bank_views.bp,
 )
 
 

@@ -14,6 +14,7 @@ from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
 from lms.accounts.services.org_units import leads_a_unit
 from lms.core.markup import render_markdown
+from question_bank.render import stem_html
 
 
 def _sees_reports(user: Any) -> bool:
@@ -27,6 +28,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("courses.index", _l("Courses"), None),
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
+    ("bank.index", _l("Question bank"), None),
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
@@ -64,6 +66,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        question_stem=stem_html,
         get_locale=get_locale,
         page_url=page_url,
         language_choices=LANGUAGES,

@@ -221,3 +221,35 @@ def differences(older: QuestionVersion, newer: QuestionVersion) -> list[Change]:
             )[2:]
             changes.append(Change(name, before, after, diff))
     return changes
+
+
+def bulk_update(
+    question_ids: Sequence[int],
+    *,
+    action: str,
+    category: QuestionCategory | None = None,
+    tag: str = "",
+) -> int:
+    """Move, tag, retire or restore many questions at once; returns how many changed."""
+    if not question_ids:
+        raise ValidationError(_("Select at least one question."))
+    chosen = list(db.session.scalars(select(Question).where(Question.id.in_(question_ids))))
+    if action == "move":
+        if category is None:
+            raise ValidationError(_("Choose the category to move them to."), field="category")
+        for question in chosen:
+            question.category = category
+    elif action == "tag":
+        (new_tag,) = _tags([tag]) or [None]
+        if new_tag is None:
+            raise ValidationError(_("Give the tag to add."), field="tag")
+        for question in chosen:
+            if new_tag not in question.tags:
+                question.tags.append(new_tag)
+    elif action in ("retire", "restore"):
+        for question in chosen:
+            question.is_retired = action == "retire"
+    else:
+        raise ValidationError(_("Unknown action."))
+    db.session.flush()
+    return len(chosen)

@@ -12,6 +12,8 @@ from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.uploads import save_upload
+from question_bank.services import categories, questions
+from question_bank.services.questions import QuestionContent
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -45,7 +47,12 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     comment = Comment(item=item, user=author, body_md="A comment")
     db.session.add(comment)
     db.session.flush()
+    question = questions.create_question(
+        categories.ensure_path("Sample"),
+        QuestionContent(type="true_false", stem_md="Is it?", definition={"correct": True}),
+    )
     return {
+        "question": question,
         "attachment": attachment,
         "comment": comment,
         "activity": activity,

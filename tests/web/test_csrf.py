@@ -47,6 +47,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "secret": "x",
         "course_id": objects["course"].id,
         "comment_id": objects["comment"].id,
+        "question_id": objects["question"].id,
         "attachment_id": objects["attachment"].id,
         "module_id": objects["module"].id,
         "item_id": objects["activity"].id

@@ -91,6 +91,12 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "files.serve": AUTHENTICATED,
     "courses.video_progress": AUTHENTICATED,
     "course_authoring.delete_attachment": STAFF,
+    "bank.index": STAFF,
+    "bank.bulk": STAFF,
+    "bank.show": STAFF,
+    "bank.retire": STAFF,
+    "questions_api.list_questions": STAFF,
+    "questions_api.create_question": STAFF,
 }
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
@@ -145,6 +151,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "secret": "not-a-real-secret",
         "course_id": objects["course"].id,
         "comment_id": objects["comment"].id,
+        "question_id": objects["question"].id,
         "attachment_id": objects["attachment"].id,
         "token": objects["attachment"].upload.token,
         "filename": objects["attachment"].upload.filename,

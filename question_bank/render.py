@@ -1,0 +1,26 @@
+"""Showing questions: the stem as members see it, and the correct answer in words."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from lms.core.markup import render_markdown
+from question_bank.models import QuestionVersion
+from question_bank.types import get_type
+
+_BLANK = re.compile(r"\{\{(\d+)\}\}")
+
+
+def stem_html(version: QuestionVersion) -> Markup:
+    """The stem's Markdown, sanitised, with each ``{{n}}`` of a fill-in question as a blank."""
+    html = str(render_markdown(version.stem_md))
+    if version.type == "fill_blank":
+        html = _BLANK.sub(r'<span class="blank" data-blank="\1">(\1)</span>', html)
+    return Markup(html)  # noqa: S704 - sanitised above; only our own span is added
+
+
+def correct_answer_text(version: QuestionVersion) -> str:
+    kind = get_type(version.type)
+    return kind.summary(version.definition, kind.correct_response(version.definition))
