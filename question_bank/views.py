@@ -8,15 +8,23 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.core.extensions import db
 from lms.core.forms import submit
-from question_bank.models import QuestionCategory
+from question_bank.forms import QuestionForm
+from question_bank.models import Question, QuestionCategory
 from question_bank.render import correct_answer_text
 from question_bank.services import categories, questions
+from question_bank.services.form_input import (
+    DefinitionFields,
+    definition_from_fields,
+    fields_from_definition,
+)
 from question_bank.services.listing import QuestionFilter, question_query
+from question_bank.services.questions import QuestionContent
 from question_bank.types import registered_types
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
@@ -119,3 +127,123 @@ def retire(question_id: int) -> Any:
             "success",
         )
     return redirect(url_for("bank.show", question_id=question.id))
+
+
+TYPE_FIELDS = {
+    "single_choice": ("options", "correct"),
+    "multiple_choice": ("options", "correct", "scoring", "penalty"),
+    "true_false": ("truth",),
+    "fill_blank": ("answers",),
+    "numerical": ("value", "tolerance", "units"),
+    "matching": ("pairs",),
+    "short_answer": ("reference",),
+}
+
+
+def _content(form: QuestionForm, kind: str) -> QuestionContent:
+    fields = DefinitionFields(
+        options=form.options.data or "",
+        correct=form.correct.data or "",
+        scoring=form.scoring.data or "all",
+        penalty=form.penalty.data,
+        answers=form.answers.data or "",
+        value=form.value.data,
+        tolerance=form.tolerance.data,
+        units=form.units.data or "",
+        pairs=form.pairs.data or "",
+        reference=form.reference.data or "",
+        truth=form.truth.data or "",
+    )
+    return QuestionContent(
+        type=kind,
+        stem_md=form.stem.data or "",
+        definition=definition_from_fields(kind, fields),
+        explanation_md=form.explanation.data or "",
+        difficulty=form.difficulty.data or 3,
+        default_mark=float(form.default_mark.data or 1),
+        title=form.title.data or "",
+        source=form.source.data or "",
+    )
+
+
+def _tags(form: QuestionForm) -> list[str]:
+    return [t.strip() for t in (form.tags.data or "").replace("，", ",").split(",") if t.strip()]
+
+
+def _warn_duplicates(question: Question) -> None:
+    if questions.duplicates_of(question.category, question.current.stem_md, except_id=question.id):
+        flash(_("Careful: this category already has a question with the same text."), "info")
+
+
+def _form_page(form: QuestionForm, kind: str, question: Question | None) -> Any:
+    return render_template(
+        "question_bank/question_form.html",
+        form=form,
+        kind=kind,
+        kind_label=registered_types()[kind].label,
+        question=question,
+        fields=TYPE_FIELDS[kind],
+    )
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@permissions.staff
+def create() -> Any:
+    kind = request.args.get("type", "single_choice")
+    if kind not in TYPE_FIELDS:
+        kind = "single_choice"
+    form = QuestionForm()
+    if form.validate_on_submit():
+        outcome = submit(
+            form,
+            lambda: questions.create_question(
+                categories.ensure_path(form.category_path.data or ""),
+                _content(form, kind),
+                tags=_tags(form),
+                by=current_user,
+            ),
+        )
+        if outcome.ok:
+            flash(_("Question saved."), "success")
+            _warn_duplicates(outcome.value)
+            return redirect(url_for("bank.show", question_id=outcome.value.id))
+    return _form_page(form, kind, None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@permissions.staff
+def edit(question_id: int) -> Any:
+    question = questions.get_question(question_id)
+    version = question.current
+    kind = version.type
+    form = QuestionForm()
+    if request.method == "GET":
+        form.process(
+            data={
+                "category_path": question.category.path,
+                "title": version.title,
+                "stem": version.stem_md,
+                "difficulty": version.difficulty,
+                "default_mark": version.default_mark,
+                "tags": ", ".join(t.name for t in question.tags),
+                "explanation": version.explanation_md,
+                "source": version.source,
+                **vars(fields_from_definition(kind, version.definition)),
+            }
+        )
+    if form.validate_on_submit():
+        outcome = submit(
+            form,
+            lambda: questions.edit_question(
+                question,
+                _content(form, kind),
+                category=categories.ensure_path(form.category_path.data or ""),
+                tags=_tags(form),
+                by=current_user,
+            ),
+        )
+        if outcome.ok:
+            flash(_("Saved as version %(n)d.", n=question.current.number), "success")
+            _warn_duplicates(question)
+            return redirect(url_for("bank.show", question_id=question.id))
+    return _form_page(form, kind, question)

@@ -25,10 +25,13 @@ def log_in(page: Page, site: str, username: str, password: str) -> None:
 
 
 def open_menu(page: Page) -> None:
-    """On a phone the menu is folded behind the ☰ button."""
-    toggle = page.locator("[data-nav-toggle]")
-    if toggle.is_visible():
-        toggle.click()
+    """On a phone (narrower than 768 px) the menu is folded behind the ☰ button."""
+    page.wait_for_load_state()
+    viewport = page.viewport_size or {"width": 1280}
+    menu = page.locator("#main-menu")
+    if viewport["width"] < 768 and not menu.is_visible():
+        page.locator("[data-nav-toggle]").click()
+    expect(menu).to_be_visible()
 
 
 def log_out(page: Page) -> None:

@@ -95,6 +95,8 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "bank.bulk": STAFF,
     "bank.show": STAFF,
     "bank.retire": STAFF,
+    "bank.create": STAFF,
+    "bank.edit": STAFF,
     "questions_api.list_questions": STAFF,
     "questions_api.create_question": STAFF,
 }

@@ -144,3 +144,91 @@ def test_api_lists_and_creates(client, db):
     )
     assert bad.status_code == 422
     assert client.get("/api/v1/questions?category=不存在", headers=auth).status_code == 422
+
+
+def test_authors_write_every_type_with_plain_fields(client, db, organizer, login_as):
+    login_as(organizer)
+    cases = {
+        "single_choice": {"options": "上海\n北京\n嘉兴", "correct": "1"},
+        "multiple_choice": {
+            "options": "甲\n乙\n丙",
+            "correct": "1, 3",
+            "scoring": "partial",
+            "penalty": "0.5",
+        },
+        "true_false": {"truth": "false"},
+        "fill_blank": {"stem": "一大召开于{{1}}年，在{{2}}。", "answers": "1921\n上海 | 上海市"},
+        "numerical": {"value": "9.8", "tolerance": "0.1", "units": "m/s², 米每二次方秒"},
+        "matching": {"pairs": "遵义会议 = 1935\n古田会议 = 1929"},
+        "short_answer": {"reference": "要点一；要点二"},
+    }
+    for kind, extra in cases.items():
+        data = {
+            "category_path": "党史/测试",
+            "stem": f"{kind} 题",
+            "difficulty": "2",
+            "default_mark": "1.5",
+            "tags": "测试",
+            "scoring": "all",
+            "truth": "true",
+            **extra,
+        }
+        response = client.post(f"/bank/questions/new?type={kind}", data=data, headers=EN)
+        assert response.status_code == 302, (kind, response.get_data(as_text=True)[-3000:])
+    db.session.expire_all()
+    saved = {q.current.type: q for q in db.session.query(Question)}
+    assert set(saved) == set(cases)
+    assert saved["multiple_choice"].current.definition["correct"] == ["a", "c"]
+    assert saved["fill_blank"].current.definition["blanks"] == [["1921"], ["上海", "上海市"]]
+    assert saved["matching"].current.definition["pairs"][1]["right"] == "1929"
+    assert saved["single_choice"].current.default_mark == 1.5
+
+    edit_page = client.get(f"/bank/questions/{saved['fill_blank'].id}/edit").get_data(as_text=True)
+    assert "上海 | 上海市" in edit_page
+
+
+def test_bad_question_input_re_renders_and_saves_nothing(client, db, organizer, login_as):
+    login_as(organizer)
+    base = {
+        "category_path": "x",
+        "stem": "题",
+        "difficulty": "2",
+        "default_mark": "1",
+        "scoring": "all",
+        "truth": "true",
+    }
+    cases = [
+        ("single_choice", {"options": "甲\n乙", "correct": "3"}, "correct options"),
+        ("single_choice", {"options": "甲", "correct": "1"}, "2 to 10 options"),
+        ("fill_blank", {"answers": "1921"}, "Mark each blank"),
+        ("matching", {"pairs": "no separator"}, "left = right"),
+        ("numerical", {"value": ""}, "correct number"),
+        ("single_choice", {"options": "甲\n乙", "correct": "1", "difficulty": "9"}, "field-errors"),
+    ]
+    for kind, extra, message in cases:
+        response = client.post(
+            f"/bank/questions/new?type={kind}", data={**base, **extra}, headers=EN
+        )
+        assert response.status_code == 200, kind
+        assert message in response.get_data(as_text=True), (kind, message)
+    assert db.session.query(Question).count() == 0
+
+
+def test_editing_through_the_form_makes_a_version(client, db, organizer, login_as):
+    question = _question()
+    db.session.commit()
+    login_as(organizer)
+    data = {
+        "category_path": "党史",
+        "stem": "一大在哪里召开？",
+        "difficulty": "4",
+        "default_mark": "1",
+        "options": "上海\n北京",
+        "correct": "1",
+        "scoring": "all",
+        "truth": "true",
+    }
+    client.post(f"/bank/questions/{question.id}/edit", data=data)
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).current.number == 2
+    assert db.session.get(Question, question.id).current.difficulty == 4
