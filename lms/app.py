@@ -112,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
+    from question_bank import cli as questions_cli  # noqa: PLC0415
 
     app.cli.add_command(cli.lms_group)
     app.cli.add_command(accounts_cli.users_group)
+    app.cli.add_command(questions_cli.questions_group)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from lms.accounts.models import ROLE_VALUES
 from lms.accounts.services import org_units, users
@@ -46,9 +47,10 @@ def create_command(
 @users_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
-    """Import users from a CSV or XLSX FILE: all rows or none."""
+    """Import users from a CSV or XLSX FILE: all rows or none ("row N: reason" for each problem)."""
     try:
-        result = import_users(file.name, file.read_bytes())
+        with force_locale("en"):  # scripts read these lines: DESIGN.md section 6
+            result = import_users(file.name, file.read_bytes())
     except DomainError as error:
         db.session.rollback()
         for problem in getattr(error, "problems", None) or [error.message]:

@@ -1,0 +1,64 @@
+"""What every format parser produces, and the checks they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from lms.core.errors import DomainError, ValidationError
+from lms.core.uploads import TooLargeError
+from question_bank.services.questions import QuestionContent
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class ParsedQuestion:
+    line: int  # where the question starts: a line of a text file or a spreadsheet row
+    category_path: str
+    content: QuestionContent
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add_problem(self, line: int, message: str, *, row: bool = False) -> None:
+        self.problems.append(
+            _("row %(n)d: %(message)s", n=line, message=message)
+            if row
+            else _("line %(n)d: %(message)s", n=line, message=message)
+        )
+
+    def accept(self, parsed: ParsedQuestion, *, row: bool = False) -> None:
+        """Keep the question if its type accepts it; otherwise record why, with its line."""
+        try:
+            checked = parsed.content.checked()
+        except DomainError as error:
+            self.add_problem(parsed.line, error.message, row=row)
+            return
+        parsed.content = checked
+        self.questions.append(parsed)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM, any line ends); a clear message for anything else."""
+    if not data.strip():
+        raise ValidationError(_("The file is empty."))
+    if len(data) > MAX_BYTES:
+        raise TooLargeError(_("The file is larger than %(n)d MB.", n=MAX_BYTES // 1024 // 1024))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _(
+                "The file is not UTF-8 text (the problem is at byte %(n)d). Save it as UTF-8.",
+                n=error.start,
+            )
+        ) from error
+    if "\x00" in text:
+        raise ValidationError(_("This is not a text file."))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
