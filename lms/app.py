@@ -27,6 +27,7 @@ from lms.core.http import install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
 from question_bank import api as questions_api
+from question_bank import import_views as bank_import_views
 from question_bank import models as question_bank_models
 from question_bank import views as bank_views
 
@@ -47,6 +48,7 @@ PAGE_BLUEPRINTS = (
     report_views.bp,
     files.bp,
     bank_views.bp,
+    bank_import_views.bp,
 )
 
 

@@ -246,7 +246,12 @@ def rows_of(questions: list) -> list[list[object]]:
 
 
 def export(questions: list, fmt: str = "xlsx") -> bytes:
-    rows = [[safe_cell(v) for v in row] for row in rows_of(questions)]
+    return export_rows(rows_of(questions), fmt)
+
+
+def export_rows(raw_rows: list[list[object]], fmt: str = "xlsx") -> bytes:
+    """Rows under the Chinese header, as CSV (UTF-8 with BOM) or XLSX, formula-safe."""
+    rows = [[safe_cell(v) for v in row] for row in raw_rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

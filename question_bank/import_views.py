@@ -1,0 +1,145 @@
+"""Importing questions from the pages: upload, a preview with every problem, then all or none.
+
+The uploaded file waits in the instance folder under an unguessable name between the preview
+and the import, so the import is exactly what the preview showed.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts import permissions
+from lms.accounts.forms import ConfirmForm
+from lms.core.errors import DomainError
+from lms.core.extensions import db
+from lms.core.spreadsheets import MIMETYPES
+from question_bank.formats import spreadsheet
+from question_bank.services.importing import FORMATS, import_questions, preview
+
+bp = Blueprint("bank_import", __name__, url_prefix="/bank/import")
+KEEP_SECONDS = 24 * 3600
+EXAMPLE = [
+    [
+        "单选",
+        "中国共产党第一次全国代表大会在哪里召开？",
+        "北京",
+        "上海",
+        "广州",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "B",
+        "一大在上海召开。",
+        2,
+        1,
+        "党史",
+        "党史/建党",
+    ]
+]
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if time.time() - old.stat().st_mtime > KEEP_SECONDS:
+            old.unlink(missing_ok=True)
+    return folder
+
+
+def _pending(token: str, fmt: str) -> Path:
+    if not token.isalnum() or fmt not in FORMATS:
+        abort(404)
+    path = _folder() / f"{current_user.id}-{token}.{fmt}"
+    if not path.is_file():
+        abort(404)
+    return path
+
+
+@bp.route("/", methods=["GET", "POST"])
+@permissions.staff
+def upload() -> Any:
+    if request.method == "GET":
+        return render_template("question_bank/import.html", formats=FORMATS, form=ConfirmForm())
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("bank_import.upload"))
+    file = request.files.get("file")
+    fmt = request.form.get("format", "")
+    category = request.form.get("category", "").strip() or None
+    if not file or not file.filename or fmt not in FORMATS:
+        flash(_("Choose a file and its format."), "error")
+        return render_template("question_bank/import.html", formats=FORMATS, form=form), 400
+    data = file.read()
+    try:
+        checked = preview(data, fmt, category)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_template(
+            "question_bank/import.html", formats=FORMATS, form=form
+        ), error.status
+    token = secrets.token_hex(16)
+    (_folder() / f"{current_user.id}-{token}.{fmt}").write_bytes(data)
+    return render_template(
+        "question_bank/import_preview.html",
+        checked=checked,
+        token=token,
+        fmt=fmt,
+        category=category or "",
+        filename=file.filename,
+        form=form,
+    )
+
+
+@bp.route("/commit", methods=["POST"])
+@permissions.staff
+def commit() -> Any:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("bank_import.upload"))
+    fmt = request.form.get("format", "")
+    path = _pending(request.form.get("token", ""), fmt)
+    try:
+        created = import_questions(
+            path.read_bytes(), fmt, request.form.get("category") or None, by=current_user
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("bank_import.upload"))
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("%(n)d questions were imported.", n=len(created)), "success")
+    return redirect(url_for("bank.index"))
+
+
+@bp.route("/template.<any(csv, xlsx):fmt>")
+@permissions.staff
+def template(fmt: str) -> Any:
+    data = spreadsheet.export_rows(EXAMPLE, fmt)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"questions-template.{fmt}",
+    )

@@ -1,0 +1,74 @@
+"""Importing questions from the pages: preview with problems, then all or none."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+
+from question_bank.models import Question
+
+EN = {"Accept-Language": "en"}
+GOOD = "一大在哪里召开？\nA. 北京\nB. 上海\nANSWER: B\n".encode()
+BAD = "一大在哪里召开？\nA. 北京\nB. 上海\nANSWER: D\n".encode()
+
+
+def _check(client, content: bytes, fmt: str = "aiken", name: str = "bank.txt"):
+    return client.post(
+        "/bank/import/",
+        data={"file": (io.BytesIO(content), name), "format": fmt, "category": "党史"},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+
+
+def test_preview_then_import(client, db, organizer, login_as):
+    login_as(organizer)
+    page = _check(client, GOOD).get_data(as_text=True)
+    assert 'data-testid="import-item"' in page
+    assert "一大在哪里召开" in page
+    assert db.session.query(Question).count() == 0  # the preview saves nothing
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    done = client.post(
+        "/bank/import/commit", data={"token": token, "format": "aiken", "category": "党史"}
+    )
+    assert done.status_code == 302
+    assert db.session.query(Question).count() == 1
+    again = client.post("/bank/import/commit", data={"token": token, "format": "aiken"})
+    assert again.status_code == 404  # the pending file is gone: no double import
+
+
+def test_problems_are_listed_and_nothing_can_be_imported(client, db, organizer, login_as):
+    login_as(organizer)
+    page = _check(client, BAD).get_data(as_text=True)
+    assert 'data-testid="import-problems"' in page
+    assert "line 4: the answer names an option that does not exist" in page
+    assert 'data-testid="commit-import"' not in page
+    assert db.session.query(Question).count() == 0
+
+
+def test_unreadable_files_get_a_message(client, db, organizer, login_as):
+    login_as(organizer)
+    empty = _check(client, b"")
+    assert empty.status_code == 422
+    assert "The file is empty." in empty.get_data(as_text=True)
+    gbk = _check(client, "题目".encode("gb18030"))
+    assert "not UTF-8" in gbk.get_data(as_text=True)
+    wrong = _check(client, b"not a workbook", "xlsx", "bank.xlsx")
+    assert "not an Excel" in wrong.get_data(as_text=True)
+
+
+def test_template_downloads(client, db, organizer, login_as):
+    login_as(organizer)
+    xlsx = client.get("/bank/import/template.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in sheet[1]][:3] == ["题型", "题干", "选项A"]
+    csv = client.get("/bank/import/template.csv").data.decode("utf-8-sig")
+    assert csv.startswith("题型,题干")
+
+
+def test_members_cannot_import(client, db, member, login_as):
+    login_as(member)
+    assert client.get("/bank/import/").status_code == 403
+    assert _check(client, GOOD).status_code == 403
