@@ -75,6 +75,7 @@ test-postgresql: $(VENV)/.dev
 
 bench: setup-dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.question_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

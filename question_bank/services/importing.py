@@ -15,7 +15,7 @@ from question_bank.formats import aiken, spreadsheet
 from question_bank.formats.common import ParsedQuestion, ParseResult
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
-from question_bank.services.questions import create_question, stem_key
+from question_bank.services.questions import create_many, stem_key
 
 DEFAULT_CATEGORY = "导入 Imported"
 PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
@@ -68,13 +68,13 @@ def import_questions(
     checked = preview(data, fmt, category_path)
     if checked.problems:
         raise ValidationError(_("Nothing was imported."), problems=checked.problems)
-    created = []
     category_cache: dict[str, QuestionCategory] = {}
+    items = []
     for parsed in checked.questions:
         category = category_cache.get(parsed.category_path)
         if category is None:
             category = category_cache[parsed.category_path] = categories.ensure_path(
                 parsed.category_path
             )
-        created.append(create_question(category, parsed.content, tags=parsed.tags, by=by))
-    return created
+        items.append((category, parsed.content, parsed.tags))
+    return create_many(items, by=by)
