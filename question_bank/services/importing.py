@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
-from question_bank.formats import aiken, gift, spreadsheet
+from question_bank.formats import aiken, gift, moodle_xml, spreadsheet
 from question_bank.formats.common import ParsedQuestion, ParseResult
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
@@ -20,6 +20,7 @@ from question_bank.services.questions import create_many, stem_key
 DEFAULT_CATEGORY = "导入 Imported"
 PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
     "gift": gift.parse,
+    "moodle-xml": moodle_xml.parse,
     "aiken": aiken.parse,
     "xlsx": lambda data, path: spreadsheet.parse(data, path, "xlsx"),
     "csv": lambda data, path: spreadsheet.parse(data, path, "csv"),
