@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from lms.core.errors import DomainError
 from lms.core.extensions import db
-from question_bank.formats import aiken, gift, moodle_xml, spreadsheet
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
+from question_bank.services.exporting import export_questions
 from question_bank.services.importing import FORMATS, import_questions, preview
 
 questions_group = AppGroup("questions", help="Import and export the question bank.")
@@ -71,7 +71,6 @@ def export_command(fmt: str, category_path: str | None, output: Path) -> None:
             | QuestionCategory.path.startswith(category.path + "/")
         )
     found = list(db.session.scalars(query.order_by(QuestionCategory.path, Question.id)))
-    writers = {"aiken": aiken.export, "gift": gift.export, "moodle-xml": moodle_xml.export}
-    data = writers[fmt](found) if fmt in writers else spreadsheet.export(found, fmt)
+    data = export_questions(found, fmt)
     output.write_bytes(data)
     click.echo(f"{len(found)} questions exported to {output}")

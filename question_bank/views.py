@@ -3,10 +3,20 @@ question's page with its preview and version history. Members never reach them."
 
 from __future__ import annotations
 
+import io
 import itertools
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,10 +24,12 @@ from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.core.extensions import db
 from lms.core.forms import submit
+from lms.core.spreadsheets import MIMETYPES
 from question_bank.forms import QuestionForm
 from question_bank.models import Question, QuestionCategory
 from question_bank.render import correct_answer_text
 from question_bank.services import categories, questions
+from question_bank.services.exporting import export_questions
 from question_bank.services.form_input import (
     DefinitionFields,
     definition_from_fields,
@@ -247,3 +259,38 @@ def edit(question_id: int) -> Any:
             _warn_duplicates(question)
             return redirect(url_for("bank.show", question_id=question.id))
     return _form_page(form, kind, question)
+
+
+EXPORT_NAMES = {
+    "gift": "gift.txt",
+    "moodle-xml": "xml",
+    "aiken": "aiken.txt",
+    "xlsx": "xlsx",
+    "csv": "csv",
+}
+EXPORT_TYPES = {
+    "gift": "text/plain; charset=utf-8",
+    "moodle-xml": "application/xml",
+    "aiken": "text/plain; charset=utf-8",
+    **MIMETYPES,
+}
+
+
+@bp.route("/export/<any(gift, 'moodle-xml', aiken, xlsx, csv):fmt>")
+@permissions.staff
+def export(fmt: str) -> Any:
+    """The questions the list shows (its filters), or only those ticked (``ids``)."""
+    filters = _filters()
+    category = db.session.get(QuestionCategory, filters.category_id or 0)
+    query = question_query(filters, category.path if category else None)
+    ids = [int(v) for v in request.args.getlist("ids") if v.isdigit()]
+    if ids:
+        query = query.where(Question.id.in_(ids))
+    found = list(db.session.scalars(query).unique())
+    data = export_questions(found, fmt)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=EXPORT_TYPES[fmt],
+        as_attachment=True,
+        download_name=f"questions.{EXPORT_NAMES[fmt]}",
+    )

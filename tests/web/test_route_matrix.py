@@ -96,6 +96,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "bank.show": STAFF,
     "bank.retire": STAFF,
     "bank.create": STAFF,
+    "bank.export": STAFF,
     "bank_import.upload": STAFF,
     "bank_import.commit": STAFF,
     "bank_import.template": STAFF,

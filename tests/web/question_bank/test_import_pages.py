@@ -72,3 +72,16 @@ def test_members_cannot_import(client, db, member, login_as):
     login_as(member)
     assert client.get("/bank/import/").status_code == 403
     assert _check(client, GOOD).status_code == 403
+
+
+def test_export_what_the_list_shows(client, db, organizer, login_as):
+    login_as(organizer)
+    token_page = _check(client, GOOD).get_data(as_text=True)
+    token = re.search(r'name="token" value="([0-9a-f]+)"', token_page).group(1)
+    client.post("/bank/import/commit", data={"token": token, "format": "aiken", "category": "党史"})
+    gift_text = client.get("/bank/export/gift?q=一大").data.decode()
+    assert "$CATEGORY: 党史" in gift_text
+    assert "=上海" in gift_text
+    assert client.get("/bank/export/xlsx").data[:2] == b"PK"
+    assert b"<quiz>" in client.get("/bank/export/moodle-xml").data
+    assert client.get("/bank/export/gift?q=nothing-matches").data.strip() == b""
