@@ -27,6 +27,7 @@ from lms.core.http import install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
 from question_bank import api as questions_api
+from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
 from question_bank import models as question_bank_models
 from question_bank import views as bank_views
@@ -49,6 +50,7 @@ PAGE_BLUEPRINTS = (
     files.bp,
     bank_views.bp,
     bank_import_views.bp,
+    bank_category_views.bp,
 )
 
 

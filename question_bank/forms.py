@@ -63,3 +63,9 @@ class QuestionForm(FlaskForm):
     # short answer
     reference = TextAreaField(_l("Reference answer for the graders"))
     submit = SubmitField(_l("Save"))
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    parent_id = SelectField(_l("Parent category"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save"))

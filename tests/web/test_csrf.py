@@ -48,6 +48,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "course_id": objects["course"].id,
         "comment_id": objects["comment"].id,
         "question_id": objects["question"].id,
+        "category_id": objects["question"].category_id,
         "attachment_id": objects["attachment"].id,
         "module_id": objects["module"].id,
         "item_id": objects["activity"].id
