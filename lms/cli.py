@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.extensions import db
-from lms.demo_content import seed_activities, seed_courses, seed_progress
+from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 
 lms_group = AppGroup("lms", help="Platform-wide commands.")
 
@@ -50,6 +50,7 @@ def seed_demo_data() -> bool:
     db.session.flush()
     governance, ethics = seed_courses(created["admin"], created["organizer"])
     seed_activities(governance)
+    seed_questions(created["organizer"])
     seed_progress(created["zhangsan"], governance, 3)
     seed_progress(created["wangwu"], ethics, 2)
     return True

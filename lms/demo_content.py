@@ -11,6 +11,7 @@ from lms.accounts.services import org_units
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.points.services import award
+from question_bank.services.importing import import_questions
 
 COURSES = [
     {
@@ -170,3 +171,26 @@ def seed_progress(member: User, course: Course, lessons: int) -> None:
         award(member, "lesson_completed", source_type="course_item", source_id=item.id,
               reason=item.title)  # fmt: skip
     db.session.flush()
+
+
+DEMO_GIFT = """$CATEGORY: 党史/建党时期
+
+::一大::中国共产党第一次全国代表大会在哪里开幕？{
+=上海 ~北京 ~广州 ~嘉兴
+####一大在上海开幕，后转移到嘉兴南湖。
+}
+
+::成立::中国共产党成立于{=1921 =一九二一}年。
+
+::遵义::遵义会议于1935年召开。{T}
+
+$CATEGORY: 法规/党章
+
+::党员权利::下列属于党员权利的有：{~%50%参加党的有关会议 ~%50%对党的工作提出建议 ~%-100%不缴纳党费}
+
+::心得::结合工作实际，谈谈你对“为人民服务”的理解。{}
+"""
+
+
+def seed_questions(organizer: User) -> None:
+    import_questions(DEMO_GIFT.encode(), "gift", by=organizer)

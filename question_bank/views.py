@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -22,6 +23,7 @@ from flask_login import current_user
 
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
+from lms.core.errors import DomainError
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.spreadsheets import MIMETYPES
@@ -293,4 +295,21 @@ def export(fmt: str) -> Any:
         mimetype=EXPORT_TYPES[fmt],
         as_attachment=True,
         download_name=f"questions.{EXPORT_NAMES[fmt]}",
+    )
+
+
+@bp.route("/questions/preview", methods=["POST"])
+@permissions.staff
+def live_preview() -> Any:
+    """The question being written, rendered as members will see it (for the form's preview)."""
+    kind = request.args.get("type", "")
+    if kind not in TYPE_FIELDS:
+        return jsonify({"error": _("Unknown question type “%(key)s”.", key=kind)}), 400
+    form = QuestionForm(meta={"csrf": False})
+    try:
+        content = _content(form, kind).checked()
+    except DomainError as error:
+        return jsonify({"error": error.message})
+    return jsonify(
+        {"html": render_template("question_bank/_preview_fragment.html", version=content)}
     )

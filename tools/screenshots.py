@@ -76,6 +76,8 @@ def main() -> None:
             ("report-desktop", "organizer", DESKTOP, "/reports/courses/1"),
             ("roster-desktop", "organizer", DESKTOP, "/manage/activities/10"),
             ("activity-phone", "lisi", PHONE, "/activities/10"),
+            ("question-form-desktop", "organizer", DESKTOP, "/bank/questions/new?type=fill_blank"),
+            ("bank-desktop", "organizer", DESKTOP, "/bank/"),
         ]
         for name, username, viewport, path in shots:
             context = browser.new_context(viewport=viewport, locale="zh-CN")

@@ -98,3 +98,32 @@
   video.addEventListener("ended", report);
   setInterval(report, 15000);
 })();
+
+// The question form previews the whole question, as members will see it, as the author types.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-question-preview]");
+  var target = document.getElementById("question-preview");
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (!form || !target || !token) { return; }
+  var timer = null;
+  function refresh() {
+    fetch(form.getAttribute("data-question-preview"), {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "X-CSRFToken": token.getAttribute("content") }
+    }).then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        if (data.html) {
+          target.innerHTML = data.html;
+        } else {
+          target.textContent = data.error || "";
+        }
+      });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+  refresh();
+})();

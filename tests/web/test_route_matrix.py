@@ -97,6 +97,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "bank.retire": STAFF,
     "bank.create": STAFF,
     "bank.export": STAFF,
+    "bank.live_preview": STAFF,
     "bank_categories.index": STAFF,
     "bank_categories.create": STAFF,
     "bank_categories.edit": STAFF,

@@ -232,3 +232,26 @@ def test_editing_through_the_form_makes_a_version(client, db, organizer, login_a
     db.session.expire_all()
     assert db.session.get(Question, question.id).current.number == 2
     assert db.session.get(Question, question.id).current.difficulty == 4
+
+
+def test_live_preview_renders_what_members_see(client, db, organizer, login_as):
+    login_as(organizer)
+    data = {
+        "category_path": "x",
+        "stem": "**题** <script>x()</script>",
+        "difficulty": "1",
+        "default_mark": "1",
+        "options": "甲\n<b>乙</b>",
+        "correct": "1",
+        "scoring": "all",
+        "truth": "true",
+    }
+    html = client.post("/bank/questions/preview?type=single_choice", data=data).get_json()["html"]
+    assert "<strong>题</strong>" in html
+    assert "<script>" not in html
+    assert "&lt;b&gt;乙&lt;/b&gt;" in html  # options are text, shown as typed
+    problem = client.post(
+        "/bank/questions/preview?type=single_choice", data={**data, "correct": "5"}, headers=EN
+    ).get_json()
+    assert "correct options" in problem["error"]
+    assert client.post("/bank/questions/preview?type=drawing", data=data).status_code == 400
