@@ -106,6 +106,10 @@ class QuestionVersion(db.Model):
     difficulty: Mapped[int] = mapped_column(default=3)
     default_mark: Mapped[float] = mapped_column(default=1.0)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # How the texts were written: "markdown", or "html" when imported from HTML (Moodle).
+    text_format: Mapped[str] = mapped_column(
+        String(10), default="markdown", server_default="markdown"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

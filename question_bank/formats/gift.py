@@ -126,7 +126,7 @@ def _join(before: str, after: str, marker: str) -> str:
     return f"{before} {marker} {after}".strip() if after else before
 
 
-def _answers(answers: str, before: str, after: str) -> tuple[str, dict, str]:  # noqa: PLR0911
+def _answers(answers: str, before: str, after: str) -> tuple[str, dict, str]:
     if not answers:
         return "short_answer", {"reference": ""}, _join(before, after, "____")
     word = answers.split("#", 1)[0].strip().upper()
@@ -153,18 +153,26 @@ def _answers(answers: str, before: str, after: str) -> tuple[str, dict, str]:  #
         accepted = [_plain(WEIGHT.sub("", text.split("#")[0])) for _sign, text in parts]
         stem = f"{before} {{{{1}}}} {after}".strip() if after else f"{before}\n\n{{{{1}}}}"
         return "fill_blank", {"blanks": [[a for a in accepted if a]]}, stem
+    return _choices(parts, _join(before, after, "____"))
+
+
+def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
+    """``=right ~wrong`` answers, with optional weights and per-answer feedback."""
     options, correct, weighted = [], [], False
     for number, (sign, raw) in enumerate(parts):
-        text = raw.split("#")[0].strip()
+        text, _sep, feedback = raw.partition("#")
+        text = text.strip()
         weight = WEIGHT.match(text)
         if weight:
             weighted = True
             text = text[weight.end() :]
         option_id = chr(ord("a") + number)
-        options.append({"id": option_id, "text": _plain(text)})
+        option = {"id": option_id, "text": _plain(text)}
+        if _plain(feedback):
+            option["feedback"] = _plain(feedback)
+        options.append(option)
         if sign == "=" or (weight and float(weight.group(1)) > 0):
             correct.append(option_id)
-    stem = _join(before, after, "____")
     if weighted or len(correct) > 1:
         return (
             "multiple_choice",
@@ -204,6 +212,10 @@ def export(questions: list) -> bytes:
     return "\n".join(out).encode()
 
 
+def _feedback(option: dict) -> str:
+    return f"#{_e(option['feedback'])}" if option.get("feedback") else ""
+
+
 def _e(text: str) -> str:
     for char in "\\~=#{}:":
         text = text.replace(char, "\\" + char)
@@ -218,14 +230,15 @@ def _write(version) -> str:  # noqa: PLR0911 - a QuestionVersion, one return per
         return f"{title}{stem}{{{'TRUE' if d['correct'] else 'FALSE'}{feedback}}}"
     if version.type == "single_choice":
         options = " ".join(
-            ("=" if o["id"] == d["correct"] else "~") + _e(o["text"]) for o in d["options"]
+            ("=" if o["id"] == d["correct"] else "~") + _e(o["text"]) + _feedback(o)
+            for o in d["options"]
         )
         return f"{title}{stem}{{{options}{feedback}}}"
     if version.type == "multiple_choice":
         share = 100 / len(d["correct"])
         wrong = -100 / max(1, len(d["options"]) - len(d["correct"]))
         options = " ".join(
-            f"~%{share if o['id'] in d['correct'] else wrong:g}%{_e(o['text'])}"
+            f"~%{share if o['id'] in d['correct'] else wrong:g}%{_e(o['text'])}{_feedback(o)}"
             for o in d["options"]
         )
         return f"{title}{stem}{{{options}{feedback}}}"

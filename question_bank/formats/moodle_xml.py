@@ -106,16 +106,23 @@ def _question(kind: str, question: Element) -> QuestionContent:  # noqa: PLR0911
         mark = float(_text(question, "defaultgrade") or 1) or 1.0
     except ValueError:
         mark = 1.0
+    text_node = question.find("questiontext")
+    text_format = text_node.get("format", "html") if text_node is not None else "html"
     common = {
+        "text_format": "markdown" if text_format == "markdown" else "html",
         "stem_md": stem,
         "explanation_md": _html_with_files(question.find("generalfeedback")),
         "title": _text(question.find("name")),
         "default_mark": mark,
     }
     if kind == "multichoice":
-        options = [
-            {"id": chr(ord("a") + i), "text": text} for i, (_f, text, _a) in enumerate(answers)
-        ]
+        options = []
+        for i, (_f, text, element) in enumerate(answers):
+            option = {"id": chr(ord("a") + i), "text": text}
+            feedback = _text(element.find("feedback"))
+            if feedback:
+                option["feedback"] = feedback
+            options.append(option)
         correct = [
             o["id"] for o, (fraction, _t, _a) in zip(options, answers, strict=True) if fraction > 0
         ]
@@ -224,7 +231,9 @@ def export(questions: list) -> bytes:  # noqa: PLR0912 - one branch per type
             for option in d["options"]:
                 good = option["id"] in correct
                 fraction = 100 / len(correct) if good else (0 if single else wrong_share)
-                _answer(element, fraction, option["text"])
+                node = _answer(element, fraction, option["text"])
+                if option.get("feedback"):
+                    _add(node, "feedback", option["feedback"])
         elif version.type == "true_false":
             _answer(element, 100 if d["correct"] else 0, "true")
             _answer(element, 0 if d["correct"] else 100, "false")

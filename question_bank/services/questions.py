@@ -40,6 +40,7 @@ class QuestionContent:
     default_mark: float = 1.0
     title: str = ""
     source: str = ""
+    text_format: str = "markdown"  # "html" for text imported as HTML; both are sanitised
 
     def checked(self) -> QuestionContent:
         stem = (self.stem_md or "").strip()
@@ -63,6 +64,7 @@ class QuestionContent:
             default_mark=float(self.default_mark),
             title=(self.title or "").strip()[:200],
             source=(self.source or "").strip()[:300],
+            text_format="html" if self.text_format == "html" else "markdown",
         )
 
 
@@ -91,6 +93,7 @@ def _version(
         difficulty=content.difficulty,
         default_mark=content.default_mark,
         source=content.source,
+        text_format=content.text_format,
         created_by_id=by.id if by else None,
     )
 

@@ -30,7 +30,11 @@ def _options(definition: dict[str, Any]) -> list[dict[str, str]]:
             raise problem(_("Two options say the same: “%(text)s”.", text=text))
         seen_ids.add(option_id)
         seen_texts.add(text.casefold())
-        cleaned.append({"id": option_id, "text": text})
+        entry = {"id": option_id, "text": text}
+        feedback = option.get("feedback")
+        if isinstance(feedback, str) and feedback.strip():
+            entry["feedback"] = feedback.strip()[:2000]  # shown when review allows
+        cleaned.append(entry)
     return cleaned
 
 

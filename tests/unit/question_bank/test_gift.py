@@ -76,6 +76,7 @@ def test_every_construct(db):
     assert first.category_path == "党史/建党"
     assert first.content.title == "一大"
     assert first.content.definition["correct"] == "a"
+    assert first.content.definition["options"][0]["feedback"] == "对"  # per-answer feedback
     assert first.content.explanation_md == "一大在**上海**召开。"
     assert result.questions[2].content.definition == {"correct": False}
     multi = result.questions[3].content.definition

@@ -96,6 +96,8 @@ def test_every_type_with_categories_and_images(app, db):
     assert first.category_path == "党史/建党"
     assert first.content.definition["correct"] == "a"
     assert first.content.default_mark == 2.0
+    assert first.content.text_format == "html"
+    assert first.content.definition["options"][0]["feedback"] == "对"
     token = first.content.stem_md.split("/files/")[1].split("/")[0]
     assert upload_by_token(token).path.read_bytes() == PNG
     assert result.questions[1].content.definition["correct"] == ["a", "b"]
