@@ -85,3 +85,23 @@ def test_export_what_the_list_shows(client, db, organizer, login_as):
     assert client.get("/bank/export/xlsx").data[:2] == b"PK"
     assert b"<quiz>" in client.get("/bank/export/moodle-xml").data
     assert client.get("/bank/export/gift?q=nothing-matches").data.strip() == b""
+
+
+def test_export_only_the_selection(client, db, organizer, login_as):
+    from question_bank.services import categories, questions  # noqa: PLC0415
+    from question_bank.services.questions import QuestionContent  # noqa: PLC0415
+
+    category = categories.ensure_path("选集")
+    keep = questions.create_question(
+        category,
+        QuestionContent(type="true_false", stem_md="留下的题", definition={"correct": True}),
+    )
+    questions.create_question(
+        category,
+        QuestionContent(type="true_false", stem_md="不要的题", definition={"correct": False}),
+    )
+    db.session.commit()
+    login_as(organizer)
+    csv = client.get(f"/bank/export/csv?ids={keep.id}").data.decode("utf-8-sig")
+    assert "留下的题" in csv
+    assert "不要的题" not in csv
