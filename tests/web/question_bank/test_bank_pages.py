@@ -57,8 +57,15 @@ def test_list_filters_and_constant_queries(client, db, organizer, login_as, coun
         return counter.count
 
     few = queries()
-    for n in range(60):
-        _question(f"分类{n % 7}", f"题目 {n}")
+    many = [
+        (
+            categories.ensure_path(f"分类{n % 7}"),
+            QuestionContent(type="true_false", stem_md=f"题目 {n}", definition={"correct": True}),
+            [f"标签{n % 5}"],
+        )
+        for n in range(2000)
+    ]
+    questions.create_many(many)
     db.session.commit()
     assert queries() == few
 
