@@ -109,7 +109,7 @@ def _course_json(course: Course) -> dict[str, Any]:
                         "minutes": i.minutes,
                         "completed": i.id in module.done,
                     }
-                    for i in module.module.items
+                    for i in module.items
                 ],
             }
             for module in state.modules

@@ -249,6 +249,28 @@ def move_module(module_id: int) -> Any:
     return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
 
 
+@bp.route("/modules/<int:module_id>/publish", methods=["POST"])
+@permissions.staff
+def publish_module(module_id: int) -> Any:
+    module = authoring.get_module(module_id)
+    course = _editable(module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        submit(form, lambda: authoring.set_module_published(module, not module.is_published))
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
+@bp.route("/items/<int:item_id>/publish", methods=["POST"])
+@permissions.staff
+def publish_item(item_id: int) -> Any:
+    item = authoring.get_item(item_id)
+    course = _editable(item.module.course_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        submit(form, lambda: authoring.set_item_published(item, not item.is_published))
+    return redirect(url_for("course_authoring.edit", course_id=course.id) + "#outline")
+
+
 @bp.route("/modules/<int:module_id>/delete", methods=["POST"])
 @permissions.staff
 def delete_module(module_id: int) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
@@ -83,6 +84,8 @@ class CourseModule(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # Its items open only once every item of the module before it is complete.
     requires_previous: Mapped[bool] = mapped_column(default=False)
+    # A draft module (or item) stays hidden from members while its course is published.
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     course: Mapped[Course] = relationship(back_populates="modules")
     items: Mapped[list[CourseItem]] = relationship(
@@ -101,6 +104,7 @@ class CourseItem(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
     minutes: Mapped[int] = mapped_column(default=5)
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Seconds a member must have had the lesson open before marking it done; None: the setting.

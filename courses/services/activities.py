@@ -27,7 +27,7 @@ from courses.models import (
 )
 from courses.services.authoring import add_item, get_item, update_item
 from courses.services.enrolment import enrol
-from courses.services.progress import course_for, progress_of
+from courses.services.progress import course_for, ensure_visible, progress_of
 from lms.accounts.models import User
 from lms.core.clock import to_local, utcnow
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
@@ -181,6 +181,7 @@ def view_for(user: User, item_id: int) -> ActivityView:
     item = get_item(item_id)
     activity = activity_of(item)
     course = course_for(user, item.module.course_id)
+    ensure_visible(item)
     state = progress_of(user, course)
     return ActivityView(
         item,

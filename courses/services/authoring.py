@@ -304,3 +304,16 @@ def set_cover(course: Course, upload: Upload | None) -> Course:
     course.cover = upload
     db.session.flush()
     return course
+
+
+def set_module_published(module: CourseModule, published: bool) -> CourseModule:
+    """A draft module is hidden from members, with its items, while its course is published."""
+    module.is_published = published
+    db.session.flush()
+    return module
+
+
+def set_item_published(item: CourseItem, published: bool) -> CourseItem:
+    item.is_published = published
+    db.session.flush()
+    return item

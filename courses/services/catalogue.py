@@ -60,7 +60,11 @@ def catalogue(user: User, *, text: str = "", tag: str = "") -> list[CatalogueEnt
         db.session.execute(
             select(CourseModule.course_id, func.count(CourseItem.id))
             .join(CourseItem, CourseItem.module_id == CourseModule.id)
-            .where(CourseModule.course_id.in_(ids))
+            .where(
+                CourseModule.course_id.in_(ids),
+                CourseModule.is_published.is_(True),
+                CourseItem.is_published.is_(True),
+            )
             .group_by(CourseModule.course_id)
         ).all()
     )
@@ -71,6 +75,8 @@ def catalogue(user: User, *, text: str = "", tag: str = "") -> list[CatalogueEnt
             .join(ItemProgress, ItemProgress.item_id == CourseItem.id)
             .where(
                 CourseModule.course_id.in_(ids),
+                CourseModule.is_published.is_(True),
+                CourseItem.is_published.is_(True),
                 ItemProgress.user_id == user.id,
                 ItemProgress.completed_at.is_not(None),
             )

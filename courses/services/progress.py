@@ -41,10 +41,11 @@ class ModuleProgress:
     module: CourseModule
     done: set[int] = field(default_factory=set)
     locked_by: CourseModule | None = None  # the unfinished module before it, when required
+    items: list[CourseItem] = field(default_factory=list)  # what members see: no drafts
 
     @property
     def total(self) -> int:
-        return len(self.module.items)
+        return len(self.items)
 
     @property
     def percent(self) -> int:
@@ -80,7 +81,7 @@ class CourseProgress:
         for module in self.modules:
             if module.locked_by is not None:
                 return None
-            for item in module.module.items:
+            for item in module.items:
                 if item.id not in module.done:
                     return item
         return None
@@ -109,6 +110,36 @@ def course_for(user: User, course_id: int) -> Course:
     return course
 
 
+def visible_outline(course: Course) -> list[tuple[CourseModule, list[CourseItem]]]:
+    """The published modules of a course with their published items, in order."""
+    return [
+        (module, [item for item in module.items if item.is_published])
+        for module in course.modules
+        if module.is_published
+    ]
+
+
+def build_modules(course: Course, done_ids: set[int]) -> list[ModuleProgress]:
+    """Progress per visible module, with locks: a required previous module must be complete."""
+    modules: list[ModuleProgress] = []
+    for module, items in visible_outline(course):
+        progress = ModuleProgress(module, {i.id for i in items if i.id in done_ids}, items=items)
+        if module.requires_previous and modules:
+            previous = modules[-1]
+            if not previous.complete:
+                progress.locked_by = previous.module
+            elif previous.locked_by is not None:
+                progress.locked_by = previous.locked_by
+        modules.append(progress)
+    return modules
+
+
+def ensure_visible(item: CourseItem) -> None:
+    """Draft items and items of draft modules are not there for members: 404."""
+    if not (item.is_published and item.module.is_published):
+        raise NotFoundError(_("This lesson does not exist."))
+
+
 def progress_of(user: User, course: Course) -> CourseProgress:
     item_ids = [item.id for module in course.modules for item in module.items]
     done_ids = set(
@@ -120,16 +151,7 @@ def progress_of(user: User, course: Course) -> CourseProgress:
             )
         )
     ) if item_ids else set()  # fmt: skip
-    modules: list[ModuleProgress] = []
-    for module in course.modules:
-        progress = ModuleProgress(module, {i.id for i in module.items if i.id in done_ids})
-        if module.requires_previous and modules:
-            previous = modules[-1]
-            if not previous.complete:
-                progress.locked_by = previous.module
-            elif previous.locked_by is not None:
-                progress.locked_by = previous.locked_by
-        modules.append(progress)
+    modules = build_modules(course, done_ids)
     return CourseProgress(course, modules, enrolment_of(user, course))
 
 
@@ -179,6 +201,7 @@ def open_item(user: User, item_id: int) -> OpenedItem:
     if item is None:
         raise NotFoundError(_("This lesson does not exist."))
     course = course_for(user, item.module.course_id)
+    ensure_visible(item)
     progress = progress_of(user, course)
     locked_by = progress.module_of(item).locked_by
     if locked_by is not None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
-from courses.services.progress import CourseProgress, ModuleProgress
+from courses.services.progress import CourseProgress, build_modules
 from lms.accounts.models import User
 from lms.core.extensions import db
 
@@ -43,19 +43,7 @@ def my_courses(user: User) -> list[CourseProgress]:
             )
         )
     ) if item_ids else set()  # fmt: skip
-    courses = []
-    for enrolment in enrolments:
-        modules: list[ModuleProgress] = []
-        for module in enrolment.course.modules:
-            progress = ModuleProgress(module, {i.id for i in module.items if i.id in done})
-            if (
-                module.requires_previous
-                and modules
-                and (not modules[-1].complete or modules[-1].locked_by is not None)
-            ):
-                progress.locked_by = modules[-1].locked_by or modules[-1].module
-            modules.append(progress)
-        courses.append(CourseProgress(enrolment.course, modules, enrolment))
+    courses = [CourseProgress(e.course, build_modules(e.course, done), e) for e in enrolments]
     epoch = enrolments[0].enrolled_at.min if enrolments else None
     courses.sort(
         key=lambda p: p.enrolment.last_seen_at or p.enrolment.enrolled_at or epoch, reverse=True
@@ -81,7 +69,7 @@ def next_lessons(courses: list[CourseProgress], minutes: int | None, limit: int 
                 break
             found.extend(
                 Suggestion(item, progress.course)
-                for item in module.module.items
+                for item in module.items
                 if item.id not in module.done and item.kind == "lesson"
             )
     if minutes is not None:

@@ -91,6 +91,8 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "files.serve": AUTHENTICATED,
     "courses.video_progress": AUTHENTICATED,
     "course_authoring.delete_attachment": STAFF,
+    "course_authoring.publish_module": STAFF,
+    "course_authoring.publish_item": STAFF,
     "bank.index": STAFF,
     "bank.bulk": STAFF,
     "bank.show": STAFF,
