@@ -147,7 +147,6 @@ def edit(course_id: int) -> Any:
         form.editor_ids.data = [user.id for user in course.editors]
     status = 200
     if form.validate_on_submit():
-        admin = current_user.role == Role.ADMIN.value
         outcome = submit(
             form,
             lambda: _save_cover(
@@ -158,7 +157,8 @@ def edit(course_id: int) -> Any:
                     tags=authoring.parse_tags(form.tags.data or ""),
                     units=_chosen(OrgUnit, form.unit_ids.data),
                     is_required=bool(form.is_required.data),
-                    editors=_chosen(User, form.editor_ids.data) if admin else None,
+                    editors=_chosen(User, form.editor_ids.data),
+                    acting=current_user,
                 ),
                 form,
             ),
