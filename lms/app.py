@@ -31,11 +31,18 @@ from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
 from question_bank import models as question_bank_models
 from question_bank import views as bank_views
+from quizzes import api as quizzes_api
+from quizzes import item_kind as quiz_item_kind
+from quizzes import manage_views as quiz_manage_views
+from quizzes import models as quiz_models
+from quizzes import practice_views, results_views
+from quizzes import views as quiz_views
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = (question_bank_models,)  # imported so that migrations and queries know their tables
+# Imported so that migrations and queries know their tables, and courses know the quiz kind.
+MODELS = (question_bank_models, quiz_models, quiz_item_kind)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_BLUEPRINTS = (accounts_api.bp, courses_api.bp, questions_api.bp)
+API_BLUEPRINTS = (accounts_api.bp, courses_api.bp, questions_api.bp, quizzes_api.bp)
 PAGE_BLUEPRINTS = (
     home_views.bp,
     accounts_views.bp,
@@ -51,6 +58,10 @@ PAGE_BLUEPRINTS = (
     bank_views.bp,
     bank_import_views.bp,
     bank_category_views.bp,
+    quiz_views.bp,
+    quiz_manage_views.bp,
+    results_views.bp,
+    practice_views.bp,
 )
 
 
@@ -117,7 +128,9 @@ def _register_cli(app: Flask) -> None:
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
     from question_bank import cli as questions_cli  # noqa: PLC0415
+    from quizzes import cli as quizzes_cli  # noqa: PLC0415
 
     app.cli.add_command(cli.lms_group)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(questions_cli.questions_group)
+    app.cli.add_command(quizzes_cli.quizzes_group)

@@ -272,9 +272,7 @@ def report_video(user: User, item_id: int, watched_seconds: float) -> OpenedItem
 
 def _complete(user: User, opened: OpenedItem) -> OpenedItem:
     item = opened.item
-    now = utcnow()
-    opened.record.completed_at = now
-    opened.progress.module_of(item).done.add(item.id)
+    _mark_done(opened)
     award(
         user,
         "lesson_completed",
@@ -282,7 +280,37 @@ def _complete(user: User, opened: OpenedItem) -> OpenedItem:
         source_id=item.id,
         reason=item.title,
     )
-    if opened.progress.percent == 100 and opened.progress.enrolment.completed_at is None:
-        opened.progress.enrolment.completed_at = now
     db.session.flush()
     return opened
+
+
+def _mark_done(opened: OpenedItem) -> None:
+    now = utcnow()
+    opened.record.completed_at = opened.record.completed_at or now
+    opened.progress.module_of(opened.item).done.add(opened.item.id)
+    if opened.progress.percent == 100 and opened.progress.enrolment.completed_at is None:
+        opened.progress.enrolment.completed_at = now
+
+
+def complete_elsewhere(user: User, item_id: int) -> bool:
+    """Record an item completed by another package (a quiz passed): enrols the member when
+    needed and completes the course when it was the last item. False if already complete."""
+    item = db.session.get(CourseItem, item_id)
+    if item is None:
+        return False
+    course = load_course(item.module.course_id)
+    if course is None or not item.is_published:
+        return False
+    progress = progress_of(user, course)
+    if not any(m.module.id == item.module_id for m in progress.modules):
+        return False
+    if progress.enrolment is None:
+        progress.enrolment = Enrolment(course_id=course.id, user_id=user.id)
+        db.session.add(progress.enrolment)
+    record = _record(user, item)
+    if record.completed_at is not None:
+        return False
+    record.opened_at = record.opened_at or utcnow()
+    _mark_done(OpenedItem(item, progress, record))
+    db.session.flush()
+    return True

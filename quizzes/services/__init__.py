@@ -1,0 +1,1 @@
+"""Quiz services: the rules, callable without a request (DESIGN.md section 4)."""

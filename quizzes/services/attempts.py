@@ -1,0 +1,295 @@
+"""Starting, answering, submitting and finalising attempts; the server is the only clock.
+
+Answers are saved one slot at a time with a sequence number (an idempotent PUT): a save only
+wins over a lower sequence, so a stale or repeated save never overwrites a newer one. An
+attempt is finished once, whoever finishes it (the member, the deadline, the server's sweep).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from courses.services.progress import complete_elsewhere
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core.errors import ConflictError, NotFoundError
+from lms.core.extensions import db
+from quizzes.models import Attempt, AttemptItem, Feedback, Mode, Quiz, State
+from quizzes.permissions import can_see_attempt, can_take_quiz
+from quizzes.services import drawing, grading, notebook, responses, timing
+from quizzes.signals import attempt_graded
+
+
+class ClosedError(ConflictError):
+    """The attempt no longer accepts answers (finished, or past its deadline and grace)."""
+
+    code = "attempt_closed"
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id)
+        .options(selectinload(Attempt.items), selectinload(Attempt.quiz))
+    )
+
+
+def attempt_for(user: User, attempt_id: int) -> Attempt:
+    """The attempt if ``user`` may see it, finalised first when its time ran out; else 404."""
+    attempt = load_attempt(attempt_id)
+    if attempt is None or not can_see_attempt(user, attempt):
+        raise NotFoundError(_("This attempt does not exist."))
+    finalise_if_overdue(attempt)
+    return attempt
+
+
+def quiz_for(user: User, quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or not can_take_quiz(user, quiz):
+        raise NotFoundError(_("This quiz does not exist."))
+    return quiz
+
+
+def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def in_progress(user: User, quiz: Quiz) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user.id,
+            Attempt.state == State.IN_PROGRESS,
+        )
+    )
+
+
+def attempts_left(quiz: Quiz, used: int) -> int | None:
+    return None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
+
+
+def start(user: User, quiz: Quiz) -> Attempt:
+    """Resume the member's attempt in progress, or start a new one when the rules allow."""
+    if not can_take_quiz(user, quiz):
+        raise NotFoundError(_("This quiz does not exist."))
+    current = in_progress(user, quiz)
+    if current is not None and not finalise_if_overdue(current):
+        return current
+    now = utcnow()
+    if not timing.is_open(quiz, now):
+        raise ConflictError(_("This quiz is not open now."), code="quiz_closed")
+    used = db.session.scalar(
+        select(func.count())
+        .select_from(Attempt)
+        .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+    )
+    if attempts_left(quiz, used) == 0:
+        raise ConflictError(_("You have used all your attempts at this quiz."), code="no_attempts")
+    seed = drawing.new_seed()
+    drawn = drawing.draw_quiz(quiz, seed)
+    attempt = Attempt(
+        quiz_id=quiz.id,
+        user_id=user.id,
+        mode=Mode.QUIZ,
+        number=used + 1,
+        seed=seed,
+        started_at=now,
+        deadline_at=timing.deadline_for(quiz, now),
+        grace_seconds=quiz.grace_seconds,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another request of the same member started one first: resume that one.
+        current = in_progress(user, quiz)
+        if current is not None:
+            return current
+        raise ConflictError(
+            _("You have used all your attempts at this quiz."), code="no_attempts"
+        ) from None
+    _add_items(attempt, drawn)
+    return attempt
+
+
+def start_session(
+    user: User, question_ids: list[int], *, mode: Mode, daily_on: Any = None
+) -> Attempt:
+    """A practice, daily-quiz or notebook session: no quiz, no time limit, immediate feedback."""
+    seed = drawing.new_seed()
+    drawn = drawing.draw_questions(question_ids, seed)
+    if not drawn:
+        raise ConflictError(_("There are no questions to practise here yet."), code="empty")
+    attempt = Attempt(
+        quiz_id=None, user_id=user.id, mode=mode, seed=seed, started_at=utcnow(), daily_on=daily_on
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    _add_items(attempt, drawn)
+    return attempt
+
+
+def _add_items(attempt: Attempt, drawn: list[drawing.Drawn]) -> None:
+    for slot, entry in enumerate(drawn, start=1):
+        db.session.add(
+            AttemptItem(
+                attempt_id=attempt.id,
+                slot=slot,
+                quiz_slot_id=entry.quiz_slot_id,
+                question_version_id=entry.version.id,
+                version=entry.version,
+                mark=entry.mark,
+                choices=entry.choices,
+            )
+        )
+    attempt.max_score = round(sum(entry.mark for entry in drawn), 4)
+    db.session.flush()
+    db.session.refresh(attempt, ["items"])
+
+
+def is_immediate(attempt: Attempt) -> bool:
+    return attempt.quiz is None or attempt.quiz.feedback == Feedback.IMMEDIATE
+
+
+def item_at(attempt: Attempt, slot: int) -> AttemptItem:
+    for item in attempt.items:
+        if item.slot == slot:
+            return item
+    raise NotFoundError(_("This question is not part of the attempt."))
+
+
+def _lock_for_answers(attempt: Attempt) -> None:
+    """Hold the attempt row shared while saving, so a submit cannot finish it between the
+    check and the write (PostgreSQL; SQLite's write lock already serialises)."""
+    db.session.execute(
+        select(Attempt.id).where(Attempt.id == attempt.id).with_for_update(read=True)
+    )
+    db.session.refresh(attempt, ["state"])
+
+
+def _ensure_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.state == State.IN_PROGRESS and not timing.accepts_answers(attempt, now):
+        finish(attempt, by="timeout")
+    if attempt.state != State.IN_PROGRESS:
+        raise ClosedError(
+            _("Time is up: this attempt was submitted and no longer accepts answers.")
+        )
+
+
+def save_answer(attempt: Attempt, slot: int, answer: Any, sequence: int) -> AttemptItem:
+    """Store the answer of one slot unless a save with the same or a higher sequence won."""
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise ConflictError(_("“sequence” must be a positive whole number."), code="bad_sequence")
+    now = utcnow()
+    item = item_at(attempt, slot)
+    _lock_for_answers(attempt)
+    _ensure_open(attempt, now)
+    if item.checked_at is not None:
+        raise ConflictError(_("This answer was checked and can no longer change."), code="checked")
+    stored = responses.from_client(item, answer)
+    db.session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.id == item.id, AttemptItem.sequence < sequence)
+        .values(response=stored, sequence=sequence, saved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(item)
+    return item
+
+
+def set_flag(attempt: Attempt, slot: int, flagged: bool) -> AttemptItem:
+    item = item_at(attempt, slot)
+    _ensure_open(attempt, utcnow())
+    item.is_flagged = flagged
+    db.session.flush()
+    return item
+
+
+def check(attempt: Attempt, slot: int) -> AttemptItem:
+    """Immediate feedback: grade one answer now; it can no longer change."""
+    if not is_immediate(attempt):
+        raise ConflictError(_("Answers are marked when the attempt is submitted."), code="deferred")
+    item = item_at(attempt, slot)
+    _ensure_open(attempt, utcnow())
+    if item.checked_at is None:
+        item.checked_at = utcnow()
+        grading.grade_item(item)
+        db.session.flush()
+    return item
+
+
+def submit(attempt: Attempt) -> Attempt:
+    """The member hands in; a second submit (or one racing the deadline) changes nothing."""
+    if attempt.state == State.IN_PROGRESS and not timing.accepts_answers(attempt):
+        finish(attempt, by="timeout")
+    elif attempt.state == State.IN_PROGRESS:
+        finish(attempt, by="member")
+    return attempt
+
+
+def finish(attempt: Attempt, *, by: str) -> bool:
+    """Finish and grade the attempt once. False when another request finished it first."""
+    now = utcnow()
+    at = now
+    if by == "timeout" and attempt.deadline_at is not None:
+        at = min(now, attempt.deadline_at)
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == State.IN_PROGRESS)
+        .values(state=State.FINISHED, submitted_at=at, finished_by=by)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if claimed != 1:
+        return False
+    attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
+    grading.grade_attempt(attempt)
+    db.session.flush()
+    _after_grading(attempt)
+    return True
+
+
+def _after_grading(attempt: Attempt) -> None:
+    notebook.record_attempt(attempt)
+    quiz = attempt.quiz
+    if quiz is not None and quiz.item_id is not None and grading.passed(quiz, attempt):
+        complete_elsewhere(attempt.user, quiz.item_id)
+    attempt_graded.send(attempt=attempt)
+    db.session.flush()
+
+
+def finalise_if_overdue(attempt: Attempt) -> bool:
+    """Grade an attempt abandoned past its deadline and grace. True when it did."""
+    if timing.is_overdue(attempt):
+        finish(attempt, by="timeout")
+        return True
+    return False
+
+
+def close_overdue(now: datetime | None = None, limit: int = 500) -> int:
+    """Finalise attempts whose browser never came back (run every minute by the operator)."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.state == State.IN_PROGRESS, Attempt.deadline_at < now)
+        .order_by(Attempt.deadline_at)
+        .limit(limit)
+    ).all()
+    closed = 0
+    for attempt in candidates:
+        if timing.is_overdue(attempt, now) and finish(attempt, by="timeout"):
+            closed += 1
+    return closed

@@ -1,0 +1,9 @@
+"""Signals other packages listen to, so that quizzes never import what sits above them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent with ``attempt=`` once an attempt is finished and graded (and again after a regrade or
+# manual grading changes its score), inside the transaction that did it.
+attempt_graded = _signals.signal("attempt-graded")
