@@ -14,6 +14,9 @@ from lms.core.extensions import db
 from lms.core.uploads import save_upload
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
+from quizzes.services import attempts
+from quizzes.services import authoring as authoring_quizzes
+from quizzes.services.authoring import QuizSettings, SlotSpec
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -51,14 +54,36 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
         categories.ensure_path("Sample"),
         QuestionContent(type="true_false", stem_md="Is it?", definition={"correct": True}),
     )
+    quiz = authoring_quizzes.create_quiz(
+        QuizSettings(title="Sample quiz"), [SlotSpec(question_id=question.id)]
+    )
+    authoring_quizzes.set_published(quiz, True)
+    target = UserFactory(username="target")
+    attempt = attempts.start(target, quiz)
+    attempts.save_answer(attempt, 1, True, 1)
+    attempts.submit(attempt)
     return {
+        "quiz": quiz,
+        "attempt": attempt,
         "question": question,
         "attachment": attachment,
         "comment": comment,
         "activity": activity,
-        "user": UserFactory(username="target"),
+        "user": target,
         "unit": OrgUnitFactory(name="Empty"),
         "course": course,
         "module": module,
         "item": item,
+    }
+
+
+def quiz_url_values(objects: dict[str, Any]) -> dict[str, Any]:
+    """URL arguments of quiz routes: another member's finished attempt on a published quiz."""
+    attempt = objects["attempt"]
+    return {
+        "quiz_id": objects["quiz"].id,
+        "attempt_id": attempt.id,
+        "slot": 1,
+        "answer_id": attempt.items[0].id,
+        "slot_id": objects["quiz"].slots[0].id,
     }

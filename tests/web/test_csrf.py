@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from lms.core.extensions import db as _db
 from tests.factories import UserFactory
-from tests.web.samples import sample_objects
+from tests.web.samples import quiz_url_values, sample_objects
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -55,6 +55,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         if endpoint.startswith("activities.")
         else objects["item"].id,
     }
+    values.update(quiz_url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -12,7 +12,14 @@ from flask import Flask, url_for
 
 from lms.accounts.permissions import AUTHENTICATED, PUBLIC, access_of
 from tests.factories import UserFactory
-from tests.web.samples import sample_objects
+from tests.web.quizzes import (
+    audience_api,
+    audience_manage,
+    audience_pages,
+    audience_practice,
+    audience_results,
+)
+from tests.web.samples import quiz_url_values, sample_objects
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
@@ -111,6 +118,8 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "questions_api.list_questions": STAFF,
     "questions_api.create_question": STAFF,
 }
+for _area in (audience_pages, audience_manage, audience_results, audience_practice, audience_api):
+    AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
 ROLES = ("anonymous", "member", "organizer", "admin")
@@ -175,6 +184,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         else objects["item"].id,
         "fmt": "csv",
     }
+    values.update(quiz_url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
