@@ -10,6 +10,7 @@ from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.extensions import db
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
+from lms.demo_quizzes import seed_quizzes
 
 lms_group = AppGroup("lms", help="Platform-wide commands.")
 
@@ -53,6 +54,7 @@ def seed_demo_data() -> bool:
     seed_questions(created["organizer"])
     seed_progress(created["zhangsan"], governance, 3)
     seed_progress(created["wangwu"], ethics, 2)
+    seed_quizzes(created["organizer"], [created["lisi"], created["zhaoliu"]], governance)
     return True
 
 
