@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.passwords import verify_password
+from quizzes.models import Attempt, Quiz
 from tests.factories import OrgUnitFactory
 
 
@@ -76,6 +77,10 @@ def test_seed_demo_once(app, db):
     members = [user for user in users if user.role == "member"]
     assert len(members) >= 3
     assert len({member.unit.path.split("/")[1] for member in members}) >= 2  # several branches
+    quizzes = db.session.scalars(select(Quiz)).all()
+    assert any(quiz.is_published and quiz.item_id and quiz.time_limit_seconds for quiz in quizzes)
+    finished = db.session.scalars(select(Attempt).where(Attempt.state == "finished")).all()
+    assert len(finished) >= 2
     second = _run(app, "lms", "seed-demo")
     assert second.exit_code == 0
     assert "not added" in second.output
