@@ -76,6 +76,7 @@ test-postgresql: $(VENV)/.dev
 bench: setup-dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.question_import
+	$(BIN)/python -m bench.quiz_answers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,313 @@
+"""1,000 members each save 20 answers and submit, against gunicorn with several workers.
+
+Prints answer-save throughput as a ratio to a bare ``/healthz`` endpoint measured in the same run
+by the same client, p50/p95/p99 latencies per request kind, and then checks in the database that
+every acknowledged answer is stored exactly once and every attempt was graded once.
+
+    python -m bench.quiz_answers                      # SQLite in a temporary folder
+    LMS_BENCH_DATABASE_URL=postgresql+psycopg://lms:lms@127.0.0.1:5432/lms_bench \
+        python -m bench.quiz_answers                  # PostgreSQL (the database must exist)
+
+Targets (issue 5): ratio >= 0.25 on SQLite and >= 0.4 on PostgreSQL; zero lost or duplicated.
+Settings: LMS_BENCH_MEMBERS (1000), LMS_BENCH_WORKERS (gunicorn processes, 2),
+LMS_BENCH_THREADS (per worker, 4), LMS_BENCH_CLIENTS (client processes, 4) and
+LMS_BENCH_CLIENT_THREADS (per client process, 8).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from lms.accounts.models import Role
+from lms.accounts.services import org_units, tokens, users
+from lms.app import create_app
+from lms.core.extensions import db
+from question_bank.services import categories, questions
+from question_bank.services.questions import QuestionContent
+from quizzes.models import Attempt, AttemptItem
+from quizzes.services import authoring
+from quizzes.services.authoring import QuizSettings, SlotSpec
+
+MEMBERS = int(os.environ.get("LMS_BENCH_MEMBERS", "1000"))
+QUESTIONS = 20
+WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("LMS_BENCH_THREADS", "4"))
+CLIENTS = int(os.environ.get("LMS_BENCH_CLIENTS", "4"))
+CLIENT_THREADS = int(os.environ.get("LMS_BENCH_CLIENT_THREADS", "8"))
+
+
+@dataclass
+class Outcome:
+    """What one client process saw: latencies per request kind, acknowledged saves, errors."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    acknowledged: list[tuple[int, int, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, seconds: float) -> None:
+        self.latencies.setdefault(kind, []).append(seconds * 1000)
+
+    def merge(self, other: Outcome) -> None:
+        for kind, values in other.latencies.items():
+            self.latencies.setdefault(kind, []).extend(values)
+        self.acknowledged.extend(other.acknowledged)
+        self.errors.extend(other.errors)
+
+
+def _prepare(url: str) -> tuple[int, list[str]]:
+    """A quiz of 20 single-choice questions and MEMBERS members with API tokens."""
+    app = create_app("testing", DATABASE_URL=url, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade(directory=str(ROOT / "migrations"))
+        category = categories.ensure_path("Bench")
+        bank = [
+            questions.create_question(
+                category,
+                QuestionContent(
+                    type="single_choice",
+                    stem_md=f"Bench question {n}?",
+                    definition={
+                        "options": [{"id": k, "text": f"Option {k} of {n}"} for k in "abcd"],
+                        "correct": "abcd"[n % 4],
+                    },
+                ),
+            )
+            for n in range(QUESTIONS)
+        ]
+        quiz = authoring.create_quiz(
+            QuizSettings(title="Bench quiz", time_limit_seconds=1800, max_attempts=1),
+            [SlotSpec(question_id=q.id) for q in bank],
+        )
+        authoring.set_published(quiz, True)
+        unit = org_units.ensure_unit_path("Bench/Branch")
+        secrets = []
+        for index in range(MEMBERS):
+            member = users.create_user(
+                username=f"bench{index}",
+                password="bench-password",
+                unit=unit,
+                role=Role.MEMBER.value,
+            )
+            secrets.append(tokens.issue_api_token(member).secret)
+        db.session.commit()
+        return quiz.id, secrets
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(url: str, port: int, folder: str) -> subprocess.Popen[bytes]:
+    env = dict(
+        os.environ,
+        LMS_ENV="production",
+        LMS_SECRET_KEY="bench-only-secret",
+        LMS_DATABASE_URL=url,
+        LMS_RATELIMIT_ENABLED="false",
+        LMS_INSTANCE_PATH=folder,
+    )
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def _healthz_client(base: str, count: int) -> Outcome:
+    outcome = Outcome()
+
+    def run(n: int) -> None:
+        session = requests.Session()
+        for _ in range(n):
+            start = time.perf_counter()
+            response = session.get(f"{base}/healthz", timeout=30)
+            outcome.add("healthz", time.perf_counter() - start)
+            if response.status_code != 200:
+                outcome.errors.append(f"healthz {response.status_code}")
+
+    with ThreadPoolExecutor(CLIENT_THREADS) as pool:
+        list(pool.map(run, [count // CLIENT_THREADS] * CLIENT_THREADS))
+    return outcome
+
+
+def _member(base: str, quiz_id: int, secret: str, outcome: Outcome) -> None:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {secret}"
+    start = time.perf_counter()
+    response = session.post(f"{base}/api/v1/quizzes/{quiz_id}/attempts", json={}, timeout=30)
+    outcome.add("start", time.perf_counter() - start)
+    if response.status_code not in (200, 201):
+        outcome.errors.append(f"start {response.status_code} {response.text[:100]}")
+        return
+    attempt = response.json()
+    for item in attempt["items"]:
+        token = item["options"][item["slot"] % len(item["options"])]["id"]
+        start = time.perf_counter()
+        saved = session.put(
+            f"{base}/api/v1/attempts/{attempt['id']}/answers/{item['slot']}",
+            json={"answer": token, "sequence": 1},
+            timeout=30,
+        )
+        outcome.add("save", time.perf_counter() - start)
+        if saved.status_code == 200:
+            outcome.acknowledged.append((attempt["id"], item["slot"], token))
+        else:
+            outcome.errors.append(f"save {saved.status_code} {saved.text[:100]}")
+    start = time.perf_counter()
+    submitted = session.post(f"{base}/api/v1/attempts/{attempt['id']}/submit", timeout=30)
+    outcome.add("submit", time.perf_counter() - start)
+    if submitted.status_code != 200:
+        outcome.errors.append(f"submit {submitted.status_code} {submitted.text[:100]}")
+
+
+def _members_client(base: str, quiz_id: int, secrets: list[str]) -> Outcome:
+    outcome = Outcome()
+    with ThreadPoolExecutor(CLIENT_THREADS) as pool:
+        list(pool.map(lambda s: _member(base, quiz_id, s, outcome), secrets))
+    return outcome
+
+
+def _in_processes(
+    target: object, argument_lists: list[tuple[object, ...]]
+) -> tuple[Outcome, float]:
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(len(argument_lists)) as pool:
+        results = pool.starmap(target, argument_lists)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    merged = Outcome()
+    for result in results:
+        merged.merge(result)
+    return merged, elapsed
+
+
+def _verify(url: str, acknowledged: list[tuple[int, int, str]]) -> tuple[int, int, int]:
+    """(lost, duplicated, attempts not graded once) according to the database."""
+    app = create_app("testing", DATABASE_URL=url)
+    with app.app_context():
+        items = {
+            (item.attempt_id, item.slot): item for item in db.session.scalars(select(AttemptItem))
+        }
+        lost = 0
+        for attempt_id, slot, token in acknowledged:
+            item = items.get((attempt_id, slot))
+            expected = dict(item.choices["options"]).get(token) if item else None
+            if item is None or item.response != expected:
+                lost += 1
+        duplicated = sum(1 for item in items.values() if item.sequence > 1)
+        per_user = db.session.execute(
+            select(Attempt.user_id, func.count()).group_by(Attempt.user_id)
+        ).all()
+        duplicated += sum(count - 1 for _user, count in per_user if count > 1)
+        ungraded = db.session.scalar(
+            select(func.count())
+            .select_from(Attempt)
+            .where((Attempt.state != "finished") | Attempt.score.is_(None))
+        )
+    return lost, duplicated, ungraded
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
+
+
+def main() -> None:
+    folder = tempfile.mkdtemp()
+    url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    quiz_id, secrets = _prepare(url)
+    port = _free_port()
+    server = _serve(url, port, folder)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        saves_total = MEMBERS * QUESTIONS
+        bare, bare_elapsed = _in_processes(
+            _healthz_client, [(base, saves_total // CLIENTS)] * CLIENTS
+        )
+        shares = [secrets[index::CLIENTS] for index in range(CLIENTS)]
+        run, run_elapsed = _in_processes(_members_client, [(base, quiz_id, s) for s in shares])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    lost, duplicated, ungraded = _verify(url, run.acknowledged)
+
+    bare_rate = len(bare.latencies.get("healthz", [])) / bare_elapsed
+    saves = run.latencies.get("save", [])
+    save_rate = len(saves) / run_elapsed
+    ratio = save_rate / bare_rate
+    target = 0.4 if backend == "PostgreSQL" else 0.25
+    print(
+        f"{backend}: {MEMBERS} members x {QUESTIONS} answers + start + submit; gunicorn "
+        f"{WORKERS} workers x {THREADS} threads; client {CLIENTS} processes x {CLIENT_THREADS} "
+        f"threads on the same 2 cores"
+    )
+    header = f"{'request':<10}{'count':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    print(header)
+    print("-" * len(header))
+    for kind, values, elapsed in (
+        ("healthz", bare.latencies.get("healthz", []), bare_elapsed),
+        ("start", run.latencies.get("start", []), run_elapsed),
+        ("save", saves, run_elapsed),
+        ("submit", run.latencies.get("submit", []), run_elapsed),
+    ):
+        print(
+            f"{kind:<10}{len(values):>8}{len(values) / elapsed:>9.0f}"
+            f"{_percentile(values, 0.5):>9.1f}{_percentile(values, 0.95):>9.1f}"
+            f"{_percentile(values, 0.99):>9.1f}"
+        )
+    print(f"all {MEMBERS} members finished in {run_elapsed:.1f} s (target: within 60 s)")
+    verdict = "ok" if ratio >= target else "BELOW TARGET"
+    print(f"save throughput / healthz throughput: {ratio:.2f} (target >= {target}) {verdict}")
+    print(
+        f"acknowledged saves: {len(run.acknowledged)}; lost: {lost}; duplicated: {duplicated}; "
+        f"attempts not graded: {ungraded}; errors: {len(run.errors)}"
+    )
+    for error in run.errors[:5]:
+        print("  ", error)
+
+
+if __name__ == "__main__":
+    main()
