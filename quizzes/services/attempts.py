@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courses.services.progress import complete_elsewhere
 from lms.accounts.models import User
@@ -174,10 +175,10 @@ def item_at(attempt: Attempt, slot: int) -> AttemptItem:
 def _lock_for_answers(attempt: Attempt) -> None:
     """Hold the attempt row shared while saving, so a submit cannot finish it between the
     check and the write (PostgreSQL; SQLite's write lock already serialises)."""
-    db.session.execute(
-        select(Attempt.id).where(Attempt.id == attempt.id).with_for_update(read=True)
+    state = db.session.scalar(
+        select(Attempt.state).where(Attempt.id == attempt.id).with_for_update(read=True)
     )
-    db.session.refresh(attempt, ["state"])
+    set_committed_value(attempt, "state", state)
 
 
 def _ensure_open(attempt: Attempt, now: datetime) -> None:
@@ -200,13 +201,17 @@ def save_answer(attempt: Attempt, slot: int, answer: Any, sequence: int) -> Atte
     if item.checked_at is not None:
         raise ConflictError(_("This answer was checked and can no longer change."), code="checked")
     stored = responses.from_client(item, answer)
-    db.session.execute(
+    written = db.session.execute(
         update(AttemptItem)
         .where(AttemptItem.id == item.id, AttemptItem.sequence < sequence)
         .values(response=stored, sequence=sequence, saved_at=now)
         .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(item)
+    ).rowcount
+    if written:
+        for name, value in (("response", stored), ("sequence", sequence), ("saved_at", now)):
+            set_committed_value(item, name, value)
+    else:
+        db.session.refresh(item)  # a save with this or a higher sequence won: report it
     return item
 
 
