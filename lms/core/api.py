@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import request
@@ -35,6 +35,22 @@ def require_string(data: dict[str, Any], key: str, *, max_length: int = 1000) ->
     if len(value) > max_length:
         raise BadRequestError(_("“%(key)s” is too long.", key=key), field=key)
     return value
+
+
+def require_moment(data: dict[str, Any], key: str, *, nullable: bool = False) -> datetime | None:
+    """``data[key]`` as an aware UTC time: ISO 8601 with an offset (None only when nullable)."""
+    value = data.get(key)
+    if value is None and nullable:
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequestError(
+            _("“%(key)s” must be an ISO 8601 time with an offset.", key=key), field=key
+        )
+    return moment.astimezone(UTC)
 
 
 def iso(moment: datetime | None) -> str | None:
