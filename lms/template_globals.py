@@ -26,6 +26,7 @@ def _sees_reports(user: Any) -> bool:
 NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("home.index", _l("Home"), None),
     ("courses.index", _l("Courses"), None),
+    ("quizzes.index", _l("Quizzes"), None),
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
     ("bank.index", _l("Question bank"), None),

@@ -8,4 +8,11 @@ STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
 AUDIENCE: dict[str, str | frozenset[str]] = {
     "quizzes.course_item": AUTHENTICATED,
+    "quizzes.index": AUTHENTICATED,
+    "quizzes.start_page": AUTHENTICATED,
+    "quizzes.start": AUTHENTICATED,
+    "quizzes.attempt": AUTHENTICATED,
+    "quizzes.save": AUTHENTICATED,
+    "quizzes.submit": AUTHENTICATED,
+    "quizzes.review": AUTHENTICATED,
 }
