@@ -122,6 +122,7 @@ for _area in (audience_pages, audience_manage, audience_results, audience_practi
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
+LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -6,4 +6,13 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC  # noqa: F401
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
-AUDIENCE: dict[str, str | frozenset[str]] = {}
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    # Declared for every logged-in user, then refused to members who lead no unit.
+    "quiz_results.results": AUTHENTICATED,
+    "quiz_results.export": AUTHENTICATED,
+    "quiz_results.statistics": STAFF,
+    "quiz_results.grading": STAFF,
+    "quiz_results.grade": STAFF,
+    "quiz_results.regrade": STAFF,
+}
+LEADERS_AND_STAFF = {"quiz_results.results", "quiz_results.export"}
