@@ -174,6 +174,14 @@ def _shown(view: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def _ms_left(attempt: Attempt) -> int | None:
+    """The time left to the millisecond, so the page hands in only once the server's deadline
+    has passed (the whole seconds of attempt_view run up to a second early)."""
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds() * 1000))
+
+
 def _pages(attempt: Attempt) -> int:
     one_per_page = attempt.quiz is not None and attempt.quiz.one_per_page
     return len(attempt.items) if one_per_page else 1
@@ -197,6 +205,7 @@ def attempt(attempt_id: int) -> Any:
         view=view,
         shown=shown,
         api_base=f"{request.script_root}/api/v1/attempts/{found.id}",
+        ms_left=_ms_left(found),
         page=page,
         pages=pages,
         immediate=attempts.is_immediate(found),

@@ -84,8 +84,8 @@
       link.classList.toggle("answered", answered);
       link.setAttribute("data-answered", answered ? "yes" : "no");
     }
-    var count = document.querySelector("[data-answered-count]");
-    if (count) { count.textContent = document.querySelectorAll('[data-nav-slot][data-answered="yes"]').length; }
+    var answered = document.querySelectorAll('[data-nav-slot][data-answered="yes"]').length;
+    document.querySelectorAll("[data-answered-count]").forEach(function (count) { count.textContent = answered; });
   }
 
   function showItemError(state, text) {
@@ -159,6 +159,10 @@
       })();
     });
   }
+
+  // On a phone the navigation panel starts folded, so the question comes first.
+  var panel = form.querySelector("details.question-nav");
+  if (panel && window.matchMedia("(max-width: 899px)").matches) { panel.open = false; }
 
   form.querySelectorAll("article.question").forEach(function (article) {
     var slot = article.getAttribute("data-slot");
@@ -256,7 +260,9 @@
   if (timer) {
     var text = timer.querySelector("[data-timer-text]");
     var banner = document.querySelector("[data-time-warning]");
-    var ends = Date.now() + (parseInt(timer.getAttribute("data-seconds-left"), 10) || 0) * 1000;
+    var msLeft = parseInt(timer.getAttribute("data-ms-left"), 10);
+    if (isNaN(msLeft)) { msLeft = (parseInt(timer.getAttribute("data-seconds-left"), 10) || 0) * 1000; }
+    var ends = Date.now() + msLeft;
     var previous = null;
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var warn = function (message) { banner.textContent = message; banner.hidden = false; };
