@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from courses.models import CourseModule
+from courses.models import Course, CourseModule
 from courses.services import authoring as course_authoring
-from lms.accounts.models import OrgUnit, User
-from lms.core.errors import ConflictError, ValidationError
+from lms.accounts.models import OrgUnit, Role, User
+from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory
 from question_bank.types import registered_types
@@ -98,6 +99,9 @@ def _apply(quiz: Quiz, settings: QuizSettings) -> None:
     for f in fields(settings):
         if f.name != "units":
             setattr(quiz, f.name, getattr(settings, f.name))
+    if settings.max_attempts is None and quiz.id is None:
+        # The ORM inserts a column's default in place of None: unlimited needs an explicit NULL.
+        quiz.max_attempts = null()
     quiz.units = list(settings.units)
 
 
@@ -234,3 +238,61 @@ def attach_to_module(quiz: Quiz, module: CourseModule) -> None:
 
 def quiz_of_item(item_id: int) -> Quiz | None:
     return db.session.scalar(select(Quiz).where(Quiz.item_id == item_id))
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFoundError(_("This quiz does not exist."))
+    return quiz
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    """A quiz on the organizers' list, with its size and how often it was taken."""
+
+    quiz: Quiz
+    questions: int
+    marks: float
+    attempts: int
+
+
+def quiz_overview() -> list[QuizRow]:
+    """Every quiz, newest first, in three queries however many quizzes there are."""
+    attempts = (
+        select(Attempt.quiz_id, func.count().label("n"))
+        .where(Attempt.quiz_id.is_not(None))
+        .group_by(Attempt.quiz_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Quiz, func.coalesce(attempts.c.n, 0))
+        .outerjoin(attempts, attempts.c.quiz_id == Quiz.id)
+        .options(selectinload(Quiz.slots), selectinload(Quiz.units))
+        .order_by(Quiz.id.desc())
+    )
+    return [QuizRow(quiz, question_count(quiz), total_marks(quiz), n) for quiz, n in rows]
+
+
+def fixed_questions(quiz: Quiz) -> dict[int, Question]:
+    """The questions of the quiz's fixed slots by id, with their current versions, in one query."""
+    ids = [slot.question_id for slot in quiz.slots if slot.question_id is not None]
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(Question).where(Question.id.in_(ids)).options(joinedload(Question.current))
+    )
+    return {question.id: question for question in found}
+
+
+def modules_to_attach_to(user: User) -> list[CourseModule]:
+    """Modules of the courses ``user`` may edit (every course for an admin), course by course."""
+    query = (
+        select(CourseModule)
+        .join(Course, Course.id == CourseModule.course_id)
+        .options(joinedload(CourseModule.course))
+        .order_by(Course.title, Course.id, CourseModule.position)
+    )
+    if user.role != Role.ADMIN.value:
+        query = query.where(Course.editors.any(User.id == user.id))
+    return list(db.session.scalars(query))
