@@ -45,7 +45,9 @@ def _choices(labels: dict[str, object]) -> list[tuple[str, object]]:
 
 class QuizForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description_md = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=50_000)])
+    description_md = TextAreaField(
+        _l("Quiz description (Markdown)"), validators=[Length(max=50_000)]
+    )
     time_limit_minutes = IntegerField(_l("Time limit in minutes (empty: none)"), [Optional()])
     grace_seconds = IntegerField(
         _l("Grace period in seconds after the deadline"), [InputRequired()], default=60
@@ -53,15 +55,23 @@ class QuizForm(FlaskForm):
     opens_at = DateTimeLocalField(_l("Opens at (empty: now)"), [Optional()], format=LOCAL_TIME)
     closes_at = DateTimeLocalField(_l("Closes at (empty: never)"), [Optional()], format=LOCAL_TIME)
     max_attempts = IntegerField(_l("Attempts allowed (empty: unlimited)"), [Optional()], default=1)
-    grading = SelectField(_l("Grade of a member with several attempts"), choices=[])
+    grading = SelectField(
+        _l("Grade of a member with several attempts"), choices=[], default=Grading.HIGHEST.value
+    )
     pass_percent = FloatField(_l("Pass mark in percent (empty: no pass mark)"), [Optional()])
     shuffle_questions = BooleanField(_l("Shuffle the questions for each attempt"))
     shuffle_options = BooleanField(_l("Shuffle the options of each question"), default=True)
-    layout = SelectField(_l("Layout"), choices=[])
-    feedback = SelectField(_l("Feedback"), choices=[])
-    review_marks = SelectField(_l("Members see their marks"), choices=[])
-    review_answers = SelectField(_l("Members see the correct answers"), choices=[])
-    review_explanations = SelectField(_l("Members see the explanations"), choices=[])
+    layout = SelectField(_l("Layout"), choices=[], default="all")
+    feedback = SelectField(_l("Feedback"), choices=[], default=Feedback.DEFERRED.value)
+    review_marks = SelectField(
+        _l("Members see their marks"), choices=[], default=ReviewWhen.AFTER_ATTEMPT.value
+    )
+    review_answers = SelectField(
+        _l("Members see the correct answers"), choices=[], default=ReviewWhen.AFTER_CLOSE.value
+    )
+    review_explanations = SelectField(
+        _l("Members see the explanations"), choices=[], default=ReviewWhen.AFTER_CLOSE.value
+    )
     unit_ids = SelectMultipleField(_l("Audience: units (none selected: everyone)"), coerce=int)
     submit = SubmitField(_l("Save"))
 

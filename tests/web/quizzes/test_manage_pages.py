@@ -114,6 +114,9 @@ def test_new_form_starts_from_the_defaults(client, db, staff):
     assert '<input checked id="shuffle_options"' in page
     assert '<input id="shuffle_questions"' in page
     assert 'name="max_attempts" type="number" value="1"' in page
+    for name, value in (("review_marks", "after_attempt"), ("review_answers", "after_close")):
+        chosen = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option selected value="{value}">' in chosen
 
 
 @pytest.mark.parametrize(
