@@ -30,7 +30,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
     ("bank.index", _l("Question bank"), None),
-    ("quiz_manage.index", _l("Quiz authoring"), None),
+    ("quiz_manage.index", _l("Manage quizzes"), None),
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),

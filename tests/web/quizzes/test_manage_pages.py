@@ -297,6 +297,7 @@ def test_slot_list_shows_stems_and_rules(client, db, staff):
     assert 'data-testid="slot-stem"><p>Capital of France?</p>' in page
     assert "2 random questions from Law" in page
     assert "3 questions" in page  # 1 fixed + 2 drawn
+    assert f'href="/manage/quizzes/{quiz.id}/results"' in page
 
 
 def test_remove_and_move_slots(client, db, staff):
