@@ -16,7 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizzes.models import Feedback, Grading, ReviewWhen
 
@@ -85,7 +85,7 @@ class QuizForm(FlaskForm):
 
 
 class FixedSlotForm(FlaskForm):
-    question_id = IntegerField(_l("Question number"), [InputRequired()])
+    question_id = IntegerField(_l("Question number"), [InputRequired(), NumberRange(1, 2**31 - 1)])
     mark = FloatField(_l("Mark"), [InputRequired()], default=1.0)
     submit = SubmitField(_l("Add question"))
 

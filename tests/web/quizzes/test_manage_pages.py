@@ -236,6 +236,9 @@ def test_add_a_fixed_question_by_number_and_refusals(client, db, staff):
     again = client.post(url, data={"question_id": bank[0].id, "mark": "1"})
     assert again.status_code == 200
     assert "This question is already in the quiz." in _text(again)
+    huge = client.post(url, data={"question_id": 10**20, "mark": "1"})
+    assert huge.status_code == 200
+    assert 'id="question_id-errors"' in huge.get_data(as_text=True)
     missing = client.post(url, data={"question_id": 9999, "mark": "1"})
     assert "There is no question #9999." in _text(missing)
     assert 'id="question_id-errors"' in missing.get_data(as_text=True)
