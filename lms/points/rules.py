@@ -26,6 +26,7 @@ RULES: dict[str, PointRule] = {
     for rule in (
         PointRule("lesson_completed", _l("Lesson completed"), points=2, daily_cap=20),
         PointRule("activity_attended", _l("Offline activity attended"), points=5, daily_cap=None),
+        PointRule("daily_quiz_correct", _l("Daily quiz: correct answer"), points=1, daily_cap=5),
     )
 }
 

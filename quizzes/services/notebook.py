@@ -3,11 +3,18 @@ explanation, until they answer it right twice in a row."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
 
 from lms.accounts.models import User
 from lms.core.clock import utcnow
+from lms.core.errors import ConflictError
 from lms.core.extensions import db
+from question_bank.models import Question, QuestionCategory, QuestionVersion
+from question_bank.render import correct_answer_text
 from quizzes.models import Attempt, WrongAnswer
 from quizzes.services.grading import is_correct
 
@@ -71,3 +78,69 @@ def open_count(user: User) -> int:
         .select_from(WrongAnswer)
         .where(WrongAnswer.user_id == user.id, WrongAnswer.cleared_at.is_(None))
     )
+
+
+NOTEBOOK_SESSION_SIZE = 20
+
+
+@dataclass(frozen=True)
+class NotebookEntry:
+    """An entry as the notebook page shows it: the question as it now reads, with its answer."""
+
+    entry: WrongAnswer
+    version: QuestionVersion
+    category: QuestionCategory
+    correct_answer: str
+
+
+def _in_category(category: QuestionCategory) -> Any:
+    return or_(
+        QuestionCategory.id == category.id,
+        QuestionCategory.path.startswith(category.path + "/", autoescape=True),
+    )
+
+
+def entries(
+    user: User, *, cleared: bool = False, category: QuestionCategory | None = None
+) -> list[NotebookEntry]:
+    """Open (or cleared) entries, newest mistake first, of live questions; one query."""
+    query = (
+        select(WrongAnswer, QuestionVersion, QuestionCategory)
+        .join(Question, Question.id == WrongAnswer.question_id)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .join(QuestionCategory, QuestionCategory.id == Question.category_id)
+        .where(
+            WrongAnswer.user_id == user.id,
+            WrongAnswer.cleared_at.is_not(None) if cleared else WrongAnswer.cleared_at.is_(None),
+            Question.is_retired.is_(False),
+        )
+        .order_by(WrongAnswer.last_wrong_at.desc(), WrongAnswer.id.desc())
+    )
+    if category is not None:
+        query = query.where(_in_category(category))
+    return [
+        NotebookEntry(entry, version, in_category, correct_answer_text(version))
+        for entry, version, in_category in db.session.execute(query)
+    ]
+
+
+def categories_with_open_entries(user: User) -> list[QuestionCategory]:
+    """The categories of a member's open entries, for the notebook's filter."""
+    return list(
+        db.session.scalars(
+            select(QuestionCategory)
+            .join(Question, Question.category_id == QuestionCategory.id)
+            .join(WrongAnswer, WrongAnswer.question_id == Question.id)
+            .where(WrongAnswer.user_id == user.id, WrongAnswer.cleared_at.is_(None))
+            .distinct()
+            .order_by(QuestionCategory.path)
+        )
+    )
+
+
+def question_ids_to_practise(user: User, category: QuestionCategory | None = None) -> list[int]:
+    """The newest open entries (up to 20) for a notebook session."""
+    open_ids = [shown.entry.question_id for shown in entries(user, category=category)]
+    if not open_ids:
+        raise ConflictError(_("Your wrong-answer notebook has nothing to practise."), code="empty")
+    return open_ids[:NOTEBOOK_SESSION_SIZE]

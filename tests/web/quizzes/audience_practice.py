@@ -6,4 +6,12 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC  # noqa: F401
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
-AUDIENCE: dict[str, str | frozenset[str]] = {}
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    "practice.index": AUTHENTICATED,
+    "practice.start": AUTHENTICATED,
+    "practice.daily": AUTHENTICATED,
+    "practice.start_daily": AUTHENTICATED,
+    "practice.notebook": AUTHENTICATED,
+    "practice.practise_notebook": AUTHENTICATED,
+    "practice.manage": ADMIN,
+}

@@ -1,0 +1,54 @@
+"""Forms of the practice, daily quiz and notebook pages. They check the shape of input; which
+category may be practised and how many questions it has are rules of the services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from lms.accounts.forms import as_choices
+from quizzes.services.daily import DEFAULT_COUNT, MAX_COUNT
+from quizzes.services.practice import SESSION_SIZES
+
+
+class PracticeForm(FlaskForm):
+    category = RadioField(
+        _l("Category"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a category to practise."))],
+        validate_choice=False,  # the service says whether it may be practised
+    )
+    size = RadioField(
+        _l("Number of questions"),
+        coerce=int,
+        choices=as_choices((size, str(size)) for size in SESSION_SIZES),
+        default=SESSION_SIZES[1],
+        validators=[InputRequired(message=_l("Choose how many questions."))],
+    )
+    submit = SubmitField(_l("Start practising"))
+
+
+class NotebookPracticeForm(FlaskForm):
+    category = HiddenField(validators=[Optional()])
+    submit = SubmitField(_l("Practise my wrong answers"))
+
+    def category_id(self) -> int | None:
+        value = (self.category.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class PracticeSettingsForm(FlaskForm):
+    practice_categories = SelectMultipleField(
+        _l("Categories members may practise (with their subcategories)"), coerce=int
+    )
+    daily_categories = SelectMultipleField(
+        _l("Categories the daily quiz draws from (with their subcategories)"), coerce=int
+    )
+    daily_count = IntegerField(
+        _l("Questions in the daily quiz"),
+        default=DEFAULT_COUNT,
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_COUNT)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,150 @@
+"""Free practice: members practise the categories admins opened for it, with immediate feedback
+and no time limit. Practice sessions have no quiz, so they never count for grades or boards."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from lms.core.errors import ConflictError, NotFoundError, ValidationError
+from lms.core.extensions import db
+from lms.core.settings import get_setting, set_setting
+from question_bank.models import Question, QuestionCategory, QuestionVersion
+from quizzes.models import Attempt, Mode
+from quizzes.services import attempts, drawing, notebook
+
+CATEGORIES_SETTING = "practice.categories"
+SESSION_SIZES = (5, 10, 20)
+
+
+@dataclass(frozen=True)
+class CategoryOffer:
+    """A category a member may practise, with the live questions in it and below it."""
+
+    category: QuestionCategory
+    questions: int
+    depth: int  # 0 for a category an admin chose, 1 for its children, ...
+
+
+def _is_within(category: QuestionCategory, root: QuestionCategory) -> bool:
+    return category.path == root.path or category.path.startswith(root.path + "/")
+
+
+def categories_by_ids(ids: Any) -> list[QuestionCategory]:
+    """The existing categories among ``ids`` (a setting's value), by path."""
+    wanted = [value for value in ids or [] if isinstance(value, int)]
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(QuestionCategory)
+            .where(QuestionCategory.id.in_(wanted))
+            .order_by(QuestionCategory.path)
+        )
+    )
+
+
+def outermost(categories: list[QuestionCategory]) -> list[QuestionCategory]:
+    """Drop a category that sits inside another one of the list: the outer one covers it."""
+    return [c for c in categories if not any(o is not c and _is_within(c, o) for o in categories)]
+
+
+def validate_category_ids(ids: list[int]) -> list[int]:
+    found = categories_by_ids(ids)
+    if len(found) != len(set(ids)):
+        raise ValidationError(_("A chosen category does not exist."), field="categories")
+    return sorted({category.id for category in found})
+
+
+def chosen_ids() -> list[int]:
+    """The categories admins opened for practice (existing ones only)."""
+    return [c.id for c in categories_by_ids(get_setting(CATEGORIES_SETTING, []))]
+
+
+def practice_roots() -> list[QuestionCategory]:
+    return outermost(categories_by_ids(get_setting(CATEGORIES_SETTING, [])))
+
+
+def set_practice_categories(category_ids: list[int]) -> None:
+    set_setting(CATEGORIES_SETTING, validate_category_ids(category_ids))
+
+
+def live_counts() -> Counter[int]:
+    """Live questions (not retired, with a current version) per category id, in one query."""
+    rows = db.session.execute(
+        select(Question.category_id, func.count())
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.is_retired.is_(False))
+        .group_by(Question.category_id)
+    )
+    return Counter({category_id: count for category_id, count in rows})
+
+
+def offers() -> list[CategoryOffer]:
+    """Every practisable category (the chosen ones and their subcategories), by path."""
+    roots = practice_roots()
+    if not roots:
+        return []
+    counts = live_counts()
+    everything = list(db.session.scalars(select(QuestionCategory).order_by(QuestionCategory.path)))
+    result = []
+    for root in roots:
+        below = [c for c in everything if _is_within(c, root)]
+        for category in below:
+            total = sum(counts[c.id] for c in below if _is_within(c, category))
+            depth = category.path.count("/") - root.path.count("/")
+            result.append(CategoryOffer(category, total, depth))
+    return result
+
+
+def pool(category: QuestionCategory) -> list[int]:
+    """Ids of the live questions of a category and its subcategories."""
+    return list(db.session.scalars(drawing.candidates_query(category=category)))
+
+
+def practisable(category_id: int) -> QuestionCategory:
+    category = db.session.get(QuestionCategory, category_id)
+    if category is None or not any(_is_within(category, root) for root in practice_roots()):
+        raise NotFoundError(_("This category is not open for practice."))
+    return category
+
+
+def start_practice(user: User, category_id: int, size: int) -> Attempt:
+    """A practice session of ``size`` questions drawn at random from the category."""
+    if size not in SESSION_SIZES:
+        raise ValidationError(_("Choose 5, 10 or 20 questions."), field="size")
+    category = practisable(category_id)
+    question_ids = pool(category)
+    if not question_ids:
+        raise ConflictError(
+            _("“%(name)s” has no questions to practise yet.", name=category.name),
+            code="empty",
+        )
+    if len(question_ids) < size:
+        raise ConflictError(
+            _(
+                "“%(name)s” has only %(have)d questions: choose a smaller number.",
+                name=category.name,
+                have=len(question_ids),
+            ),
+            code="not_enough_questions",
+        )
+    chosen = random.SystemRandom().sample(question_ids, size)
+    return attempts.start_session(user, chosen, mode=Mode.PRACTICE)
+
+
+def start_notebook_session(user: User, category_id: int | None = None) -> Attempt:
+    """Practise the wrong-answer notebook again; the answers feed the notebook as any do."""
+    category = None
+    if category_id is not None:
+        category = db.session.get(QuestionCategory, category_id)
+        if category is None:
+            raise NotFoundError(_("This category does not exist."))
+    question_ids = notebook.question_ids_to_practise(user, category)
+    return attempts.start_session(user, question_ids, mode=Mode.NOTEBOOK)
