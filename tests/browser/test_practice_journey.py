@@ -1,0 +1,108 @@
+"""A member does the daily quiz, earns points, gets one wrong, finds it in the wrong-answer
+notebook and practises it again; at desktop and phone sizes, with screenshots to look at."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from question_bank.services import categories, questions
+from question_bank.services.questions import QuestionContent
+from quizzes.models import Attempt, Mode
+from quizzes.services import daily, practice
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_member_journey import log_in
+
+SHOTS = Path(tempfile.gettempdir())  # practice-{home,daily,done,notebook,practice}-*.png
+
+
+def _bank(db) -> None:
+    category = categories.ensure_path("安全常识")
+    for number in range(1, 4):
+        questions.create_question(
+            category,
+            QuestionContent(
+                type="true_false",
+                stem_md=f"安全常识第{number}题:发现火情应立即报警。",
+                definition={"correct": True},
+                explanation_md=f"第{number}题解析:**先报警**,再疏散。",
+            ),
+        )
+    daily.save_settings([category.id], 3)
+    practice.set_practice_categories([category.id])
+    db.session.commit()
+
+
+def _hand_in(page: Page) -> None:
+    page.get_by_test_id("finish").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/review$"))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_daily_quiz_points_and_the_notebook(
+    page: Page, site: str, make_user, db, browser_errors, viewport
+) -> None:
+    name = "phone" if viewport == PHONE else "desktop"
+    page.set_viewport_size(viewport)
+    make_user(username="xiaoli", password="member-pass-1")
+    _bank(db)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    log_in(page, site, "xiaoli", "member-pass-1")
+    expect(page.get_by_test_id("home-practice")).to_be_visible()
+    page.screenshot(path=SHOTS / f"practice-home-{name}.png", full_page=True)
+    page.get_by_test_id("home-daily").click()
+    expect(page.get_by_test_id("daily-streak")).to_have_text("0")
+    page.screenshot(path=SHOTS / f"practice-daily-{name}.png", full_page=True)
+    page.get_by_test_id("start-daily").click()
+
+    # Question 1 wrong (and checked at once: immediate feedback), the other two right.
+    expect(page.get_by_test_id("question")).to_have_count(3)
+    first = page.locator('[data-slot="1"]')
+    first.locator('input[value="false"]').check()
+    first.get_by_test_id("check").click()
+    expect(page.locator('[data-slot="1"]').get_by_test_id("feedback")).to_be_visible()
+    for slot in (2, 3):
+        page.locator(f'[data-slot="{slot}"] input[value="true"]').check()
+    expect(page.get_by_test_id("answered-count")).to_have_text("3")
+    expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
+    _hand_in(page)
+    expect(page.get_by_test_id("score")).to_contain_text("2")
+
+    page.goto(f"{site}/daily")
+    expect(page.get_by_test_id("daily-correct")).to_have_text("2/3")
+    expect(page.get_by_test_id("daily-points")).to_have_text("2")
+    expect(page.get_by_test_id("daily-streak")).to_have_text("1")
+    page.screenshot(path=SHOTS / f"practice-done-{name}.png", full_page=True)
+    page.goto(f"{site}/")
+    expect(page.get_by_test_id("points")).to_contain_text("2")
+
+    db.session.expire_all()
+    session = db.session.query(Attempt).filter_by(mode=Mode.DAILY).one()
+    wrong_stem = next(i.version.stem_md for i in session.items if i.slot == 1)
+
+    page.get_by_test_id("home-notebook").click()
+    entry = page.get_by_test_id("notebook-entry")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text(wrong_stem)
+    expect(entry).to_contain_text("先报警")
+    page.screenshot(path=SHOTS / f"practice-notebook-{name}.png", full_page=True)
+    page.get_by_test_id("practise-notebook").click()
+
+    expect(page.get_by_test_id("question")).to_have_count(1)
+    expect(page.get_by_test_id("question")).to_contain_text(wrong_stem)
+    page.locator('[data-slot="1"] input[value="true"]').check()
+    expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
+    _hand_in(page)
+
+    page.goto(f"{site}/notebook")
+    expect(page.get_by_test_id("notebook-entry")).to_contain_text("1")
+    expect(page.get_by_test_id("notebook-entry")).to_have_count(1)  # one right is not enough
+    page.goto(f"{site}/practice")
+    expect(page.get_by_test_id("practice-form")).to_contain_text("安全常识")
+    page.screenshot(path=SHOTS / f"practice-practice-{name}.png", full_page=True)
+    assert [e for e in browser_errors if "Failed to load resource" not in e] == []
