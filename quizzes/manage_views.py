@@ -186,6 +186,16 @@ def _slots_changed(quiz: Quiz, message: str) -> Any:
     return redirect(url_for("quiz_manage.show", quiz_id=quiz.id) + "#slots")
 
 
+@bp.route("/item/<int:item_id>")
+@permissions.staff
+def for_item(item_id: int) -> Any:
+    """The authoring page of the quiz that a course item is (course outlines link here)."""
+    quiz = authoring.quiz_of_item(item_id)
+    if quiz is None:
+        abort(404)
+    return redirect(url_for("quiz_manage.show", quiz_id=quiz.id))
+
+
 @bp.route("/<int:quiz_id>/slots/question", methods=["POST"])
 @permissions.staff
 def add_question(quiz_id: int) -> Any:

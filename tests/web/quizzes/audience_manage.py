@@ -17,4 +17,5 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "quiz_manage.move_slot": STAFF,
     "quiz_manage.publish": STAFF,
     "quiz_manage.attach": STAFF,
+    "quiz_manage.for_item": STAFF,
 }

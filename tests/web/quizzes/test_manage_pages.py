@@ -405,3 +405,7 @@ def test_admin_may_attach_to_any_course(client, db, login_as, admin):
     client.post(f"/manage/quizzes/{quiz.id}/attach", data={"module_id": course.modules[1].id})
     db.session.expire_all()
     assert authoring.quiz_of_item(quiz.item_id).id == quiz.id
+    to_quiz = client.get(f"/manage/quizzes/item/{quiz.item_id}")
+    assert to_quiz.headers["Location"].endswith(f"/manage/quizzes/{quiz.id}")
+    lesson = course.modules[0].items[0]
+    assert client.get(f"/manage/quizzes/item/{lesson.id}").status_code == 404
