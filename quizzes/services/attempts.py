@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courses.services.progress import complete_elsewhere
@@ -33,17 +33,18 @@ class ClosedError(ConflictError):
     code = "attempt_closed"
 
 
-def load_attempt(attempt_id: int) -> Attempt | None:
-    return db.session.scalar(
-        select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.items), selectinload(Attempt.quiz))
-    )
+def load_attempt(attempt_id: int, *, with_items: bool = True) -> Attempt | None:
+    """The attempt with its quiz; with its items too unless a caller needs only one of them
+    (saving an answer reads one item, not twenty)."""
+    query = select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.quiz))
+    if with_items:
+        query = query.options(selectinload(Attempt.items))
+    return db.session.scalar(query)
 
 
-def attempt_for(user: User, attempt_id: int) -> Attempt:
+def attempt_for(user: User, attempt_id: int, *, with_items: bool = True) -> Attempt:
     """The attempt if ``user`` may see it, finalised first when its time ran out; else 404."""
-    attempt = load_attempt(attempt_id)
+    attempt = load_attempt(attempt_id, with_items=with_items)
     if attempt is None or not can_see_attempt(user, attempt):
         raise NotFoundError(_("This attempt does not exist."))
     finalise_if_overdue(attempt)
@@ -166,9 +167,16 @@ def is_immediate(attempt: Attempt) -> bool:
 
 
 def item_at(attempt: Attempt, slot: int) -> AttemptItem:
-    for item in attempt.items:
-        if item.slot == slot:
-            return item
+    if "items" in attempt.__dict__:  # loaded already
+        item = next((item for item in attempt.items if item.slot == slot), None)
+    else:
+        item = db.session.scalar(
+            select(AttemptItem).where(
+                AttemptItem.attempt_id == attempt.id, AttemptItem.slot == slot
+            )
+        )
+    if item is not None:
+        return item
     raise NotFoundError(_("This question is not part of the attempt."))
 
 
