@@ -48,6 +48,7 @@ class DailyStatus:
     total: int
     points: int  # earned by today's session
     streak: int  # days in a row with a finished daily quiz, up to today
+    is_set_up: bool  # admins chose categories for it
 
 
 def current_settings() -> DailySettings:
@@ -137,6 +138,7 @@ def _points_of(attempt: Attempt) -> int:
 def status(user: User) -> DailyStatus:
     day = today()
     attempt = session_of(user, day)
+    settings = current_settings()
     correct = 0
     if attempt is not None and attempt.is_finished:
         correct = sum(1 for item in attempt.items if grading.is_correct(item))
@@ -144,9 +146,10 @@ def status(user: User) -> DailyStatus:
         day=day,
         attempt=attempt,
         correct=correct,
-        total=len(attempt.items) if attempt is not None else current_settings().count,
+        total=len(attempt.items) if attempt is not None else settings.count,
         points=_points_of(attempt) if attempt is not None and attempt.is_finished else 0,
         streak=_streak(user, day),
+        is_set_up=bool(settings.category_ids),
     )
 
 

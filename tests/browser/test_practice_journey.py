@@ -106,3 +106,26 @@ def test_daily_quiz_points_and_the_notebook(
     expect(page.get_by_test_id("practice-form")).to_contain_text("安全常识")
     page.screenshot(path=SHOTS / f"practice-practice-{name}.png", full_page=True)
     assert [e for e in browser_errors if "Failed to load resource" not in e] == []
+
+
+def test_admin_opens_practice_and_the_daily_quiz(
+    page: Page, site: str, make_user, db, browser_errors
+) -> None:
+    make_user(username="root", role="admin", password="admin-pass-1")
+    for path in ("安全常识", "安全常识/消防", "财务"):
+        categories.ensure_path(path)
+    db.session.commit()
+    log_in(page, site, "root", "admin-pass-1")
+    page.goto(f"{site}/manage/practice")
+    page.locator("#practice_categories").select_option(label="安全常识")
+    page.locator("#daily_categories").select_option(label="安全常识/消防")
+    page.locator("#daily_count").fill("8")
+    page.screenshot(path=SHOTS / "practice-manage-desktop.png", full_page=True)
+    page.locator("form.narrow input[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("#daily_count")).to_have_value("8")
+    db.session.expire_all()
+    assert daily.current_settings() == daily.DailySettings(
+        [categories.by_path("安全常识/消防").id], 8
+    )
+    assert browser_errors == []

@@ -111,6 +111,7 @@ def test_daily_page_from_start_to_result(client, db, member, login_as, clock):
     login_as(member)
     refused = client.post("/daily/start", headers=EN, follow_redirects=True)
     assert "The daily quiz is not set up yet." in _text(refused)
+    assert 'data-testid="start-daily"' not in _text(refused)
 
     _statements("Daily", 5)
     daily.save_settings([categories.by_path("Daily").id], 3)
