@@ -35,7 +35,7 @@ def _practice_page(form: PracticeForm) -> str:
         "quizzes/practice/index.html",
         form=form,
         offers=practice.offers(),
-        sizes=practice.SESSION_SIZES,
+        unfinished=practice.unfinished_sessions(current_user),
     )
 
 

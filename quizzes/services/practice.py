@@ -10,17 +10,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.settings import get_setting, set_setting
 from question_bank.models import Question, QuestionCategory, QuestionVersion
-from quizzes.models import Attempt, Mode
+from quizzes.models import Attempt, Mode, State
 from quizzes.services import attempts, drawing, notebook
 
 CATEGORIES_SETTING = "practice.categories"
 SESSION_SIZES = (5, 10, 20)
+UNFINISHED_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -148,3 +150,20 @@ def start_notebook_session(user: User, category_id: int | None = None) -> Attemp
             raise NotFoundError(_("This category does not exist."))
     question_ids = notebook.question_ids_to_practise(user, category)
     return attempts.start_session(user, question_ids, mode=Mode.NOTEBOOK)
+
+
+def unfinished_sessions(user: User) -> list[Attempt]:
+    """The member's practice and notebook sessions still in progress, newest first."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.user_id == user.id,
+                Attempt.mode.in_([Mode.PRACTICE, Mode.NOTEBOOK]),
+                Attempt.state == State.IN_PROGRESS,
+            )
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+            .limit(UNFINISHED_SHOWN)
+            .options(selectinload(Attempt.items))
+        )
+    )

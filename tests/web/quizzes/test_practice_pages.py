@@ -73,6 +73,11 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     attempt = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.PRACTICE))
     assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
     assert len(attempt.items) == 10
+    resume = _text(client.get("/practice", headers=EN))
+    assert 'data-testid="unfinished"' in resume and f"/attempts/{attempt.id}" in resume
+    attempts.submit(attempt)
+    db.session.commit()
+    assert 'data-testid="unfinished"' not in _text(client.get("/practice", headers=EN))
 
 
 def test_practice_explains_bad_input(client, db, member, login_as):
