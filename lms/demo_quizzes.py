@@ -9,11 +9,10 @@ from courses.models import Course
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
-from lms.core.settings import set_setting
 from question_bank.services import categories
 from question_bank.services.importing import import_questions
 from quizzes.models import ReviewWhen
-from quizzes.services import attempts, authoring
+from quizzes.services import attempts, authoring, daily, practice
 from quizzes.services.authoring import QuizSettings, SlotSpec
 from quizzes.services.presentation import attempt_view
 
@@ -90,7 +89,6 @@ def seed_quizzes(organizer: User, members: list[User], course: Course) -> None:
         created_by=organizer,
     )
     authoring.set_published(exam, True)
-    set_setting("practice.categories", [history.id, rules.id, general.id])
-    set_setting("daily_quiz.categories", [general.id, history.id])
-    set_setting("daily_quiz.count", 5)
+    practice.set_practice_categories([history.id, rules.id, general.id])
+    daily.save_settings([general.id, history.id], 5)
     db.session.flush()
