@@ -208,7 +208,7 @@ def export(questions: list) -> bytes:
         if question.category.path != category:
             category = question.category.path
             out.append(f"$CATEGORY: {category}\n")
-        out.append(_write(version) + "\n")
+        out.append(_not_a_comment(_write(version)) + "\n")
     return "\n".join(out).encode()
 
 
@@ -220,6 +220,11 @@ def _e(text: str) -> str:
     for char in "\\~=#{}:":
         text = text.replace(char, "\\" + char)
     return text.replace("\n", "\\n")
+
+
+def _not_a_comment(text: str) -> str:
+    """A question whose text starts with ``//`` would read back as a comment: mark its format."""
+    return f"[markdown]{text}" if text.lstrip().startswith("//") else text
 
 
 def _write(version) -> str:  # noqa: PLR0911 - a QuestionVersion, one return per type

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import force_locale
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from question_bank.formats import gift, moodle_xml, spreadsheet
@@ -95,6 +95,16 @@ SPREADSHEET_TYPES = {"single_choice", "multiple_choice", "true_false", "fill_bla
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(content=contents())
+@example(
+    content=QuestionContent(
+        type="single_choice",
+        stem_md="// not a comment",
+        definition={
+            "options": [{"id": "a", "text": "0"}, {"id": "b", "text": "1"}],
+            "correct": "a",
+        },
+    )
+)
 def test_export_then_import_is_the_identity(db, fmt, content):
     with force_locale("en"):
         if fmt == "xlsx" and content.type not in SPREADSHEET_TYPES:
