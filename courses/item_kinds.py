@@ -18,6 +18,7 @@ class ItemKind:
     icon: str
     completed_by_reading: bool
     endpoint: str  # the member's page for an item of this kind, taking ``item_id``
+    edit_endpoint: str = "course_authoring.edit_item"  # the author's page, taking ``item_id``
 
 
 KINDS: dict[str, ItemKind] = {}
@@ -38,6 +39,7 @@ ACTIVITY = register(
         "📍",
         completed_by_reading=False,
         endpoint="activities.show",
+        edit_endpoint="activities.edit",
     )
 )
 

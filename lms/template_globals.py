@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from courses.item_kinds import KINDS
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
 from lms.accounts.services.org_units import leads_a_unit
@@ -75,4 +76,5 @@ def install(app: Flask) -> None:
         language_form=lambda: LanguageForm(formdata=None, next=request.full_path.rstrip("?")),
         logout_form=lambda: ConfirmForm(formdata=None),
         role_label=lambda role: ROLE_LABELS.get(role, role),
+        item_kinds=KINDS,
     )

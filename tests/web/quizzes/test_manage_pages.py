@@ -409,3 +409,15 @@ def test_admin_may_attach_to_any_course(client, db, login_as, admin):
     assert to_quiz.headers["Location"].endswith(f"/manage/quizzes/{quiz.id}")
     lesson = course.modules[0].items[0]
     assert client.get(f"/manage/quizzes/item/{lesson.id}").status_code == 404
+
+
+def test_the_course_outline_edits_a_quiz_item_on_the_quiz_page(client, db, login_as, admin):
+    login_as(admin)
+    quiz = make_quiz(make_bank(types=("true_false",)))
+    course = make_course(title="Outline", modules=((5,),))
+    authoring.attach_to_module(quiz, course.modules[0])
+    lesson = course.modules[0].items[0]
+    db.session.commit()
+    page = _text(client.get(f"/manage/courses/{course.id}"))
+    assert f"/manage/quizzes/item/{quiz.item_id}" in page
+    assert f"/manage/items/{lesson.id}" in page
