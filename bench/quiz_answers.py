@@ -146,12 +146,13 @@ def _serve(url: str, port: int, folder: str) -> subprocess.Popen[bytes]:
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
                 return server
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
     server.terminate()
     raise RuntimeError("gunicorn did not start")
 
