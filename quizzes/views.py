@@ -8,7 +8,6 @@ saving on change through the API, the countdown and the confirmation before hand
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,8 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
@@ -26,11 +23,11 @@ from lms.core.errors import DomainError, ValidationError
 from lms.core.extensions import db
 from lms.core.forms import submit as run
 from lms.core.sqlite import writes_on_get
-from quizzes.models import Attempt, Mode, Quiz, State
-from quizzes.permissions import in_audience
-from quizzes.services import attempts, grading, responses, timing
+from quizzes.models import Attempt, Mode, State
+from quizzes.services import attempts, responses, timing
 from quizzes.services.attempts import ClosedError
 from quizzes.services.authoring import question_count, quiz_of_item, total_marks
+from quizzes.services.catalogue import catalogue
 from quizzes.services.presentation import attempt_view
 from quizzes.services.review import visibility
 
@@ -44,63 +41,10 @@ MODE_TITLES = {
 ACTION = re.compile(r"^(save|finish|goto-\d{1,4}|flag-\d{1,4}|check-\d{1,4})$")
 
 
-@dataclass(frozen=True)
-class QuizRow:
-    """One quiz of the member's list with their standing in it."""
-
-    quiz: Quiz
-    used: int
-    left: int | None
-    grade: float | None  # None also when the review rules do not show marks yet
-    max_score: float | None
-    current: Attempt | None
-
-
-def _catalogue() -> dict[str, list[QuizRow]]:
-    """The published quizzes in the member's audience, in three groups, in two queries."""
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .where(Quiz.is_published.is_(True))
-        .options(selectinload(Quiz.units))
-        .order_by(Quiz.opens_at, Quiz.title, Quiz.id)
-    ).all()
-    mine = [quiz for quiz in quizzes if in_audience(current_user, quiz)]
-    by_quiz: dict[int, list[Attempt]] = {quiz.id: [] for quiz in mine}
-    if mine:
-        for attempt in db.session.scalars(
-            select(Attempt)
-            .where(Attempt.user_id == current_user.id, Attempt.quiz_id.in_(list(by_quiz)))
-            .order_by(Attempt.number)
-        ):
-            by_quiz[attempt.quiz_id or 0].append(attempt)
-    now = utcnow()
-    groups: dict[str, list[QuizRow]] = {"open": [], "upcoming": [], "closed": []}
-    for quiz in mine:
-        tried = by_quiz[quiz.id]
-        counted = grading.counted_attempt(quiz, tried)
-        shows = counted is not None and visibility(counted, current_user, now).marks
-        current = next((a for a in tried if a.state == State.IN_PROGRESS), None)
-        row = QuizRow(
-            quiz=quiz,
-            used=len(tried),
-            left=attempts.attempts_left(quiz, len(tried)),
-            grade=grading.member_grade(quiz, tried) if shows else None,
-            max_score=counted.max_score if shows and counted else None,
-            current=current,
-        )
-        if timing.is_open(quiz, now):
-            groups["open"].append(row)
-        elif timing.is_closed(quiz, now):
-            groups["closed"].append(row)
-        else:
-            groups["upcoming"].append(row)
-    return groups
-
-
 @bp.route("/quizzes")
 @permissions.authenticated
 def index() -> Any:
-    return render_template("quizzes/index.html", groups=_catalogue())
+    return render_template("quizzes/index.html", groups=catalogue(current_user))
 
 
 @bp.route("/quizzes/item/<int:item_id>")
