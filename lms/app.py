@@ -9,6 +9,11 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from competitions import api as competitions_api
+from competitions import live_views as competition_live_views
+from competitions import manage_views as competition_manage_views
+from competitions import models as competition_models
+from competitions import views as competition_views
 from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
@@ -20,12 +25,15 @@ from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
 from lms.accounts.permissions import enforce_access
 from lms.accounts.session import install_authentication, unauthorized
+from lms.core import ranking
 from lms.core.config import CONFIGS
 from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
+from lms.points import api as points_api
+from lms.points import views as points_views
 from question_bank import api as questions_api
 from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
@@ -40,9 +48,16 @@ from quizzes import views as quiz_views
 
 ROOT = Path(__file__).resolve().parent.parent
 # Imported so that migrations and queries know their tables, and courses know the quiz kind.
-MODELS = (question_bank_models, quiz_models, quiz_item_kind)
+MODELS = (question_bank_models, quiz_models, quiz_item_kind, competition_models, ranking)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_BLUEPRINTS = (accounts_api.bp, courses_api.bp, questions_api.bp, quizzes_api.bp)
+API_BLUEPRINTS = (
+    accounts_api.bp,
+    courses_api.bp,
+    questions_api.bp,
+    quizzes_api.bp,
+    competitions_api.bp,
+    points_api.bp,
+)
 PAGE_BLUEPRINTS = (
     home_views.bp,
     accounts_views.bp,
@@ -62,6 +77,10 @@ PAGE_BLUEPRINTS = (
     quiz_manage_views.bp,
     results_views.bp,
     practice_views.bp,
+    competition_views.bp,
+    competition_manage_views.bp,
+    competition_live_views.bp,
+    points_views.bp,
 )
 
 

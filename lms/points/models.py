@@ -17,6 +17,7 @@ class PointEntry(db.Model):
         # Awarding for the same source twice records nothing new: awards are idempotent.
         UniqueConstraint("user_id", "rule", "source_type", "source_id"),
         Index("ix_point_entries_user_day", "user_id", "rule", "awarded_on"),
+        Index("ix_point_entries_day", "awarded_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,4 +28,18 @@ class PointEntry(db.Model):
     source_type: Mapped[str] = mapped_column(String(40))
     source_id: Mapped[int]
     awarded_on: Mapped[date]  # the day the daily cap counts against
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PointAdjustment(db.Model):
+    """A manual award or deduction by an admin, with its required reason: the audit trail.
+    Its ledger entry has rule "manual" and this row as its source."""
+
+    __tablename__ = "point_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    points: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(300))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,6 +6,9 @@ import io
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from competitions.models import Competition, CompetitionRound, Entry, Registration
 from courses.models import Comment
 from courses.services import activities, authoring
 from lms.accounts.models import User
@@ -14,6 +17,7 @@ from lms.core.extensions import db
 from lms.core.uploads import save_upload
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
+from quizzes.models import Quiz
 from quizzes.services import attempts
 from quizzes.services import authoring as authoring_quizzes
 from quizzes.services.authoring import QuizSettings, SlotSpec
@@ -62,7 +66,9 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     attempt = attempts.start(target, quiz)
     attempts.save_answer(attempt, 1, True, 1)
     attempts.submit(attempt)
+    competition = _sample_competition(quiz, target)
     return {
+        "competition": competition,
         "quiz": quiz,
         "attempt": attempt,
         "question": question,
@@ -77,8 +83,38 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     }
 
 
+def _sample_competition(quiz: Quiz, participant: User) -> Competition:
+    """A running competition over the sample quiz, with ``participant`` registered and ranked."""
+    now = utcnow()
+    competition = Competition(
+        title="Sample competition",
+        is_published=True,
+        registration_opens_at=now - timedelta(days=2),
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=1),
+        display_token="sample-display-token",
+        rounds=[CompetitionRound(quiz=quiz)],
+    )
+    db.session.add(competition)
+    db.session.flush()
+    db.session.add(Registration(competition_id=competition.id, user_id=participant.id))
+    db.session.add(
+        Entry(
+            competition_id=competition.id,
+            user_id=participant.id,
+            unit_id=participant.unit_id,
+            score=1.0,
+            max_score=1.0,
+            submitted_at=now,
+            rounds_done=1,
+        )
+    )
+    db.session.flush()
+    return competition
+
+
 def quiz_url_values(objects: dict[str, Any]) -> dict[str, Any]:
-    """URL arguments of quiz routes: another member's finished attempt on a published quiz."""
+    """URL arguments of quiz and competition routes (another member's attempt and entry)."""
     attempt = objects["attempt"]
     return {
         "quiz_id": objects["quiz"].id,
@@ -86,4 +122,9 @@ def quiz_url_values(objects: dict[str, Any]) -> dict[str, Any]:
         "slot": 1,
         "answer_id": attempt.items[0].id,
         "slot_id": objects["quiz"].slots[0].id,
+        "competition_id": objects["competition"].id,
+        "entry_id": db.session.scalars(
+            select(Entry.id).where(Entry.competition_id == objects["competition"].id)
+        ).one(),
+        "display_token": objects["competition"].display_token,
     }

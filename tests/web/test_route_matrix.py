@@ -12,6 +12,10 @@ from flask import Flask, url_for
 
 from lms.accounts.permissions import AUTHENTICATED, PUBLIC, access_of
 from tests.factories import UserFactory
+from tests.web.competitions import audience_api as competition_api_audience
+from tests.web.competitions import audience_live, audience_points
+from tests.web.competitions import audience_manage as competition_manage_audience
+from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -118,7 +122,18 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "questions_api.list_questions": STAFF,
     "questions_api.create_question": STAFF,
 }
-for _area in (audience_pages, audience_manage, audience_results, audience_practice, audience_api):
+for _area in (
+    audience_pages,
+    audience_manage,
+    audience_results,
+    audience_practice,
+    audience_api,
+    competition_pages_audience,
+    competition_manage_audience,
+    audience_live,
+    competition_api_audience,
+    audience_points,
+):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
