@@ -27,6 +27,14 @@ RULES: dict[str, PointRule] = {
         PointRule("lesson_completed", _l("Lesson completed"), points=2, daily_cap=20),
         PointRule("activity_attended", _l("Offline activity attended"), points=5, daily_cap=None),
         PointRule("daily_quiz_correct", _l("Daily quiz: correct answer"), points=1, daily_cap=5),
+        PointRule("daily_login", _l("Daily login"), points=1, daily_cap=1),
+        PointRule(
+            "competition_participation", _l("Took part in a competition"), points=5, daily_cap=None
+        ),
+        PointRule(
+            "competition_placement", _l("Placed in a competition"), points=10, daily_cap=None
+        ),
+        PointRule("manual", _l("Adjusted by an administrator"), points=0, daily_cap=None),
     )
 }
 

@@ -7,6 +7,7 @@ attempt is finished once, whoever finishes it (the member, the deadline, the ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,10 @@ from quizzes.models import Attempt, AttemptItem, Feedback, Mode, Quiz, State
 from quizzes.permissions import can_see_attempt, can_take_quiz
 from quizzes.services import drawing, grading, notebook, responses, timing
 from quizzes.signals import attempt_graded
+
+# Packages above quizzes may refuse a start (a competition round needs a registration): each
+# guard raises a DomainError to refuse. Registered once, at import, by the package that owns it.
+START_GUARDS: list[Callable[[User, Quiz], None]] = []
 
 
 class ClosedError(ConflictError):
@@ -98,7 +103,12 @@ def start(user: User, quiz: Quiz) -> Attempt:
         .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
     )
     if attempts_left(quiz, used) == 0:
+        current = in_progress(user, quiz)  # another request of this member just started one
+        if current is not None:
+            return current
         raise ConflictError(_("You have used all your attempts at this quiz."), code="no_attempts")
+    for guard in START_GUARDS:
+        guard(user, quiz)
     seed = drawing.new_seed()
     drawn = drawing.draw_quiz(quiz, seed)
     attempt = Attempt(
