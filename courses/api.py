@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -15,7 +14,14 @@ from courses.services import activities, authoring, catalogue, enrolment, progre
 from lms.accounts import permissions
 from lms.accounts.models import OrgUnit
 from lms.accounts.services.org_units import unit_by_path
-from lms.core.api import BadRequestError, documented, json_body, page_args, require_string
+from lms.core.api import (
+    BadRequestError,
+    documented,
+    json_body,
+    page_args,
+    require_moment,
+    require_string,
+)
 from lms.core.errors import PermissionDeniedError, ValidationError
 from lms.core.extensions import db
 from lms.core.markup import render_markdown
@@ -295,8 +301,8 @@ def add_item(module_id: int) -> Any:
             title=title,
             description_md=str(data.get("body") or ""),
             kind=require_string(data, "activity_kind", max_length=30),
-            starts_at=_moment(data, "starts_at"),
-            ends_at=_moment(data, "ends_at"),
+            starts_at=require_moment(data, "starts_at"),
+            ends_at=require_moment(data, "ends_at"),
             place=require_string(data, "place", max_length=200),
             capacity=_int(data, "capacity", None),
         )
@@ -311,20 +317,6 @@ def add_item(module_id: int) -> Any:
         )
     db.session.commit()
     return jsonify({"id": item.id}), 201
-
-
-def _moment(data: dict[str, Any], key: str) -> datetime:
-    """An ISO 8601 time with an offset, as aware UTC."""
-    value = data.get(key)
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise BadRequestError(
-            _("“%(key)s” must be an ISO 8601 time with an offset.", key=key), field=key
-        )
-    return moment.astimezone(UTC)
 
 
 @bp.route("/courses/<int:course_id>/enrol", methods=["POST"])
