@@ -6,13 +6,16 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
 from lms.core.clock import utcnow
+from lms.core.errors import ValidationError
 from lms.core.extensions import db
-from lms.points.models import PointEntry
+from lms.core.settings import set_setting
+from lms.points.models import PointAdjustment, PointEntry
 from lms.points.rules import RULES, effective
 
 
@@ -72,3 +75,66 @@ def total(user: User) -> int:
     return db.session.scalar(
         select(func.coalesce(func.sum(PointEntry.points), 0)).where(PointEntry.user_id == user.id)
     )
+
+
+MAX_RULE_VALUE = 1000
+MAX_ADJUSTMENT = 10_000
+
+
+def day_number(day: date) -> int:
+    """A day as the integer yyyymmdd: the source id of that day's login award."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+def award_daily_login(user: User) -> PointEntry | None:
+    """The day's login points, once per member and local day; the reason names the day."""
+    day = today()
+    return award(
+        user, "daily_login", source_type="day", source_id=day_number(day), reason=day.isoformat()
+    )
+
+
+def set_rule_values(rule_key: str, points: int, daily_cap: int | None) -> None:
+    """Override a rule's points and daily cap (None: no cap) for the whole site."""
+    if rule_key not in RULES or rule_key == "manual":
+        raise ValidationError(_("Unknown points rule."), field="rule")
+    for field, value in (("points", points), ("daily_cap", daily_cap)):
+        if value is not None and not 0 <= value <= MAX_RULE_VALUE:
+            raise ValidationError(
+                _("Enter a number from 0 to %(max)d.", max=MAX_RULE_VALUE), field=field
+            )
+    set_setting(f"points.{rule_key}.points", points)
+    set_setting(f"points.{rule_key}.daily_cap", daily_cap)
+
+
+def adjust(user: User, points: int, reason: str, *, by: User) -> PointAdjustment:
+    """A manual award (points > 0) or deduction (points < 0) with its audit row.
+
+    The ledger entry carries exactly these points: the manual rule has no fixed points or cap.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason: members see it in their history."), field="reason")
+    if len(reason) > 300:
+        raise ValidationError(_("The reason is too long."), field="reason")
+    if points == 0 or abs(points) > MAX_ADJUSTMENT:
+        raise ValidationError(
+            _("Enter a non-zero number from -%(max)d to %(max)d.", max=MAX_ADJUSTMENT),
+            field="points",
+        )
+    adjustment = PointAdjustment(user_id=user.id, points=points, reason=reason, by_id=by.id)
+    db.session.add(adjustment)
+    db.session.flush()
+    db.session.add(
+        PointEntry(
+            user_id=user.id,
+            rule="manual",
+            points=points,
+            reason=reason,
+            source_type="adjustment",
+            source_id=adjustment.id,
+            awarded_on=today(),
+        )
+    )
+    db.session.flush()
+    return adjustment

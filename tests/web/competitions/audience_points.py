@@ -6,4 +6,12 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC  # noqa: F401
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
-AUDIENCE: dict[str, str | frozenset[str]] = {}
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    "points.index": AUTHENTICATED,
+    "points.leaderboard": AUTHENTICATED,
+    "points.admin": ADMIN,
+    "points.save_rule": ADMIN,
+    "points.adjust": ADMIN,
+    "points_api.me": AUTHENTICATED,
+    "points_api.leaderboard": AUTHENTICATED,
+}

@@ -1,0 +1,63 @@
+"""Daily login points: once per member and local day, remembered in the session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from lms.points.models import PointEntry
+
+
+def _logins(db: Any) -> list[PointEntry]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(PointEntry).where(PointEntry.rule == "daily_login")))
+
+
+def test_first_request_of_the_day_awards_once(
+    client: Any, db: Any, member: Any, login_as: Any, clock: Any
+) -> None:
+    login_as(member)
+    assert client.get("/").status_code == 200  # a read-only GET on SQLite
+    client.get("/points")
+    client.get("/courses/")
+    entries = _logins(db)
+    assert [(entry.points, entry.source_type, entry.source_id) for entry in entries] == [
+        (1, "day", 20261124)
+    ]
+    clock.advance(hours=16)  # past local midnight in Asia/Shanghai
+    client.get("/")
+    client.get("/")
+    assert sorted(entry.source_id for entry in _logins(db)) == [20261124, 20261125]
+
+
+def test_later_requests_cost_no_query(
+    client: Any, db: Any, member: Any, login_as: Any, clock: Any, count_queries: Any
+) -> None:
+    login_as(member)
+    client.get("/points")
+    with count_queries() as first:
+        client.get("/points")
+    with client.session_transaction() as session:
+        session.pop("points_login_day")
+    with count_queries() as forgotten:
+        client.get("/points")
+    assert forgotten.count > first.count  # checks the ledger again, finds today's entry
+    assert len(_logins(db)) == 1
+
+
+def test_guests_and_bearer_tokens_earn_nothing(
+    client: Any, db: Any, member: Any, clock: Any
+) -> None:
+    client.get("/accounts/login")
+    client.get("/api/v1/points/me", headers={"Authorization": "Bearer nonsense"})
+    assert _logins(db) == []
+
+
+def test_a_post_request_also_counts(
+    client: Any, db: Any, member: Any, login_as: Any, clock: Any
+) -> None:
+    login_as(member)
+    client.post("/points/leaderboard")  # 405, yet an authenticated request of the day
+    client.get("/points")
+    assert len(_logins(db)) == 1

@@ -1,0 +1,135 @@
+"""Points pages: my points, the leaderboard, the admin page (rules and manual adjustments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lms.core.settings import get_setting
+from lms.points import services
+from lms.points.models import PointAdjustment, PointEntry
+
+
+def test_my_points_shows_totals_history_and_rules(
+    client: Any, db: Any, member: Any, admin: Any, login_as: Any, clock: Any
+) -> None:
+    services.award(
+        member, "lesson_completed", source_type="course_item", source_id=1, reason="Safety basics"
+    )
+    services.adjust(member, 5, "Helped <b>organise</b> the fair", by=admin)
+    db.session.commit()
+    login_as(member)
+    page = client.get("/points").get_data(as_text=True)
+    assert 'data-testid="points-total">8<' in page  # 2 + 5 + 1 for today's login
+    assert "Safety basics" in page
+    assert "Helped &lt;b&gt;organise&lt;/b&gt; the fair" in page
+    assert 'data-testid="how-to-earn"' in page
+
+
+def test_the_history_pages(client: Any, db: Any, member: Any, login_as: Any, clock: Any) -> None:
+    for n in range(25):
+        services.award(
+            member, "activity_attended", source_type="activity", source_id=n, reason=f"A{n}"
+        )
+    db.session.commit()
+    login_as(member)
+    second = client.get("/points?page=2").get_data(as_text=True)
+    assert second.count("<tr>") == 2 + 6 + 6  # 2 headers, 6 entries (25 + login), 6 rules
+    assert client.get("/points?page=abc").status_code == 200
+
+
+def test_leaderboard_page_and_bad_arguments(
+    client: Any, db: Any, member: Any, make_user: Any, login_as: Any, clock: Any
+) -> None:
+    other = make_user(display_name="Zhang Wei")
+    services.adjust(other, 30, "Quiz champion", by=member)
+    db.session.commit()
+    login_as(member)
+    page = client.get("/points/leaderboard?period=month&scope=people").get_data(as_text=True)
+    assert "Zhang Wei" in page and 'data-testid="my-rank"' in page
+    assert client.get("/points/leaderboard?period=year&scope=planets").status_code == 200
+    assert client.get("/points/leaderboard?scope=units").status_code == 200
+
+
+def test_admin_overrides_a_rule(client: Any, db: Any, admin: Any, login_as: Any) -> None:
+    login_as(admin)
+    assert 'data-testid="rule-daily_login"' in client.get("/admin/points").get_data(as_text=True)
+    response = client.post(
+        "/admin/points/rules",
+        data={
+            "rule": "lesson_completed",
+            "lesson_completed-points": "4",
+            "lesson_completed-daily_cap": "",
+        },
+    )
+    assert response.status_code == 302
+    assert get_setting("points.lesson_completed.points") == 4
+    assert get_setting("points.lesson_completed.daily_cap", 20) is None
+
+
+def test_admin_override_errors_rerender(client: Any, db: Any, admin: Any, login_as: Any) -> None:
+    login_as(admin)
+    response = client.post(
+        "/admin/points/rules",
+        data={"rule": "daily_login", "daily_login-points": "5000", "daily_login-daily_cap": "x"},
+    )
+    assert response.status_code == 200
+    assert get_setting("points.daily_login.points") is None
+    assert client.post("/admin/points/rules", data={"rule": "manual"}).status_code == 400
+    assert client.post("/admin/points/rules", data={}).status_code == 400
+
+
+def test_admin_finds_a_member_and_adjusts_with_a_reason(
+    client: Any, db: Any, admin: Any, make_user: Any, login_as: Any
+) -> None:
+    target = make_user(username="li_lei", display_name="Li Lei")
+    login_as(admin)
+    found = client.get("/admin/points?q=lei").get_data(as_text=True)
+    assert f"user_id={target.id}" in found
+    form = client.get(f"/admin/points?user_id={target.id}").get_data(as_text=True)
+    assert 'data-testid="adjust-form"' in form
+    refused = client.post(
+        "/admin/points/adjustments", data={"user_id": target.id, "points": "-3", "reason": " "}
+    )
+    assert refused.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(PointAdjustment)) == 0
+    done = client.post(
+        "/admin/points/adjustments",
+        data={"user_id": target.id, "points": "-3", "reason": "Late for the exam"},
+    )
+    assert done.status_code == 302
+    adjustment = db.session.scalar(select(PointAdjustment))
+    assert (adjustment.points, adjustment.by_id, adjustment.reason) == (
+        -3,
+        admin.id,
+        "Late for the exam",
+    )
+    assert services.total(target) == -3
+    assert "Late for the exam" in client.get("/admin/points").get_data(as_text=True)
+
+
+def test_adjusting_bad_input_never_fails(client: Any, db: Any, admin: Any, login_as: Any) -> None:
+    login_as(admin)
+    for data in (
+        {"user_id": "999", "points": "5", "reason": "x"},
+        {"user_id": "abc", "points": "5", "reason": "x"},
+        {"user_id": str(admin.id), "points": "0", "reason": "x"},
+        {"user_id": str(admin.id), "points": "5.5", "reason": "x"},
+    ):
+        assert client.post("/admin/points/adjustments", data=data).status_code in (200, 404)
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(PointEntry).where(PointEntry.rule == "manual")
+        )
+        == 0
+    )
+
+
+def test_members_cannot_reach_the_admin_page(
+    client: Any, db: Any, member: Any, organizer: Any, login_as: Any
+) -> None:
+    login_as(member)
+    assert client.get("/admin/points").status_code == 403
+    login_as(organizer)
+    assert client.post("/admin/points/adjustments", data={}).status_code == 403
