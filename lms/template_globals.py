@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("home.index", _l("Home"), None),
     ("courses.index", _l("Courses"), None),
     ("quizzes.index", _l("Quizzes"), None),
+    ("points.index", _l("Points"), None),
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
     ("bank.index", _l("Question bank"), None),
@@ -35,6 +36,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
+    ("points.admin", _l("Study points"), None),
 )
 
 
