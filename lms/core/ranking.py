@@ -6,10 +6,19 @@ shares its rank (1, 2, 2, 4).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Float, Index, String
+import math
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass
+
+import redis
+from flask import current_app
+from sqlalchemy import BigInteger, Float, Index, String, and_, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.extensions import db
+from lms.core.pubsub import after_commit, redis_client
 
 
 class RankingEntry(db.Model):
@@ -25,3 +34,447 @@ class RankingEntry(db.Model):
     score: Mapped[float] = mapped_column(Float)
     time_used_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     finished_at_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# -- the interface ---------------------------------------------------------------------------
+
+SCORE_SCALE = 100  # scores are kept to 1/100
+TIME_BITS = 30
+MAX_TIME_USED_MS = 2**TIME_BITS - 1  # about 12.4 days
+_SCORE_OFFSET = 2**22
+MIN_SCORE = -_SCORE_OFFSET / SCORE_SCALE  # -41,943.04
+MAX_SCORE = (_SCORE_OFFSET - 1) / SCORE_SCALE  # 41,943.03: (score, time) packs below 2**53
+MAX_FINISHED_AT_MS = 10**15 - 1  # epoch milliseconds until the year 33658
+MAX_MEMBER_ID = 10**15 - 1
+VERSION_MEMBER_ID = -1  # the SQL back end's hidden row holding a board's version
+
+
+class RankingError(ValueError):
+    """A standing the boards cannot hold exactly (see the limits above)."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    member_id: int
+    score: float
+    time_used_ms: int = 0
+    finished_at_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    member_id: int
+    score: float
+    time_used_ms: int
+    finished_at_ms: int
+
+
+def _hundredths(score: float) -> int:
+    if not math.isfinite(score):
+        raise RankingError(f"score {score!r} is not a number")
+    scaled = round(score * SCORE_SCALE)
+    if abs(score * SCORE_SCALE - scaled) > 1e-6 * max(1.0, abs(scaled)):
+        raise RankingError(f"score {score!r} has more than two decimals")
+    if not MIN_SCORE * SCORE_SCALE <= scaled <= MAX_SCORE * SCORE_SCALE:
+        raise RankingError(f"score {score!r} is outside [{MIN_SCORE}, {MAX_SCORE}]")
+    return scaled
+
+
+def checked(standing: Standing) -> Standing:
+    """The standing with its score quantised to 1/100, or RankingError past the limits."""
+    if not 0 <= standing.member_id <= MAX_MEMBER_ID:
+        raise RankingError(f"member id {standing.member_id} is outside [0, {MAX_MEMBER_ID}]")
+    if not 0 <= standing.time_used_ms <= MAX_TIME_USED_MS:
+        raise RankingError(f"time used {standing.time_used_ms} ms is outside [0, 2**30)")
+    if not 0 <= standing.finished_at_ms <= MAX_FINISHED_AT_MS:
+        raise RankingError(f"finishing time {standing.finished_at_ms} ms is out of range")
+    score = _hundredths(standing.score) / SCORE_SCALE
+    return Standing(standing.member_id, score, int(standing.time_used_ms),
+                    int(standing.finished_at_ms))  # fmt: skip
+
+
+def _key(standing: Standing | Ranked) -> tuple[float, int, int]:
+    """Sorts best first; equal keys share a rank."""
+    return (-standing.score, standing.time_used_ms, standing.finished_at_ms)
+
+
+def _ranked(rows: Sequence[Standing], first_rank: int, first_position: int) -> list[Ranked]:
+    """Ranks for consecutive rows in board order; the first row's rank is given."""
+    result: list[Ranked] = []
+    for index, row in enumerate(rows):
+        if index == 0:
+            rank = first_rank
+        elif _key(row) != _key(rows[index - 1]):
+            rank = first_position + index + 1
+        result.append(Ranked(rank, row.member_id, row.score, row.time_used_ms,
+                             row.finished_at_ms))  # fmt: skip
+    return result
+
+
+class Ranking(ABC):
+    """A family of boards named by strings (e.g. ``competition:7:people``).
+
+    Writes join the caller's database transaction: visible to everyone once it commits, never
+    if it rolls back. ``version(board)`` changes on every write, in every worker.
+    """
+
+    @abstractmethod
+    def record(self, board: str, standing: Standing) -> None:
+        """Put the member on the board, or move them to their new standing."""
+
+    @abstractmethod
+    def remove(self, board: str, member_id: int) -> None:
+        """Take the member off the board (nothing happens if they are not on it)."""
+
+    @abstractmethod
+    def top(self, board: str, limit: int, offset: int = 0) -> list[Ranked]:
+        """``limit`` entries from position ``offset`` (0 = the best), best first."""
+
+    @abstractmethod
+    def rank_of(self, board: str, member_id: int) -> Ranked | None:
+        """The member's place, or None when they are not on the board."""
+
+    @abstractmethod
+    def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
+        """Up to ``neighbours`` entries each side of the member, and the member; [] if absent."""
+
+    @abstractmethod
+    def count(self, board: str) -> int:
+        """How many members the board holds."""
+
+    @abstractmethod
+    def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
+        """Make the board hold exactly ``standings``, in one step."""
+
+    @abstractmethod
+    def version(self, board: str) -> int:
+        """A number that grows with every write to the board (0 for a board never written)."""
+
+
+def get_ranking() -> Ranking:
+    """The Redis back end when ``LMS_REDIS_URL`` is set, else the SQL one."""
+    client = redis_client()
+    if client is None:
+        return SqlRanking()
+    prefix = current_app.config.get("RANKING_PREFIX", DEFAULT_REDIS_PREFIX)
+    return RedisRanking(client, prefix)
+
+
+# -- SQL -------------------------------------------------------------------------------------
+
+_ORDER = (
+    RankingEntry.score.desc(),
+    RankingEntry.time_used_ms,
+    RankingEntry.finished_at_ms,
+    RankingEntry.member_id,
+)
+_COLUMNS = (
+    RankingEntry.member_id,
+    RankingEntry.score,
+    RankingEntry.time_used_ms,
+    RankingEntry.finished_at_ms,
+)
+
+
+class SqlRanking(Ranking):
+    """Rows of ``RankingEntry`` in the caller's session: flushed, never committed.
+
+    A hidden row per board (member id -1) holds the version in ``score`` and the number of
+    members in ``time_used_ms``; writes bump it in the same transaction, so the version and the
+    count are exact and shared by every worker. A rank is one plus the number of better rows,
+    counted through the index ``(board, score, time_used_ms, finished_at_ms)``.
+    """
+
+    def _meta(self, board: str) -> RankingEntry | None:
+        return db.session.get(RankingEntry, (board, VERSION_MEMBER_ID))
+
+    def _bump(self, board: str, members_added: int) -> None:
+        meta = self._meta(board)
+        if meta is None:
+            meta = RankingEntry(board=board, member_id=VERSION_MEMBER_ID, score=0.0,
+                                time_used_ms=0, finished_at_ms=0)  # fmt: skip
+            db.session.add(meta)
+        meta.score = float(int(meta.score) + 1)
+        meta.time_used_ms = int(meta.time_used_ms) + members_added
+
+    def record(self, board: str, standing: Standing) -> None:
+        standing = checked(standing)
+        row = db.session.get(RankingEntry, (board, standing.member_id))
+        added = 0
+        if row is None:
+            row, added = RankingEntry(board=board, member_id=standing.member_id), 1
+            db.session.add(row)
+        row.score = standing.score
+        row.time_used_ms = standing.time_used_ms
+        row.finished_at_ms = standing.finished_at_ms
+        self._bump(board, added)
+        db.session.flush()
+
+    def remove(self, board: str, member_id: int) -> None:
+        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
+        if row is not None:
+            db.session.delete(row)
+        self._bump(board, -1 if row is not None else 0)
+        db.session.flush()
+
+    def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
+        rows = {s.member_id: checked(s) for s in standings}
+        meta = self._meta(board)
+        version = int(meta.score) if meta is not None else 0
+        db.session.flush()
+        db.session.execute(delete(RankingEntry).where(RankingEntry.board == board))
+        values = [{"board": board, "member_id": s.member_id, "score": s.score,
+                   "time_used_ms": s.time_used_ms, "finished_at_ms": s.finished_at_ms}
+                  for s in rows.values()]  # fmt: skip
+        values.append({"board": board, "member_id": VERSION_MEMBER_ID, "score": version + 1.0,
+                       "time_used_ms": len(rows), "finished_at_ms": 0})  # fmt: skip
+        db.session.execute(insert(RankingEntry.__table__), values)
+
+    def version(self, board: str) -> int:
+        meta = self._meta(board)
+        return int(meta.score) if meta is not None else 0
+
+    def count(self, board: str) -> int:
+        meta = self._meta(board)
+        return int(meta.time_used_ms) if meta is not None else 0
+
+    def _better(self, board: str, row: Standing) -> int:
+        """How many members rank strictly above ``row`` (three index range counts)."""
+        entry = RankingEntry
+        on_board = entry.board == board
+        same_score = and_(on_board, entry.score == row.score)
+        counts = select(
+            select(func.count()).where(on_board, entry.score > row.score).scalar_subquery(),
+            select(func.count()).where(same_score, entry.time_used_ms < row.time_used_ms)
+            .scalar_subquery(),
+            select(func.count()).where(same_score, entry.time_used_ms == row.time_used_ms,
+                                       entry.finished_at_ms < row.finished_at_ms)
+            .scalar_subquery(),
+        )  # fmt: skip
+        better = sum(db.session.execute(counts).one())
+        meta = self._meta(board)
+        if meta is not None and _key(_standing(meta)) < _key(row):
+            better -= 1  # the hidden version row was counted
+        return better
+
+    def _page(self, board: str, limit: int, offset: int) -> list[Standing]:
+        query = (
+            select(*_COLUMNS)
+            .where(RankingEntry.board == board, RankingEntry.member_id >= 0)
+            .order_by(*_ORDER)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [Standing(*row) for row in db.session.execute(query)]
+
+    def _ranked_page(self, board: str, limit: int, offset: int) -> list[Ranked]:
+        rows = self._page(board, limit, offset) if limit > 0 else []
+        if not rows:
+            return []
+        first_rank = 1 if offset == 0 else self._better(board, rows[0]) + 1
+        return _ranked(rows, first_rank, offset)
+
+    def top(self, board: str, limit: int, offset: int = 0) -> list[Ranked]:
+        return self._ranked_page(board, limit, max(offset, 0))
+
+    def rank_of(self, board: str, member_id: int) -> Ranked | None:
+        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
+        if row is None:
+            return None
+        standing = _standing(row)
+        return Ranked(self._better(board, standing) + 1, *astuple(standing))
+
+    def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
+        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
+        if row is None:
+            return []
+        me = _standing(row)
+        better = self._better(board, me)
+        tied_before = db.session.scalar(
+            select(func.count()).where(
+                RankingEntry.board == board,
+                RankingEntry.score == me.score,
+                RankingEntry.time_used_ms == me.time_used_ms,
+                RankingEntry.finished_at_ms == me.finished_at_ms,
+                RankingEntry.member_id >= 0,
+                RankingEntry.member_id < member_id,
+            )
+        )
+        position = better + int(tied_before or 0)
+        start = max(0, position - max(neighbours, 0))
+        return self._ranked_page(board, position - start + max(neighbours, 0) + 1, start)
+
+
+def _standing(row: RankingEntry) -> Standing:
+    return Standing(row.member_id, row.score, row.time_used_ms, row.finished_at_ms)
+
+
+# -- Redis -----------------------------------------------------------------------------------
+
+DEFAULT_REDIS_PREFIX = "lms:ranking:"
+_ID_WIDTH = 15
+_TIME_MASK = 2**TIME_BITS - 1
+
+# Every script keeps a board's sorted set (KEYS[1]) and its member index (KEYS[2]) in step.
+_RECORD = """
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then redis.call('ZREM', KEYS[1], old) end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return redis.call('INCR', KEYS[3])
+"""
+_REMOVE = """
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if old then
+  redis.call('ZREM', KEYS[1], old)
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return redis.call('INCR', KEYS[3])
+"""
+# How many members rank strictly above a (zset score, finishing time): a sentinel member that
+# sorts just before everyone with that score and finishing time is added, ranked and removed
+# inside the script (atomic, so no reader ever sees it): O(log n) however large the tie.
+_BETTER = """
+local function better(score, member)
+  local sentinel = string.sub(member, 1, WIDTH) .. '~'
+  redis.call('ZADD', KEYS[1], score, sentinel)
+  local position = redis.call('ZREVRANK', KEYS[1], sentinel)
+  redis.call('ZREM', KEYS[1], sentinel)
+  return position
+end
+""".replace("WIDTH", str(_ID_WIDTH))
+# ARGV: 'top', offset, limit | 'around', member id, neighbours | 'rank', member id.
+# Returns {start, better-than-first, member, score, member, score, ...}, or {} when absent.
+_READ = (
+    _BETTER
+    + """
+local start, stop
+if ARGV[1] == 'top' then
+  start = tonumber(ARGV[2])
+  stop = start + tonumber(ARGV[3]) - 1
+else
+  local member = redis.call('HGET', KEYS[2], ARGV[2])
+  if not member then return {} end
+  local position = redis.call('ZREVRANK', KEYS[1], member)
+  if ARGV[1] == 'rank' then
+    local score = redis.call('ZSCORE', KEYS[1], member)
+    return {position, better(score, member), member, score}
+  end
+  start = math.max(0, position - tonumber(ARGV[3]))
+  stop = position + tonumber(ARGV[3])
+end
+if stop < start then return {start, 0} end
+local items = redis.call('ZREVRANGE', KEYS[1], start, stop, 'WITHSCORES')
+if #items == 0 then return {start, 0} end
+local first = 0
+if start > 0 then first = better(items[2], items[1]) end
+local result = {start, first}
+for i = 1, #items do result[#result + 1] = items[i] end
+return result
+"""
+)
+
+
+def _member(standing: Standing) -> str:
+    """Equal zset scores order by member, descending: earlier finishers and lower ids first."""
+    return (
+        f"{MAX_FINISHED_AT_MS - standing.finished_at_ms:0{_ID_WIDTH}d}"
+        f"{MAX_MEMBER_ID - standing.member_id:0{_ID_WIDTH}d}"
+    )
+
+
+def _zscore(standing: Standing) -> int:
+    """Score and time used packed exactly into one integer below 2**53, higher is better."""
+    hundredths = round(standing.score * SCORE_SCALE) + _SCORE_OFFSET
+    return (hundredths << TIME_BITS) | (MAX_TIME_USED_MS - standing.time_used_ms)
+
+
+def _decode(member: str, zscore: str | float) -> Standing:
+    packed = int(float(zscore))
+    return Standing(
+        member_id=MAX_MEMBER_ID - int(member[_ID_WIDTH:]),
+        score=((packed >> TIME_BITS) - _SCORE_OFFSET) / SCORE_SCALE,
+        time_used_ms=MAX_TIME_USED_MS - (packed & _TIME_MASK),
+        finished_at_ms=MAX_FINISHED_AT_MS - int(member[:_ID_WIDTH]),
+    )
+
+
+class RedisRanking(Ranking):
+    """A sorted set per board plus a hash from member id to its sorted-set member.
+
+    The zset score packs (score in hundredths, time used in ms) into an integer below 2**53,
+    so it is exact; members with the same zset score sort by their name, which spells the
+    finishing time and the member id. Writes wait for the database commit
+    (``lms.core.pubsub.after_commit``); reads see committed writes only.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_REDIS_PREFIX) -> None:
+        self.client = client
+        self.prefix = prefix
+        self._record = client.register_script(_RECORD)
+        self._remove = client.register_script(_REMOVE)
+        self._read = client.register_script(_READ)
+
+    def _keys(self, board: str) -> tuple[str, str, str]:
+        base = f"{self.prefix}{board}"
+        return f"{base}:z", f"{base}:m", f"{base}:v"
+
+    def record(self, board: str, standing: Standing) -> None:
+        standing = checked(standing)
+        keys = self._keys(board)
+        args = (standing.member_id, _member(standing), _zscore(standing))
+        after_commit(lambda: self._record(keys=keys, args=args))
+
+    def remove(self, board: str, member_id: int) -> None:
+        keys = self._keys(board)
+        after_commit(lambda: self._remove(keys=keys, args=(member_id,)))
+
+    def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
+        rows = {s.member_id: checked(s) for s in standings}
+        after_commit(lambda: self._replace(board, list(rows.values())))
+
+    def _replace(self, board: str, rows: list[Standing]) -> None:
+        ranked, index, version = self._keys(board)
+        suffix = f":new:{uuid.uuid4().hex}"
+        building = self.client.pipeline(transaction=False)
+        for start in range(0, len(rows), 5000):
+            chunk = rows[start : start + 5000]
+            building.zadd(ranked + suffix, {_member(s): _zscore(s) for s in chunk})
+            building.hset(index + suffix, mapping={s.member_id: _member(s) for s in chunk})
+        building.expire(ranked + suffix, 600).expire(index + suffix, 600)  # if we die here
+        building.execute()
+        swap = self.client.pipeline(transaction=True)
+        if rows:
+            swap.rename(ranked + suffix, ranked).rename(index + suffix, index)
+            swap.persist(ranked).persist(index)
+        else:
+            swap.delete(ranked, index)
+        swap.incr(version).execute()
+
+    def version(self, board: str) -> int:
+        return int(self.client.get(self._keys(board)[2]) or 0)
+
+    def count(self, board: str) -> int:
+        return int(self.client.zcard(self._keys(board)[0]))
+
+    def _page(self, board: str, *args: object) -> list[Ranked]:
+        reply = self._read(keys=self._keys(board)[:2], args=args)
+        if len(reply) < 4:
+            return []
+        start, better, items = int(reply[0]), int(reply[1]), reply[2:]
+        rows = [_decode(items[i], items[i + 1]) for i in range(0, len(items), 2)]
+        return _ranked(rows, better + 1, start)
+
+    def top(self, board: str, limit: int, offset: int = 0) -> list[Ranked]:
+        return self._page(board, "top", max(offset, 0), max(limit, 0))
+
+    def rank_of(self, board: str, member_id: int) -> Ranked | None:
+        reply = self._read(keys=self._keys(board)[:2], args=("rank", member_id))
+        if not reply:
+            return None
+        standing = _decode(reply[2], reply[3])
+        return Ranked(int(reply[1]) + 1, *astuple(standing))
+
+    def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
+        return self._page(board, "around", member_id, max(neighbours, 0))

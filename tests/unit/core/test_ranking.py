@@ -1,0 +1,321 @@
+"""The ranking engine: tie rules, paging, versions and transactions on both back ends, and a
+property test that both back ends rank any sequence of events identically (real Redis)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lms.core.extensions import db as _db
+from lms.core.ranking import (
+    MAX_TIME_USED_MS,
+    Ranked,
+    Ranking,
+    RankingEntry,
+    RankingError,
+    RedisRanking,
+    SqlRanking,
+    Standing,
+    get_ranking,
+)
+from tests.conftest import require_service
+
+TEST_DB = 14  # never the application's db; keys under a prefix of each test's own
+BOARD = "competition:1:people"
+
+
+def redis_on_test_db() -> redis.Redis:
+    """A client of LMS_TEST_REDIS_URL's server on db 14, whatever db the URL names."""
+    url = require_service("LMS_TEST_REDIS_URL", "the Redis ranking and pub/sub tests")
+    parts = urlsplit(url)
+    return redis.Redis.from_url(urlunsplit(parts._replace(path=f"/{TEST_DB}")),
+                                decode_responses=True)  # fmt: skip
+
+
+def drop_prefix(client: redis.Redis, prefix: str) -> None:
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def redis_client() -> Iterator[redis.Redis]:
+    client = redis_on_test_db()
+    try:
+        client.ping()
+    except redis.ConnectionError as error:
+        pytest.fail(f"Redis at LMS_TEST_REDIS_URL is not reachable: {error}")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_ranking(redis_client: redis.Redis) -> Iterator[RedisRanking]:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    yield RedisRanking(redis_client, prefix)
+    drop_prefix(redis_client, prefix)
+
+
+@pytest.fixture(params=["sql", "redis"])
+def ranking(request: pytest.FixtureRequest, db: Any) -> Ranking:
+    if request.param == "sql":
+        return SqlRanking()
+    return request.getfixturevalue("redis_ranking")
+
+
+def s(member_id: int, score: float, time_ms: int = 0, finished_ms: int = 0) -> Standing:
+    return Standing(member_id, score, time_ms, finished_ms)
+
+
+def ranks(rows: list[Ranked]) -> list[tuple[int, int]]:
+    return [(row.rank, row.member_id) for row in rows]
+
+
+def test_exact_ties_share_a_rank_and_the_next_rank_skips(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 90, 5000, 100))
+    ranking.record(BOARD, s(2, 80, 4000, 200))
+    ranking.record(BOARD, s(3, 80, 4000, 200))  # an exact tie with 2
+    ranking.record(BOARD, s(4, 80, 4000, 300))  # finished later
+    ranking.record(BOARD, s(5, 80, 3000, 900))  # less time beats finishing earlier
+    _db.session.commit()
+    assert ranks(ranking.top(BOARD, 10)) == [(1, 1), (2, 5), (3, 2), (3, 3), (5, 4)]
+    assert ranking.rank_of(BOARD, 3) == Ranked(3, 3, 80.0, 4000, 200)
+    assert ranking.count(BOARD) == 5
+
+
+def test_one_two_two_four(ranking: Ranking) -> None:
+    for member_id, score in ((10, 5), (11, 4), (12, 4), (13, 3)):
+        ranking.record(BOARD, s(member_id, score, 60_000, 1_700_000_000_000))
+    _db.session.commit()
+    assert [row.rank for row in ranking.top(BOARD, 10)] == [1, 2, 2, 4]
+
+
+def test_record_again_moves_and_remove_takes_off(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 10))
+    ranking.record(BOARD, s(2, 20))
+    _db.session.commit()
+    ranking.record(BOARD, s(1, 30))
+    ranking.remove(BOARD, 2)
+    ranking.remove(BOARD, 99)  # not on the board: nothing happens
+    _db.session.commit()
+    assert ranks(ranking.top(BOARD, 10)) == [(1, 1)]
+    assert ranking.rank_of(BOARD, 2) is None
+    assert ranking.around(BOARD, 2, 3) == []
+    assert ranking.count(BOARD) == 1
+
+
+def test_top_with_offset_ranks_a_tie_that_started_on_the_previous_page(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 50))
+    for member_id in (2, 3, 4):
+        ranking.record(BOARD, s(member_id, 40))
+    ranking.record(BOARD, s(5, 30))
+    _db.session.commit()
+    assert ranks(ranking.top(BOARD, 2, offset=2)) == [(2, 3), (2, 4)]
+    assert ranks(ranking.top(BOARD, 5, offset=4)) == [(5, 5)]
+    assert ranking.top(BOARD, 5, offset=5) == []
+    assert ranking.top(BOARD, 0) == []
+
+
+def test_around_gives_neighbours_each_side_clipped_at_the_ends(ranking: Ranking) -> None:
+    for member_id in range(1, 8):
+        ranking.record(BOARD, s(member_id, 100 - member_id))
+    _db.session.commit()
+    assert ranks(ranking.around(BOARD, 4, 2)) == [(2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]
+    assert ranks(ranking.around(BOARD, 1, 2)) == [(1, 1), (2, 2), (3, 3)]
+    assert ranks(ranking.around(BOARD, 7, 1)) == [(6, 6), (7, 7)]
+    assert ranks(ranking.around(BOARD, 7, 0)) == [(7, 7)]
+
+
+def test_replace_all_rebuilds_the_board(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 10))
+    ranking.record(BOARD, s(2, 20))
+    _db.session.commit()
+    ranking.replace_all(BOARD, [s(2, 5), s(3, 7.25), s(4, 7.25, 10)])
+    _db.session.commit()
+    assert ranks(ranking.top(BOARD, 10)) == [(1, 3), (2, 4), (3, 2)]
+    assert ranking.count(BOARD) == 3
+    ranking.replace_all(BOARD, [])
+    _db.session.commit()
+    assert ranking.top(BOARD, 10) == []
+    assert ranking.count(BOARD) == 0
+
+
+def test_every_write_bumps_the_version_of_its_board_only(ranking: Ranking) -> None:
+    assert ranking.version(BOARD) == 0
+    ranking.record(BOARD, s(1, 10))
+    _db.session.commit()
+    first = ranking.version(BOARD)
+    ranking.remove(BOARD, 1)
+    _db.session.commit()
+    second = ranking.version(BOARD)
+    ranking.replace_all(BOARD, [s(1, 1)])
+    _db.session.commit()
+    assert first < second < ranking.version(BOARD)
+    assert ranking.version("other") == 0
+
+
+def test_boards_are_separate(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 10))
+    ranking.record("other", s(1, 99))
+    ranking.record("other", s(2, 100))
+    _db.session.commit()
+    assert ranking.rank_of(BOARD, 1) == Ranked(1, 1, 10.0, 0, 0)
+    assert ranking.rank_of("other", 1) == Ranked(2, 1, 99.0, 0, 0)
+
+
+def test_rolled_back_writes_are_never_visible(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 10))
+    _db.session.commit()
+    version = ranking.version(BOARD)
+    ranking.record(BOARD, s(1, 99))
+    ranking.record(BOARD, s(2, 50))
+    ranking.replace_all("other", [s(3, 1)])
+    _db.session.rollback()
+    _db.session.commit()  # the next transaction does not replay them either
+    assert ranks(ranking.top(BOARD, 10)) == [(1, 1)]
+    assert ranking.rank_of(BOARD, 1) == Ranked(1, 1, 10.0, 0, 0)
+    assert ranking.version(BOARD) == version
+    assert ranking.count("other") == 0
+
+
+def test_redis_shows_writes_only_after_the_commit(redis_ranking: RedisRanking, db: Any) -> None:
+    redis_ranking.record(BOARD, s(1, 10))
+    assert redis_ranking.top(BOARD, 10) == []
+    db.session.commit()
+    assert ranks(redis_ranking.top(BOARD, 10)) == [(1, 1)]
+
+
+def test_the_sql_version_row_is_hidden_from_every_read(db: Any) -> None:
+    ranking = SqlRanking()
+    for member_id in range(1, 4):
+        ranking.record(BOARD, s(member_id, 0.5))  # below the version row's score
+    db.session.commit()
+    assert db.session.query(RankingEntry).filter_by(board=BOARD).count() == 4
+    assert [row.rank for row in ranking.top(BOARD, 10, offset=1)] == [1, 1]
+    assert ranking.rank_of(BOARD, 3) == Ranked(1, 3, 0.5, 0, 0)
+    assert ranking.rank_of(BOARD, -1) is None
+    assert ranking.count(BOARD) == 3
+
+
+@pytest.mark.parametrize(
+    "standing",
+    [
+        s(1, 1.005),
+        s(1, float("nan")),
+        s(1, 41_943.04),
+        s(1, -41_943.05),
+        s(1, 1, MAX_TIME_USED_MS + 1),
+        s(1, 1, -1),
+        s(-1, 1),
+        s(1, 1, 0, -5),
+    ],
+)
+def test_standings_the_boards_cannot_hold_exactly_are_refused(
+    ranking: Ranking, standing: Standing
+) -> None:
+    with pytest.raises(RankingError):
+        ranking.record(BOARD, standing)
+
+
+def test_limits_are_held_exactly(ranking: Ranking) -> None:
+    ranking.record(BOARD, s(1, 41_943.03, MAX_TIME_USED_MS, 10**15 - 1))
+    ranking.record(BOARD, s(2, -41_943.04, 0, 0))
+    ranking.record(BOARD, s(3, 41_943.03, MAX_TIME_USED_MS - 1, 10**15 - 1))
+    _db.session.commit()
+    assert ranking.top(BOARD, 3) == [
+        Ranked(1, 3, 41_943.03, MAX_TIME_USED_MS - 1, 10**15 - 1),
+        Ranked(2, 1, 41_943.03, MAX_TIME_USED_MS, 10**15 - 1),
+        Ranked(3, 2, -41_943.04, 0, 0),
+    ]
+
+
+def test_get_ranking_follows_the_redis_setting(app: Any, db: Any) -> None:
+    assert isinstance(get_ranking(), SqlRanking)
+    url = require_service("LMS_TEST_REDIS_URL", "the Redis ranking tests")
+    app.config["REDIS_URL"] = url
+    try:
+        assert isinstance(get_ranking(), RedisRanking)
+    finally:
+        app.config["REDIS_URL"] = None
+
+
+# -- both back ends, same events, same answers ----------------------------------------------
+
+members = st.integers(min_value=0, max_value=12)
+standings = st.builds(
+    Standing,
+    member_id=members,
+    score=st.integers(min_value=-300, max_value=300).map(lambda h: h / 100),
+    time_used_ms=st.sampled_from([0, 1, 999, 60_000, MAX_TIME_USED_MS]),
+    finished_at_ms=st.sampled_from([0, 5, 1_700_000_000_000]),
+)
+events = st.lists(
+    st.one_of(
+        st.tuples(st.just("record"), standings),
+        st.tuples(st.just("remove"), members),
+        st.tuples(st.just("replace"), st.lists(standings, max_size=8)),
+        st.just(("commit", None)),
+    ),
+    max_size=40,
+)
+
+
+def _apply(ranking: Ranking, event: tuple[str, Any]) -> None:
+    kind, value = event
+    if kind == "record":
+        ranking.record(BOARD, value)
+    elif kind == "remove":
+        ranking.remove(BOARD, value)
+    elif kind == "replace":
+        ranking.replace_all(BOARD, value)
+
+
+def _answers(ranking: Ranking) -> dict[str, Any]:
+    return {
+        "count": ranking.count(BOARD),
+        "top": [ranking.top(BOARD, limit, offset) for limit in (1, 3, 20) for offset in (0, 2, 5)],
+        "rank_of": [ranking.rank_of(BOARD, member_id) for member_id in range(13)],
+        "around": [ranking.around(BOARD, m, n) for m in range(13) for n in (0, 1, 3)],
+    }
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(events=events)
+def test_sql_and_redis_rank_any_events_the_same(
+    events: list[tuple[str, Any]], redis_client: redis.Redis, db: Any
+) -> None:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    sql, in_redis = SqlRanking(), RedisRanking(redis_client, prefix)
+    try:
+        db.session.query(RankingEntry).delete()
+        db.session.commit()
+        for event in [*events, ("commit", None)]:
+            if event[0] == "commit":
+                db.session.commit()
+                assert _answers(sql) == _answers(in_redis)
+                continue
+            _apply(sql, event)
+            _apply(in_redis, event)
+        board = sql.top(BOARD, 100)
+        assert [row.rank for row in board] == [
+            1 + sum(1 for other in board if _better(other, row)) for row in board
+        ]
+    finally:
+        drop_prefix(redis_client, prefix)
+
+
+def _better(a: Ranked, b: Ranked) -> bool:
+    return (-a.score, a.time_used_ms, a.finished_at_ms) < (
+        -b.score,
+        b.time_used_ms,
+        b.finished_at_ms,
+    )
