@@ -1,0 +1,191 @@
+// Live leaderboards (member page and big screen): the server renders the board first; this
+// script keeps it current. With a stream URL (Redis fans events out between workers) it listens
+// to server-sent events, and EventSource reconnects by itself when the server ends a stream.
+// Without one, or when the stream keeps failing, it polls board.json every 2 s with the last
+// ETag, so an unchanged board costs a 304. It also counts down to the end by the server's clock
+// and, on the big screen, scrolls long boards slowly.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live-board]");
+  if (!root) { return; }
+  var POLL_MS = 2000;
+  var pollUrl = root.getAttribute("data-poll-url");
+  var streamUrl = root.getAttribute("data-stream-url");
+  var etag = null;
+  var polling = false;
+  var streamFailures = 0;
+  var serverOffset = Date.parse(root.getAttribute("data-server-time")) - Date.now();
+  var endsAt = Date.parse(root.getAttribute("data-ends-at"));
+  var stage = root.getAttribute("data-stage-value");
+
+  function msg(name) { return root.getAttribute("data-msg-" + name) || ""; }
+  function find(selector) { return root.querySelector(selector); }
+
+  function scoreText(value) { return String(Math.round(Number(value) * 100) / 100); }
+  function minutesText(seconds) {
+    seconds = Math.max(0, Math.floor(Number(seconds) || 0));
+    var rest = seconds % 60;
+    return Math.floor(seconds / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+  function unitValueText(metric, value) {
+    if (metric === "participation") { return String(Math.round(Number(value) * 1000) / 10) + "%"; }
+    return scoreText(value);
+  }
+
+  function row(cells, className) {
+    var tr = document.createElement("tr");
+    if (className) { tr.className = className; }
+    cells.forEach(function (cell) {
+      var td = document.createElement("td");
+      td.className = cell[0];
+      td.textContent = cell[1];
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function fill(body, rows, empty) {
+    if (!body) { return; }
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (tr) { fragment.appendChild(tr); });
+    body.replaceChildren(fragment);
+    if (empty) { empty.hidden = rows.length > 0; }
+  }
+
+  function renderPeople(board) {
+    var entries = (board && board.entries) || [];
+    fill(find("[data-people-rows]"), entries.map(function (entry) {
+      return row([
+        ["rank", entry.rank], ["name", entry.name], ["unit", entry.unit || ""],
+        ["num", scoreText(entry.score)], ["num", minutesText(entry.time_used_seconds)]
+      ]);
+    }), find("[data-people-empty]"));
+  }
+
+  function renderUnits(board) {
+    var entries = (board && board.entries) || [];
+    var metric = board && board.metric;
+    fill(find("[data-units-rows]"), entries.map(function (entry) {
+      var ranked = entry.ranked && entry.rank !== null && entry.rank !== undefined;
+      return row([
+        ["rank", ranked ? entry.rank : "–"], ["name", entry.name],
+        ["num", unitValueText(metric, entry.value)],
+        ["num", entry.participants + "/" + entry.eligible]
+      ], entry.ranked ? "" : "unranked");
+    }), find("[data-units-empty]"));
+  }
+
+  function renderMine(mine) {
+    var box = find("[data-me]");
+    if (!box || !mine) { return; }
+    var me = mine.me;
+    box.hidden = !me;
+    find("[data-me-missing]").hidden = Boolean(me);
+    if (!me) { return; }
+    find("[data-me-rank]").textContent = me.rank;
+    find("[data-me-score]").textContent = scoreText(me.score);
+    find("[data-me-time]").textContent = minutesText(me.time_used_seconds);
+    fill(find("[data-neighbour-rows]"), (mine.neighbours || []).map(function (entry) {
+      return row([["rank", entry.rank], ["name", entry.name], ["num", scoreText(entry.score)]],
+        entry.is_me ? "is-me" : "");
+    }));
+  }
+
+  function renderMeta(meta) {
+    if (!meta) { return; }
+    stage = meta.stage;
+    if (meta.ends_at) { endsAt = Date.parse(meta.ends_at); }
+    var badge = find("[data-stage]");
+    if (badge) { badge.textContent = msg("stage-" + meta.stage) || meta.stage; }
+    var frozen = find("[data-frozen-banner]");
+    if (frozen) { frozen.hidden = !meta.frozen; }
+    var reveal = find("[data-reveal-banner]");
+    if (reveal) { reveal.hidden = !meta.revealed; }
+    tick();
+  }
+
+  function apply(data) {
+    renderMeta(data.meta);
+    renderPeople(data.people);
+    renderUnits(data.units);
+    renderMine(data.mine);
+    root.setAttribute("data-updated", String(Date.now()));
+  }
+
+  function setConnection(ok) {
+    var dot = find("[data-connection]");
+    if (!dot) { return; }
+    dot.textContent = ok ? msg("live") : msg("reconnecting");
+    dot.classList.toggle("is-down", !ok);
+  }
+
+  // Polling: the fallback without Redis, and the safety net when streams keep failing.
+  function poll() {
+    var headers = { "Accept": "application/json" };
+    if (etag) { headers["If-None-Match"] = etag; }
+    fetch(pollUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        setConnection(response.ok || response.status === 304);
+        if (response.status !== 200) { return null; }
+        etag = response.headers.get("ETag");
+        return response.json().then(apply);
+      })
+      .catch(function () { setConnection(false); })
+      .then(function () { window.setTimeout(poll, POLL_MS); });
+  }
+
+  function startPolling() {
+    if (polling) { return; }
+    polling = true;
+    window.setTimeout(poll, POLL_MS);
+  }
+
+  function startStream() {
+    var source = new EventSource(streamUrl);
+    source.addEventListener("open", function () { streamFailures = 0; setConnection(true); });
+    source.addEventListener("board", function (event) { apply(JSON.parse(event.data)); });
+    source.addEventListener("revoked", function () { source.close(); window.location.reload(); });
+    source.addEventListener("error", function () {
+      streamFailures += 1;
+      setConnection(false);
+      // A stream the server ended on purpose reconnects by itself; a proxy that refuses
+      // streams, or a dead server, ends in CLOSED or keeps failing: poll instead.
+      if (source.readyState === EventSource.CLOSED || streamFailures >= 3) {
+        source.close();
+        startPolling();
+      }
+    });
+  }
+
+  // The countdown follows the server's clock (its offset to this one was measured at load).
+  var countdown = find("[data-countdown]");
+  function tick() {
+    if (!countdown) { return; }
+    var left = Math.floor((endsAt - (Date.now() + serverOffset)) / 1000);
+    countdown.hidden = stage !== "running" || left < 0;
+    if (countdown.hidden) { return; }
+    var hours = Math.floor(left / 3600);
+    var clock = minutesText(left % 3600);
+    if (clock.length < 5) { clock = "0" + clock; }
+    countdown.textContent = hours > 0 ? hours + ":" + clock : clock;
+  }
+  tick();
+  window.setInterval(tick, 1000);
+
+  // The big screen scrolls a board taller than its box, pausing at the top and the bottom.
+  Array.prototype.forEach.call(root.querySelectorAll("[data-auto-scroll]"), function (box) {
+    var pauseUntil = Date.now() + 4000;
+    window.setInterval(function () {
+      if (Date.now() < pauseUntil || box.scrollHeight <= box.clientHeight) { return; }
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) {
+        box.scrollTop = 0;
+        pauseUntil = Date.now() + 4000;
+        return;
+      }
+      box.scrollTop += 1;
+      if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) { pauseUntil = Date.now() + 3000; }
+    }, 40);
+  });
+
+  if (streamUrl && window.EventSource) { startStream(); } else { startPolling(); }
+})();
