@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from competitions.views import cards_for
 from courses.item_kinds import KINDS
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
@@ -28,11 +29,13 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("home.index", _l("Home"), None),
     ("courses.index", _l("Courses"), None),
     ("quizzes.index", _l("Quizzes"), None),
+    ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
     ("bank.index", _l("Question bank"), None),
     ("quiz_manage.index", _l("Manage quizzes"), None),
+    ("competition_manage.index", _l("Manage competitions"), None),
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
@@ -79,4 +82,5 @@ def install(app: Flask) -> None:
         logout_form=lambda: ConfirmForm(formdata=None),
         role_label=lambda role: ROLE_LABELS.get(role, role),
         item_kinds=KINDS,
+        home_competitions=lambda: cards_for(current_user, current_only=True),
     )

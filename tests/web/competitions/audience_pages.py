@@ -6,4 +6,9 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC  # noqa: F401
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
-AUDIENCE: dict[str, str | frozenset[str]] = {}
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    "competitions.index": AUTHENTICATED,
+    "competitions.show": AUTHENTICATED,
+    "competitions.register": AUTHENTICATED,
+    "competitions.unregister": AUTHENTICATED,
+}
