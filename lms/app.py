@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from competitions import cli as competitions_cli  # noqa: PLC0415
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
     from question_bank import cli as questions_cli  # noqa: PLC0415
@@ -153,3 +154,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(questions_cli.questions_group)
     app.cli.add_command(quizzes_cli.quizzes_group)
+    app.cli.add_command(competitions_cli.competitions_group)

@@ -1,0 +1,304 @@
+"""Leaderboards of people and of org units, read from the ranking boards.
+
+A page of the people board costs the same few statements at any size: the ranking engine gives
+ids and ranks, one query joins the names and units of the rows shown. While frozen, everyone
+sees the public board as it stood at the freeze, and the viewer's own row (``me``) stays live.
+Deactivated members leave the boards when they are deactivated (see ``integrity``); rows of a
+member deactivated behind the services' back are still dropped here when names are joined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from competitions.models import Competition, Entry, UnitMetric
+from competitions.services.stages import is_frozen
+from competitions.services.standings import people_key, public_key
+from lms.accounts.models import OrgUnit, User
+from lms.core.clock import utcnow
+from lms.core.extensions import db
+from lms.core.ranking import Ranked, get_ranking
+
+NEIGHBOURS = 2
+UNITS_CACHE_SECONDS = 30  # eligible headcounts change without a board version: refresh often
+_CACHE_LIMIT = 512
+_cache: dict[tuple[Any, ...], bytes] = {}
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    user_id: int
+    name: str
+    unit: str
+    score: float
+    time_used_seconds: int
+
+
+@dataclass(frozen=True)
+class PeopleBoard:
+    frozen: bool
+    total: int
+    entries: list[Row]
+    me: Row | None
+    neighbours: list[Row]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    rank: int | None  # None: too few participants to be ranked
+    unit_id: int
+    name: str
+    path: str
+    value: float
+    participants: int
+    eligible: int
+    ranked: bool
+
+
+@dataclass(frozen=True)
+class UnitsBoard:
+    metric: str
+    entries: list[UnitRow]
+    frozen: bool = False
+
+
+def shown_board(competition: Competition) -> str:
+    """The board the public sees now: the frozen one during the freeze, else the live one."""
+    return public_key(competition.id) if is_frozen(competition) else people_key(competition.id)
+
+
+def _names(competition: Competition, user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Entry.user_id, User.display_name, OrgUnit.name)
+        .join(User, User.id == Entry.user_id)
+        .join(OrgUnit, OrgUnit.id == Entry.unit_id)
+        .where(
+            Entry.competition_id == competition.id,
+            Entry.user_id.in_(user_ids),
+            User.is_active.is_(True),
+        )
+    )
+    return {user_id: (name, unit) for user_id, name, unit in rows}
+
+
+def _row(ranked: Ranked, names: dict[int, tuple[str, str]]) -> Row | None:
+    if ranked.member_id not in names:
+        return None
+    name, unit = names[ranked.member_id]
+    return Row(
+        rank=ranked.rank,
+        user_id=ranked.member_id,
+        name=name,
+        unit=unit,
+        score=ranked.score,
+        time_used_seconds=ranked.time_used_ms // 1000,
+    )
+
+
+def _rows(ranked: list[Ranked], names: dict[int, tuple[str, str]]) -> list[Row]:
+    return [row for r in ranked if (row := _row(r, names)) is not None]
+
+
+def people_board(
+    competition: Competition,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    around: User | None = None,
+    viewer: User | None = None,
+) -> PeopleBoard:
+    """A page of the board, plus the viewer's live row and the neighbours of ``around``."""
+    ranking = get_ranking()
+    frozen = is_frozen(competition)
+    board = shown_board(competition)
+    top = ranking.top(board, limit, offset)
+    viewer_id = getattr(viewer, "id", None)
+    mine = ranking.rank_of(people_key(competition.id), viewer_id) if viewer_id else None
+    around_id = getattr(around, "id", None)
+    near = ranking.around(board, around_id, NEIGHBOURS) if around_id else []
+    ids = {r.member_id for r in top} | {r.member_id for r in near}
+    if mine is not None:
+        ids.add(mine.member_id)
+    names = _names(competition, ids)
+    return PeopleBoard(
+        frozen=frozen,
+        total=ranking.count(board),
+        entries=_rows(top, names),
+        me=_row(mine, names) if mine is not None else None,
+        neighbours=_rows(near, names),
+    )
+
+
+def _ancestor(path: str, depth: int) -> str | None:
+    parts = path.split("/")
+    return "/".join(parts[:depth]) if len(parts) >= depth else None
+
+
+def _eligible_path(path: str, competition: Competition) -> bool:
+    units = competition.units
+    return not units or any(path == u.path or path.startswith(u.path + "/") for u in units)
+
+
+def _participant_scores(competition: Competition, frozen: bool) -> list[tuple[float, str]]:
+    """(score, unit path) of every ranked participant; as at the freeze while frozen."""
+    rows = db.session.execute(
+        select(Entry.user_id, Entry.score, OrgUnit.path)
+        .join(User, User.id == Entry.user_id)
+        .join(OrgUnit, OrgUnit.id == Entry.unit_id)
+        .where(
+            Entry.competition_id == competition.id,
+            Entry.disqualified_at.is_(None),
+            User.is_active.is_(True),
+        )
+    ).all()
+    if not frozen:
+        return [(score, path) for _user_id, score, path in rows]
+    board = public_key(competition.id)
+    ranking = get_ranking()
+    at_freeze = {r.member_id: r.score for r in ranking.top(board, ranking.count(board))}
+    return [(at_freeze[user_id], path) for user_id, _score, path in rows if user_id in at_freeze]
+
+
+def _eligible_counts(competition: Competition, depth: int) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    rows = db.session.execute(
+        select(OrgUnit.path, func.count(User.id))
+        .join(User, User.unit_id == OrgUnit.id)
+        .where(User.is_active.is_(True))
+        .group_by(OrgUnit.path)
+    )
+    for path, count in rows:
+        ancestor = _ancestor(path, depth)
+        if ancestor is not None and _eligible_path(path, competition):
+            counts[ancestor] += count
+    return counts
+
+
+def _value(metric: str, total: float, participants: int, eligible: int) -> float:
+    if metric == UnitMetric.TOTAL:
+        return round(total, 4)
+    if metric == UnitMetric.PARTICIPATION:
+        return round(participants / eligible, 4) if eligible else 0.0
+    return round(total / participants, 4) if participants else 0.0
+
+
+def units_board(competition: Competition) -> UnitsBoard:
+    """Units at ``unit_depth`` by the competition's metric. A unit needs ``min_participants``
+    participants (and at least one) to be ranked; the others follow, unranked."""
+    frozen = is_frozen(competition)
+    depth = competition.unit_depth
+    totals: dict[str, float] = defaultdict(float)
+    participants: dict[str, int] = defaultdict(int)
+    for score, path in _participant_scores(competition, frozen):
+        ancestor = _ancestor(path, depth)
+        if ancestor is not None:
+            totals[ancestor] += score
+            participants[ancestor] += 1
+    eligible = _eligible_counts(competition, depth)
+    paths = set(eligible) | set(participants)
+    units = (
+        db.session.execute(
+            select(OrgUnit.id, OrgUnit.name, OrgUnit.path).where(OrgUnit.path.in_(paths))
+        ).all()
+        if paths
+        else []
+    )
+    needed = max(competition.min_participants, 1)
+    rows = [
+        UnitRow(
+            rank=None,
+            unit_id=unit_id,
+            name=name,
+            path=path,
+            value=_value(
+                competition.unit_metric, totals[path], participants[path], eligible.get(path, 0)
+            ),
+            participants=participants[path],
+            eligible=eligible.get(path, 0),
+            ranked=participants[path] >= needed,
+        )
+        for unit_id, name, path in units
+    ]
+    ranked = sorted((r for r in rows if r.ranked), key=lambda r: (-r.value, r.path))
+    unranked = sorted((r for r in rows if not r.ranked), key=lambda r: (-r.value, r.path))
+    placed: list[UnitRow] = []
+    for index, row in enumerate(ranked):
+        tie = placed and placed[-1].value == row.value
+        rank = placed[-1].rank if tie else index + 1
+        placed.append(UnitRow(**{**asdict(row), "rank": rank}))
+    return UnitsBoard(metric=competition.unit_metric, entries=placed + unranked, frozen=frozen)
+
+
+def people_json(row: Row) -> dict[str, Any]:
+    return {
+        "rank": row.rank,
+        "name": row.name,
+        "unit": row.unit,
+        "score": row.score,
+        "time_used_seconds": row.time_used_seconds,
+    }
+
+
+def unit_json(row: UnitRow) -> dict[str, Any]:
+    return {
+        "rank": row.rank,
+        "name": row.name,
+        "path": row.path,
+        "value": row.value,
+        "participants": row.participants,
+        "eligible": row.eligible,
+        "ranked": row.ranked,
+    }
+
+
+def public_payload(competition: Competition, scope: str, limit: int) -> dict[str, Any]:
+    """The public board as JSON-ready data: nobody's answers, nothing about the viewer."""
+    if scope == "units":
+        units = units_board(competition)
+        return {
+            "scope": "units",
+            "frozen": units.frozen,
+            "metric": units.metric,
+            "entries": [unit_json(r) for r in units.entries[:limit]],
+            "total": len(units.entries),
+        }
+    board = people_board(competition, limit=limit)
+    return {
+        "scope": "people",
+        "frozen": board.frozen,
+        "entries": [people_json(r) for r in board.entries],
+        "total": board.total,
+    }
+
+
+def board_bytes(competition: Competition, scope: str, limit: int) -> bytes:
+    """The public board as ready-made JSON, cached under every parameter it depends on."""
+    frozen = is_frozen(competition)
+    board = shown_board(competition)
+    key: tuple[Any, ...] = (
+        competition.id,
+        scope,
+        limit,
+        get_ranking().version(board),
+        frozen,
+        competition.updated_at.timestamp(),
+        int(utcnow().timestamp() // UNITS_CACHE_SECONDS) if scope == "units" else 0,
+    )
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    body = json.dumps(
+        public_payload(competition, scope, limit), ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[key] = body
+    return body
