@@ -13,6 +13,7 @@ from competitions import api as competitions_api
 from competitions import live_views as competition_live_views
 from competitions import manage_views as competition_manage_views
 from competitions import models as competition_models
+from competitions import results_views as competition_results_views
 from competitions import views as competition_views
 from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
@@ -80,6 +81,7 @@ PAGE_BLUEPRINTS = (
     competition_views.bp,
     competition_manage_views.bp,
     competition_live_views.bp,
+    competition_results_views.bp,
     points_views.bp,
 )
 

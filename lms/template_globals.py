@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from competitions.services.results import member_awards
 from competitions.views import cards_for
 from courses.item_kinds import KINDS
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
@@ -82,5 +83,6 @@ def install(app: Flask) -> None:
         logout_form=lambda: ConfirmForm(formdata=None),
         role_label=lambda role: ROLE_LABELS.get(role, role),
         item_kinds=KINDS,
+        member_awards=member_awards,
         home_competitions=lambda: cards_for(current_user, current_only=True),
     )

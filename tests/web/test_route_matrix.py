@@ -16,6 +16,7 @@ from tests.web.competitions import audience_api as competition_api_audience
 from tests.web.competitions import audience_live, audience_points
 from tests.web.competitions import audience_manage as competition_manage_audience
 from tests.web.competitions import audience_pages as competition_pages_audience
+from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -133,6 +134,7 @@ for _area in (
     audience_live,
     competition_api_audience,
     audience_points,
+    competition_results_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -201,6 +203,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "fmt": "csv",
     }
     values.update(quiz_url_values(objects))
+    values.update(competition_results_audience.url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -1,0 +1,157 @@
+"""The results page, publishing, exports and certificates, by role."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from competitions.models import Award
+from competitions.services import results
+from tests.factories import UserFactory
+from tests.unit.competitions.test_results import finished_competition
+
+
+def _world(db: Any) -> dict[str, Any]:
+    competition, users = finished_competition(
+        [("li", 9, 100, 10), ("wang", 7, 120, 10), ("zhao", 5, 90, 10)],
+        top_n=1,
+        title="消防知识竞赛",
+    )
+    users["li"].display_name = "李四"
+    users["zhao"].display_name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    return {"competition": competition, **users}
+
+
+def _publish(world: dict[str, Any], db: Any) -> None:
+    results.publish_results(world["competition"], UserFactory(role="organizer"))
+    db.session.commit()
+
+
+def test_members_wait_for_publishing_while_staff_see_the_ranking_and_publish(
+    client, db, login_as, clock, organizer
+):
+    world = _world(db)
+    url = f"/competitions/{world['competition'].id}/results"
+    login_as(world["wang"])
+    waiting = client.get(url).get_data(as_text=True)
+    assert 'data-testid="not-published"' in waiting
+    assert "李四" not in waiting
+
+    login_as(organizer)
+    staff_page = client.get(url).get_data(as_text=True)
+    assert "李四" in staff_page
+    assert 'data-testid="publish"' in staff_page
+    response = client.post(f"{url}/publish")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Award)) == 3
+
+    login_as(world["wang"])
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-testid="people-results"' in page
+    assert "李四" in page
+    assert 'data-testid="my-award"' in page
+    assert 'data-testid="publish"' not in page
+
+
+def test_publishing_before_the_end_is_refused_with_a_message(
+    client, db, login_as, clock, organizer
+):
+    world = _world(db)
+    world["competition"].ends_at = clock.now.replace(year=2027)
+    db.session.commit()
+    login_as(organizer)
+
+    response = client.post(
+        f"/competitions/{world['competition'].id}/results/publish", follow_redirects=True
+    )
+
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Award)) == 0
+    assert world["competition"].results_published_at is None
+
+
+def test_a_draft_competition_has_no_results_page_for_members(client, db, login_as, clock):
+    world = _world(db)
+    world["competition"].is_published = False
+    db.session.commit()
+    login_as(world["li"])
+
+    assert client.get(f"/competitions/{world['competition'].id}/results").status_code == 404
+
+
+def test_exports_neutralise_formulas_and_are_for_staff_only(client, db, login_as, clock, organizer):
+    world = _world(db)
+    base = f"/competitions/{world['competition'].id}/results"
+    login_as(world["li"])
+    assert client.get(f"{base}.csv").status_code == 403
+
+    login_as(organizer)
+    rows = list(csv.reader(io.StringIO(client.get(f"{base}.csv").data.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["1", "李四"]
+    assert rows[3][1] == '\'=HYPERLINK("http://evil")'
+
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").data)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["李四", "Wang", '\'=HYPERLINK("http://evil")']
+    assert client.get(f"{base}.pdf").status_code == 404
+
+
+def test_a_member_sees_only_their_own_certificate(client, db, login_as, clock, admin):
+    world = _world(db)
+    _publish(world, db)
+    award = results.award_of(world["competition"], world["li"])
+    page = f"/competitions/{world['competition'].id}/certificates/{award.id}"
+
+    login_as(world["li"])
+    html = client.get(page).get_data(as_text=True)
+    assert "李四" in html
+    assert "消防知识竞赛" in html
+    assert award.code in html
+    login_as(world["wang"])
+    assert client.get(page).status_code == 404
+    assert client.get(f"{page}.pdf").status_code == 404
+    login_as(admin)
+    assert client.get(page).status_code == 200
+
+
+def test_the_certificate_pdf_carries_the_chinese_name_title_and_place(client, db, login_as, clock):
+    world = _world(db)
+    _publish(world, db)
+    award = results.award_of(world["competition"], world["li"])
+    login_as(world["li"])
+
+    response = client.get(f"/competitions/{world['competition'].id}/certificates/{award.id}.pdf")
+
+    assert response.mimetype == "application/pdf"
+    text = "".join(PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "李四" in text
+    assert "消防知识竞赛" in text
+    assert award.code in text
+
+
+def test_staff_download_every_certificate_in_one_pdf(client, db, login_as, clock, organizer):
+    world = _world(db)
+    _publish(world, db)
+    login_as(organizer)
+
+    response = client.get(f"/competitions/{world['competition'].id}/certificates.pdf")
+
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 3
+
+
+def test_awards_are_listed_on_the_profile(client, db, login_as, clock):
+    world = _world(db)
+    login_as(world["li"])
+    assert 'data-testid="profile-awards"' not in client.get("/profile").get_data(as_text=True)
+
+    _publish(world, db)
+    profile = client.get("/profile").get_data(as_text=True)
+
+    assert 'data-testid="profile-awards"' in profile
+    assert "消防知识竞赛" in profile
