@@ -40,7 +40,6 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
-    ("points.admin", _l("Study points"), None),
 )
 
 
