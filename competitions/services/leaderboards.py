@@ -279,6 +279,11 @@ def public_payload(competition: Competition, scope: str, limit: int) -> dict[str
     }
 
 
+def clear_cache() -> None:
+    """Forget every cached board (tests empty the tables, and versions start again)."""
+    _cache.clear()
+
+
 def board_bytes(competition: Competition, scope: str, limit: int) -> bytes:
     """The public board as ready-made JSON, cached under every parameter it depends on."""
     frozen = is_frozen(competition)
@@ -289,6 +294,7 @@ def board_bytes(competition: Competition, scope: str, limit: int) -> bytes:
         limit,
         get_ranking().version(board),
         frozen,
+        competition.created_at.timestamp(),  # an id reused after the tables were emptied
         competition.updated_at.timestamp(),
         int(utcnow().timestamp() // UNITS_CACHE_SECONDS) if scope == "units" else 0,
     )

@@ -1,0 +1,16 @@
+"""Each test starts without cached boards: emptied tables restart ids and board versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from competitions.services.leaderboards import clear_cache
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_boards() -> Iterator[None]:
+    clear_cache()
+    yield
+    clear_cache()
