@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lms.core.settings import get_setting
 from lms.points.models import PointEntry
 
 
@@ -54,10 +55,15 @@ def test_guests_and_bearer_tokens_earn_nothing(
     assert _logins(db) == []
 
 
-def test_a_post_request_also_counts(
-    client: Any, db: Any, member: Any, login_as: Any, clock: Any
+def test_a_post_as_the_first_request_counts_and_still_saves(
+    client: Any, db: Any, admin: Any, login_as: Any, clock: Any
 ) -> None:
-    login_as(member)
-    client.post("/points/leaderboard")  # 405, yet an authenticated request of the day
-    client.get("/points")
-    assert len(_logins(db)) == 1
+    login_as(admin)
+    response = client.post(
+        "/admin/points/rules",
+        data={"rule": "daily_login", "daily_login-points": "2", "daily_login-daily_cap": "2"},
+    )
+    assert response.status_code == 302
+    entries = _logins(db)
+    assert [entry.points for entry in entries] == [1]  # awarded before the new values applied
+    assert get_setting("points.daily_login.points") == 2

@@ -133,3 +133,38 @@ def test_members_cannot_reach_the_admin_page(
     assert client.get("/admin/points").status_code == 403
     login_as(organizer)
     assert client.post("/admin/points/adjustments", data={}).status_code == 403
+
+
+def test_pages_run_the_same_statements_as_data_grows(
+    client: Any,
+    db: Any,
+    member: Any,
+    admin: Any,
+    make_user: Any,
+    login_as: Any,
+    clock: Any,
+    count_queries: Any,
+) -> None:
+    login_as(member)
+    client.get("/points")  # today's login point, out of the way
+
+    def statements() -> tuple[int, ...]:
+        counts = []
+        for url in (
+            "/points",
+            "/points/leaderboard?period=week",
+            "/points/leaderboard?scope=units",
+        ):
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            counts.append(counter.count)
+        return tuple(counts)
+
+    services.adjust(make_user(), 3, "r", by=admin)
+    db.session.commit()
+    before = statements()
+    for n in range(30):
+        services.adjust(make_user(), n + 1, "r", by=admin)
+        services.adjust(member, 1, f"r{n}", by=admin)
+    db.session.commit()
+    assert statements() == before
