@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from competitions.forms import CompetitionForm, ReasonForm
-from competitions.models import Competition, Entry, EntryAction, Registration
+from competitions.models import Competition, CompetitionRound, Entry, EntryAction, Registration
 from competitions.services import authoring, integrity, leaderboards, stages, standings
 from competitions.services.authoring import CompetitionSettings
 from competitions.views import STAGE_LABELS
@@ -37,11 +37,15 @@ class EntryRow:
     unit: OrgUnit | None
 
 
-def _published_quizzes(keep: list[int]) -> list[Quiz]:
-    """Quizzes a round may use: the published ones, plus those already chosen."""
-    condition = Quiz.is_published.is_(True)
-    if keep:
-        condition = condition | Quiz.id.in_(keep)
+def _quizzes_for_rounds(competition: Competition | None) -> list[Quiz]:
+    """Quizzes a round may use: published ones that no other competition has taken, plus this
+    competition's own rounds."""
+    own = competition.id if competition else 0
+    taken = select(CompetitionRound.quiz_id).where(CompetitionRound.competition_id != own)
+    chosen = [r.quiz_id for r in competition.rounds] if competition else []
+    condition = Quiz.is_published.is_(True) & Quiz.id.not_in(taken)
+    if chosen:
+        condition = condition | Quiz.id.in_(chosen)
     return list(db.session.scalars(select(Quiz).where(condition).order_by(Quiz.title)))
 
 
@@ -58,9 +62,9 @@ def _competition_form(competition: Competition | None = None) -> CompetitionForm
         form.ends_at.data = to_local(competition.ends_at, zone)
         form.quiz_ids.data = [r.quiz_id for r in competition.rounds]
         form.unit_ids.data = [unit.id for unit in competition.units]
-    chosen = [r.quiz_id for r in competition.rounds] if competition else []
     form.quiz_ids.choices = as_choices(
-        (q.id, f"{q.title} · {_minutes(q.time_limit_seconds)}") for q in _published_quizzes(chosen)
+        (q.id, f"{q.title} · {_minutes(q.time_limit_seconds)}")
+        for q in _quizzes_for_rounds(competition)
     )
     form.unit_ids.choices = as_choices((u.id, u.path) for u in org_units.all_units())
     return form

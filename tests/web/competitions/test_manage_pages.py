@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from competitions.models import Competition, Entry, EntryAction, Registration
 from competitions.services import authoring, registration
+from lms.core.clock import utcnow
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
 from tests.web.competitions.test_member_pages import _take_part, make_competition
@@ -96,6 +97,7 @@ def test_the_form_offers_published_quizzes_with_their_time_limits(client, db, lo
     bank = make_bank(types=("true_false",))
     make_quiz(bank, title="Timed quiz", time_limit_seconds=900)
     make_quiz(bank, title="Hidden draft quiz", published=False)
+    make_competition(utcnow(), quiz_title="Taken quiz")
     db.session.commit()
     login_as(UserFactory(role="organizer"))
 
@@ -103,6 +105,7 @@ def test_the_form_offers_published_quizzes_with_their_time_limits(client, db, lo
 
     assert "Timed quiz · 15 min" in page
     assert "Hidden draft quiz" not in page
+    assert "Taken quiz" not in page
 
 
 def test_creating_a_competition_stores_local_times_as_utc_and_the_rounds(client, db, login_as):
