@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from competitions.models import Award
 from competitions.services import results
+from lms.core.extensions import db
 from tests.factories import UserFactory
 from tests.unit.competitions.test_results import finished_competition
 
@@ -155,3 +156,26 @@ def test_awards_are_listed_on_the_profile(client, db, login_as, clock):
 
     assert 'data-testid="profile-awards"' in profile
     assert "消防知识竞赛" in profile
+
+
+def _statements_for_results_page(client, login_as, count_queries, size: int, admin) -> int:
+    competition, _users = finished_competition(
+        [(f"p{size}_{n}", n, 60, 10) for n in range(size)], title=f"Cup {size}"
+    )
+    results.publish_results(competition, admin)
+    db.session.commit()
+    login_as(admin)
+    url = f"/competitions/{competition.id}/results"
+    client.get(url)  # the day's first request also records the daily login points
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_the_results_page_runs_the_same_statements_for_any_number_of_participants(
+    client, db, login_as, clock, count_queries, admin
+):
+    small = _statements_for_results_page(client, login_as, count_queries, 2, admin)
+    large = _statements_for_results_page(client, login_as, count_queries, 12, admin)
+
+    assert large == small, (small, large)
