@@ -1,7 +1,362 @@
-"""JSON API for competitions and leaderboards (DESIGN.md section 6)."""
+"""JSON API for competitions and leaderboards (DESIGN.md section 6), on the pages' services."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from competitions.models import Competition, Entry, Registration, UnitMetric
+from competitions.permissions import can_manage_competitions, can_see_competition
+from competitions.services import authoring, leaderboards, registration, stages
+from competitions.services.authoring import CompetitionSettings
+from competitions.services.standings import people_key
+from lms.accounts import permissions
+from lms.accounts.models import OrgUnit
+from lms.accounts.services.org_units import unit_by_path
+from lms.core.api import (
+    BadRequestError,
+    documented,
+    iso,
+    json_body,
+    page_args,
+    require_moment,
+    require_string,
+)
+from lms.core.errors import NotFoundError, ValidationError
+from lms.core.extensions import db
+from lms.core.markup import render_markdown
+from lms.core.ranking import get_ranking
+from quizzes.models import Quiz
+from quizzes.permissions import can_manage_quiz
 
 bp = Blueprint("competitions_api", __name__)
+
+TAGS = ("competitions",)
+MAX_LIMIT = 200
+MOMENT = {"type": "string", "format": "date-time"}
+COMPETITION_INPUT = {
+    "type": "object",
+    "required": ["title", "quiz_ids", "registration_opens_at", "starts_at", "ends_at"],
+    "properties": {
+        "title": {"type": "string"},
+        "quiz_ids": {"type": "array", "items": {"type": "integer"}, "description": "the rounds"},
+        "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
+        "registration_opens_at": MOMENT,
+        "starts_at": MOMENT,
+        "ends_at": MOMENT,
+        "unit_metric": {"type": "string", "enum": [m.value for m in UnitMetric]},
+        "min_participants": {"type": "integer", "minimum": 0},
+        "freeze_minutes": {"type": "integer", "minimum": 0},
+        "unit_depth": {"type": "integer", "minimum": 1, "description": "1: the organisation"},
+        "certificate_top_n": {"type": "integer", "minimum": 0},
+        "rules": {"type": "string", "description": "Markdown"},
+        "published": {"type": "boolean"},
+    },
+}
+ENTRY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "rank": {"type": "integer"},
+        "name": {"type": "string"},
+        "unit": {"type": "string"},
+        "score": {"type": "number"},
+        "time_used_seconds": {"type": "integer"},
+    },
+}
+COMPETITION_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "stage", "rules_html", "rounds", "registered"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "stage": {"type": "string"},
+        "rules_html": {"type": "string"},
+        "registration_opens_at": MOMENT,
+        "starts_at": MOMENT,
+        "ends_at": MOMENT,
+        "rounds": {"type": "array", "items": {"type": "object"}},
+        "registered": {"type": "boolean"},
+        "entry": {"type": "object", "nullable": True},
+    },
+}
+LIST_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "items": {"type": "array", "items": {"type": "object"}},
+        "total": {"type": "integer"},
+    },
+}
+LEADERBOARD_SCHEMA = {
+    "type": "object",
+    "required": ["frozen", "entries"],
+    "properties": {
+        "frozen": {"type": "boolean"},
+        "total": {"type": "integer"},
+        "entries": {"type": "array", "items": ENTRY_SCHEMA},
+        "me": {**ENTRY_SCHEMA, "nullable": True},
+        "neighbours": {"type": "array", "items": ENTRY_SCHEMA},
+    },
+}
+REGISTRATION_SCHEMA = {
+    "type": "object",
+    "properties": {"registered": {"type": "boolean"}, "registered_at": MOMENT},
+}
+
+
+# -- reading the request ---------------------------------------------------------------------
+
+
+def _integer(data: dict[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequestError(_("“%(key)s” must be a whole number.", key=key), field=key)
+    return value
+
+
+def _quizzes(data: dict[str, Any]) -> list[Quiz]:
+    ids = data.get("quiz_ids")
+    if not isinstance(ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    ):
+        raise BadRequestError(_("“quiz_ids” must be a list of quiz ids."), field="quiz_ids")
+    found = {q.id: q for q in db.session.scalars(select(Quiz).where(Quiz.id.in_(ids)))}
+    for quiz_id in ids:
+        quiz = found.get(quiz_id)
+        if quiz is None or not can_manage_quiz(current_user, quiz):
+            raise ValidationError(_("There is no quiz %(id)s.", id=quiz_id), field="quiz_ids")
+    return [found[i] for i in ids]
+
+
+def _units(data: dict[str, Any]) -> list[OrgUnit]:
+    paths = data.get("units") or []
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise BadRequestError(_("“units” must be a list of unit paths."), field="units")
+    units = []
+    for path in paths:
+        unit = unit_by_path(path)
+        if unit is None:
+            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
+        units.append(unit)
+    return units
+
+
+def _settings(data: dict[str, Any]) -> CompetitionSettings:
+    rules = data.get("rules", "")
+    if not isinstance(rules, str):
+        raise BadRequestError(_("“rules” must be a string."), field="rules")
+    metric = data.get("unit_metric", UnitMetric.AVERAGE.value)
+    if not isinstance(metric, str):
+        raise BadRequestError(_("“unit_metric” must be a string."), field="unit_metric")
+    return CompetitionSettings(
+        title=require_string(data, "title", max_length=200),
+        rules_md=rules,
+        registration_opens_at=require_moment(data, "registration_opens_at"),
+        starts_at=require_moment(data, "starts_at"),
+        ends_at=require_moment(data, "ends_at"),
+        unit_metric=metric,
+        min_participants=_integer(data, "min_participants", 3),
+        unit_depth=_integer(data, "unit_depth", 2),
+        freeze_minutes=_integer(data, "freeze_minutes", 0),
+        certificate_top_n=_integer(data, "certificate_top_n", 3),
+        units=_units(data),
+    )
+
+
+def _visible(competition_id: int) -> Competition:
+    """The competition if the user may see it; a draft or another unit's is a 404."""
+    competition = db.session.get(Competition, competition_id)
+    if competition is None or not can_see_competition(current_user, competition):
+        raise NotFoundError(_("This competition does not exist."))
+    return competition
+
+
+# -- shaping the answer ----------------------------------------------------------------------
+
+
+def _summary(competition: Competition, registered: bool) -> dict[str, Any]:
+    return {
+        "id": competition.id,
+        "title": competition.title,
+        "stage": stages.stage_of(competition).value,
+        "published": competition.is_published,
+        "registration_opens_at": iso(competition.registration_opens_at),
+        "starts_at": iso(competition.starts_at),
+        "ends_at": iso(competition.ends_at),
+        "registered": registered,
+    }
+
+
+def _my_entry(competition: Competition) -> dict[str, Any] | None:
+    entry = db.session.scalar(
+        select(Entry).where(
+            Entry.competition_id == competition.id, Entry.user_id == current_user.id
+        )
+    )
+    if entry is None:
+        return None
+    ranked = get_ranking().rank_of(people_key(competition.id), current_user.id)
+    return {
+        "rank": ranked.rank if ranked is not None else None,
+        "score": entry.score,
+        "max_score": entry.max_score,
+        "time_used_seconds": entry.time_used_seconds,
+        "submitted_at": iso(entry.submitted_at),
+        "rounds_done": entry.rounds_done,
+        "disqualified": entry.disqualified_at is not None,
+        "disqualified_reason": entry.disqualified_reason or None,
+    }
+
+
+def _detail(competition: Competition) -> dict[str, Any]:
+    body = _summary(competition, registration.is_registered(current_user, competition))
+    body.update(
+        rules_html=str(render_markdown(competition.rules_md)),
+        unit_metric=competition.unit_metric,
+        min_participants=competition.min_participants,
+        unit_depth=competition.unit_depth,
+        freeze_minutes=competition.freeze_minutes,
+        freeze_at=iso(stages.freeze_at(competition)),
+        frozen=stages.is_frozen(competition),
+        results_published_at=iso(competition.results_published_at),
+        units=[unit.path for unit in competition.units],
+        rounds=[
+            {"quiz_id": r.quiz_id, "title": r.quiz.title, "position": r.position}
+            for r in competition.rounds
+        ],
+        participants=registration.participants_count(competition),
+        eligible=stages.is_eligible(current_user, competition),
+        entry=_my_entry(competition),
+    )
+    return body
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _with_viewer(body: bytes, extra: dict[str, Any]) -> bytes:
+    """The cached public board with the viewer's own fields added, without re-encoding it."""
+    if not extra:
+        return body
+    return body[:-1] + b"," + _json_bytes(extra)[1:]
+
+
+# -- endpoints -------------------------------------------------------------------------------
+
+
+@bp.route("/competitions", methods=["POST"])
+@permissions.staff
+@documented(
+    "Create a competition over quizzes (organizers, admins)",
+    request_schema=COMPETITION_INPUT,
+    response_schema=COMPETITION_SCHEMA,
+    tags=TAGS,
+)
+def create_competition() -> Any:
+    data = json_body()
+    published = data.get("published", False)
+    if not isinstance(published, bool):
+        raise BadRequestError(_("“published” must be true or false."), field="published")
+    competition = authoring.create_competition(
+        _settings(data), _quizzes(data), created_by=current_user
+    )
+    if published:
+        authoring.set_published(competition, True)
+    db.session.commit()
+    return jsonify(_detail(competition)), 201
+
+
+@bp.route("/competitions")
+@permissions.authenticated
+@documented(
+    "Competitions the current user may enter (managers: all of them)",
+    response_schema=LIST_SCHEMA,
+    tags=TAGS,
+)
+def list_competitions() -> Any:
+    page, per_page = page_args()
+    if can_manage_competitions(current_user):
+        found = list(
+            db.session.scalars(
+                select(Competition)
+                .options(selectinload(Competition.units))
+                .order_by(Competition.starts_at, Competition.id)
+            )
+        )
+    else:
+        found = stages.visible_to(current_user)
+    mine = set(
+        db.session.scalars(
+            select(Registration.competition_id).where(Registration.user_id == current_user.id)
+        )
+    )
+    chosen = found[(page - 1) * per_page : page * per_page]
+    return jsonify({"items": [_summary(c, c.id in mine) for c in chosen], "total": len(found)})
+
+
+@bp.route("/competitions/<int:competition_id>")
+@permissions.authenticated
+@documented(
+    "A competition: its stage, rules, rounds and the current user's entry",
+    response_schema=COMPETITION_SCHEMA,
+    tags=TAGS,
+)
+def get_competition(competition_id: int) -> Any:
+    return jsonify(_detail(_visible(competition_id)))
+
+
+@bp.route("/competitions/<int:competition_id>/register", methods=["POST"])
+@permissions.authenticated
+@documented(
+    "Register the current user (idempotent; open during registration and while running)",
+    response_schema=REGISTRATION_SCHEMA,
+    tags=TAGS,
+)
+def register(competition_id: int) -> Any:
+    competition = _visible(competition_id)
+    done = registration.register(current_user, competition)
+    db.session.commit()
+    return jsonify({"registered": True, "registered_at": iso(done.registered_at)})
+
+
+@bp.route("/competitions/<int:competition_id>/leaderboard")
+@permissions.authenticated
+@documented(
+    "The leaderboard of people or units (?scope=people|units&limit=&around=me); frozen "
+    "near the end, when ``me`` still shows the user's live standing",
+    response_schema=LEADERBOARD_SCHEMA,
+    tags=TAGS,
+)
+def leaderboard(competition_id: int) -> Any:
+    competition = _visible(competition_id)
+    scope = request.args.get("scope", "people")
+    if scope not in ("people", "units"):
+        raise BadRequestError(_("“scope” must be people or units."), field="scope")
+    raw_limit = request.args.get("limit", "50")
+    limit = int(raw_limit) if raw_limit.isdigit() else 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadRequestError(
+            _("“limit” must be a number from 1 to %(max)s.", max=MAX_LIMIT), field="limit"
+        )
+    around = request.args.get("around")
+    if around not in (None, "", "me"):
+        raise BadRequestError(_("“around” can only be “me”."), field="around")
+    body = leaderboards.board_bytes(competition, scope, limit)
+    extra: dict[str, Any] = {}
+    if scope == "people":
+        mine = leaderboards.people_board(
+            competition,
+            limit=0,
+            viewer=current_user,
+            around=current_user if around == "me" else None,
+        )
+        extra["me"] = leaderboards.people_json(mine.me) if mine.me else None
+        if around == "me":
+            extra["neighbours"] = [leaderboards.people_json(r) for r in mine.neighbours]
+    return Response(_with_viewer(body, extra), mimetype="application/json")

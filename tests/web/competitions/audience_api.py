@@ -6,4 +6,10 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC  # noqa: F401
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
-AUDIENCE: dict[str, str | frozenset[str]] = {}
+AUDIENCE: dict[str, str | frozenset[str]] = {
+    "competitions_api.create_competition": STAFF,
+    "competitions_api.list_competitions": AUTHENTICATED,
+    "competitions_api.get_competition": AUTHENTICATED,
+    "competitions_api.register": AUTHENTICATED,
+    "competitions_api.leaderboard": AUTHENTICATED,
+}
