@@ -7,15 +7,18 @@ shares its rank (1, 2, 2, 4).
 from __future__ import annotations
 
 import math
-import uuid
+import secrets
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import redis
 from flask import current_app
-from sqlalchemy import BigInteger, Float, Index, String, and_, delete, func, insert, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Float, Index, String, and_, delete, event, func, select
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from lms.core.extensions import db
 from lms.core.pubsub import after_commit, redis_client
@@ -53,16 +56,14 @@ class RankingError(ValueError):
     """A standing the boards cannot hold exactly (see the limits above)."""
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     member_id: int
     score: float
     time_used_ms: int = 0
     finished_at_ms: int = 0
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     rank: int
     member_id: int
     score: float
@@ -83,15 +84,15 @@ def _hundredths(score: float) -> int:
 
 def checked(standing: Standing) -> Standing:
     """The standing with its score quantised to 1/100, or RankingError past the limits."""
-    if not 0 <= standing.member_id <= MAX_MEMBER_ID:
-        raise RankingError(f"member id {standing.member_id} is outside [0, {MAX_MEMBER_ID}]")
-    if not 0 <= standing.time_used_ms <= MAX_TIME_USED_MS:
-        raise RankingError(f"time used {standing.time_used_ms} ms is outside [0, 2**30)")
-    if not 0 <= standing.finished_at_ms <= MAX_FINISHED_AT_MS:
-        raise RankingError(f"finishing time {standing.finished_at_ms} ms is out of range")
-    score = _hundredths(standing.score) / SCORE_SCALE
-    return Standing(standing.member_id, score, int(standing.time_used_ms),
-                    int(standing.finished_at_ms))  # fmt: skip
+    member_id, score, time_used_ms, finished_at_ms = standing
+    if not 0 <= member_id <= MAX_MEMBER_ID:
+        raise RankingError(f"member id {member_id} is outside [0, {MAX_MEMBER_ID}]")
+    if not 0 <= time_used_ms <= MAX_TIME_USED_MS:
+        raise RankingError(f"time used {time_used_ms} ms is outside [0, 2**30)")
+    if not 0 <= finished_at_ms <= MAX_FINISHED_AT_MS:
+        raise RankingError(f"finishing time {finished_at_ms} ms is out of range")
+    return Standing(member_id, _hundredths(score) / SCORE_SCALE, int(time_used_ms),
+                    int(finished_at_ms))  # fmt: skip
 
 
 def _key(standing: Standing | Ranked) -> tuple[float, int, int]:
@@ -99,16 +100,18 @@ def _key(standing: Standing | Ranked) -> tuple[float, int, int]:
     return (-standing.score, standing.time_used_ms, standing.finished_at_ms)
 
 
-def _ranked(rows: Sequence[Standing], first_rank: int, first_position: int) -> list[Ranked]:
+def _ranked(rows: Iterable[Standing], first_rank: int, first_position: int) -> list[Ranked]:
     """Ranks for consecutive rows in board order; the first row's rank is given."""
     result: list[Ranked] = []
-    for index, row in enumerate(rows):
-        if index == 0:
-            rank = first_rank
-        elif _key(row) != _key(rows[index - 1]):
-            rank = first_position + index + 1
-        result.append(Ranked(rank, row.member_id, row.score, row.time_used_ms,
-                             row.finished_at_ms))  # fmt: skip
+    rank, previous = first_rank, None
+    for position, (member_id, score, time_used_ms, finished_at_ms) in enumerate(
+        rows, first_position + 1
+    ):
+        key = (score, time_used_ms, finished_at_ms)
+        if previous is not None and key != previous:
+            rank = position
+        previous = key
+        result.append(Ranked(rank, member_id, score, time_used_ms, finished_at_ms))
     return result
 
 
@@ -175,25 +178,60 @@ _COLUMNS = (
     RankingEntry.time_used_ms,
     RankingEntry.finished_at_ms,
 )
+_INSERT = (
+    "INSERT INTO ranking_entries (board, member_id, score, time_used_ms, finished_at_ms)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+_WRITTEN = "lms_ranking_written"  # boards this session's transaction changed
+# A board at least this large gets a sorted snapshot of its keys once the same version is read
+# twice; a snapshot answers rank lookups by bisection until the next write.
+SNAPSHOT_MIN_MEMBERS = 5_000
+_SNAPSHOTS_KEPT = 16
+
+
+class _Snapshot(NamedTuple):
+    token: tuple[str, str, float, int]  # database, board, version, the version row's nonce
+    keys: list[int]
+
+
+_snapshots: OrderedDict[str, _Snapshot] = OrderedDict()
+_snapshots_lock = threading.Lock()
+_last_read: dict[str, tuple[str, str, float, int]] = {}
+
+
+def _sort_key(score: float, time_used_ms: int, finished_at_ms: int) -> int:
+    """One integer per ranking key, smaller is better, equal for exact ties."""
+    hundredths = _SCORE_OFFSET - round(score * SCORE_SCALE)
+    return (((hundredths << TIME_BITS) | time_used_ms) << 50) | finished_at_ms
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_written(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WRITTEN, None)
 
 
 class SqlRanking(Ranking):
     """Rows of ``RankingEntry`` in the caller's session: flushed, never committed.
 
-    A hidden row per board (member id -1) holds the version in ``score`` and the number of
-    members in ``time_used_ms``; writes bump it in the same transaction, so the version and the
-    count are exact and shared by every worker. A rank is one plus the number of better rows,
-    counted through the index ``(board, score, time_used_ms, finished_at_ms)``.
+    A hidden row per board (member id -1) holds the version in ``score``, the number of members
+    in ``time_used_ms`` and a random nonce, drawn when the row is created, in
+    ``finished_at_ms``; writes update it in the same transaction, so the version and the count
+    are exact and shared by every worker. A rank is one plus the number of better rows, counted
+    through the index ``(board, score, time_used_ms, finished_at_ms)`` (cost grows with the
+    rank), or found by bisection in a per-process snapshot of a large board's keys that is only
+    used while the board's version, nonce and database are unchanged.
     """
 
     def _meta(self, board: str) -> RankingEntry | None:
         return db.session.get(RankingEntry, (board, VERSION_MEMBER_ID))
 
     def _bump(self, board: str, members_added: int) -> None:
+        db.session.info.setdefault(_WRITTEN, set()).add(board)
         meta = self._meta(board)
         if meta is None:
             meta = RankingEntry(board=board, member_id=VERSION_MEMBER_ID, score=0.0,
-                                time_used_ms=0, finished_at_ms=0)  # fmt: skip
+                                time_used_ms=0, finished_at_ms=_nonce())  # fmt: skip
             db.session.add(meta)
         meta.score = float(int(meta.score) + 1)
         meta.time_used_ms = int(meta.time_used_ms) + members_added
@@ -224,23 +262,42 @@ class SqlRanking(Ranking):
         version = int(meta.score) if meta is not None else 0
         db.session.flush()
         db.session.execute(delete(RankingEntry).where(RankingEntry.board == board))
-        values = [{"board": board, "member_id": s.member_id, "score": s.score,
-                   "time_used_ms": s.time_used_ms, "finished_at_ms": s.finished_at_ms}
-                  for s in rows.values()]  # fmt: skip
-        values.append({"board": board, "member_id": VERSION_MEMBER_ID, "score": version + 1.0,
-                       "time_used_ms": len(rows), "finished_at_ms": 0})  # fmt: skip
-        db.session.execute(insert(RankingEntry.__table__), values)
+        db.session.info.setdefault(_WRITTEN, set()).add(board)
+        values = [(board, *row) for row in rows.values()]
+        values.append((board, VERSION_MEMBER_ID, version + 1.0, len(rows), _nonce()))
+        # The driver's executemany: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
+        statement = _INSERT
+        if db.session.get_bind().dialect.paramstyle != "qmark":
+            statement = statement.replace("?", "%s")
+        db.session.connection().exec_driver_sql(
+            statement,
+            values,
+        )
+
+    def _meta_columns(self, board: str) -> tuple[float, int] | None:
+        """The version row read afresh (not from the session's identity map)."""
+        query = select(RankingEntry.score, RankingEntry.time_used_ms).where(
+            RankingEntry.board == board, RankingEntry.member_id == VERSION_MEMBER_ID
+        )
+        row = db.session.execute(query).first()
+        return (row[0], row[1]) if row is not None else None
 
     def version(self, board: str) -> int:
-        meta = self._meta(board)
-        return int(meta.score) if meta is not None else 0
+        meta = self._meta_columns(board)
+        return int(meta[0]) if meta is not None else 0
 
     def count(self, board: str) -> int:
-        meta = self._meta(board)
-        return int(meta.time_used_ms) if meta is not None else 0
+        meta = self._meta_columns(board)
+        return int(meta[1]) if meta is not None else 0
 
     def _better(self, board: str, row: Standing) -> int:
-        """How many members rank strictly above ``row`` (three index range counts)."""
+        """How many members rank strictly above ``row``."""
+        meta = self._meta(board)
+        if meta is None:
+            return 0
+        keys = self._snapshot(board, meta)
+        if keys is not None:
+            return bisect_left(keys, _sort_key(row.score, row.time_used_ms, row.finished_at_ms))
         entry = RankingEntry
         on_board = entry.board == board
         same_score = and_(on_board, entry.score == row.score)
@@ -253,20 +310,45 @@ class SqlRanking(Ranking):
             .scalar_subquery(),
         )  # fmt: skip
         better = sum(db.session.execute(counts).one())
-        meta = self._meta(board)
-        if meta is not None and _key(_standing(meta)) < _key(row):
+        if _key(_standing(meta)) < _key(row):
             better -= 1  # the hidden version row was counted
         return better
+
+    def _snapshot(self, board: str, meta: RankingEntry) -> list[int] | None:
+        """The board's sorted keys when a snapshot is current or worth taking, else None."""
+        if board in db.session.info.get(_WRITTEN, ()) or meta.time_used_ms < SNAPSHOT_MIN_MEMBERS:
+            return None  # uncommitted writes of ours, or small enough to count
+        token = (str(db.engine.url), board, meta.score, meta.finished_at_ms)
+        name = f"{token[0]}\n{board}"
+        with _snapshots_lock:
+            snapshot = _snapshots.get(name)
+            if snapshot is not None and snapshot.token == token:
+                _snapshots.move_to_end(name)
+                return snapshot.keys
+            if _last_read.get(name) != token:  # first read of this version: just count
+                _last_read[name] = token
+                return None
+        query = select(
+            RankingEntry.score, RankingEntry.time_used_ms, RankingEntry.finished_at_ms
+        ).where(RankingEntry.board == board, RankingEntry.member_id + 0 >= 0)
+        keys = sorted(_sort_key(*row) for row in db.session.execute(query))
+        with _snapshots_lock:
+            _snapshots[name] = _Snapshot(token, keys)
+            _snapshots.move_to_end(name)
+            while len(_snapshots) > _SNAPSHOTS_KEPT:
+                _snapshots.popitem(last=False)
+        return keys
 
     def _page(self, board: str, limit: int, offset: int) -> list[Standing]:
         query = (
             select(*_COLUMNS)
-            .where(RankingEntry.board == board, RankingEntry.member_id >= 0)
+            # "+ 0": filter the version row without steering the planner to the primary key
+            .where(RankingEntry.board == board, RankingEntry.member_id + 0 >= 0)
             .order_by(*_ORDER)
             .limit(limit)
             .offset(offset)
         )
-        return [Standing(*row) for row in db.session.execute(query)]
+        return [Standing._make(row) for row in db.session.execute(query)]
 
     def _ranked_page(self, board: str, limit: int, offset: int) -> list[Ranked]:
         rows = self._page(board, limit, offset) if limit > 0 else []
@@ -283,7 +365,7 @@ class SqlRanking(Ranking):
         if row is None:
             return None
         standing = _standing(row)
-        return Ranked(self._better(board, standing) + 1, *astuple(standing))
+        return Ranked(self._better(board, standing) + 1, *standing)
 
     def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
         row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
@@ -304,6 +386,10 @@ class SqlRanking(Ranking):
         position = better + int(tied_before or 0)
         start = max(0, position - max(neighbours, 0))
         return self._ranked_page(board, position - start + max(neighbours, 0) + 1, start)
+
+
+def _nonce() -> int:
+    return secrets.randbelow(2**48)
 
 
 def _standing(row: RankingEntry) -> Standing:
@@ -332,6 +418,27 @@ if old then
 end
 return redis.call('INCR', KEYS[3])
 """
+# ARGV[1]: "id member zscore\n" per member; the whole board is swapped in one atomic step.
+_REPLACE = """
+redis.call('DEL', KEYS[1], KEYS[2])
+local scored, named = {}, {}
+local function flush()
+  if #scored > 0 then
+    redis.call('ZADD', KEYS[1], unpack(scored))
+    redis.call('HSET', KEYS[2], unpack(named))
+    scored, named = {}, {}
+  end
+end
+for id, member, score in string.gmatch(ARGV[1], '(%d+) (%d+) (%d+)\\n') do
+  scored[#scored + 1] = score
+  scored[#scored + 1] = member
+  named[#named + 1] = id
+  named[#named + 1] = member
+  if #scored >= 2000 then flush() end
+end
+flush()
+return redis.call('INCR', KEYS[3])
+"""
 # How many members rank strictly above a (zset score, finishing time): a sentinel member that
 # sorts just before everyone with that score and finishing time is added, ranked and removed
 # inside the script (atomic, so no reader ever sees it): O(log n) however large the tie.
@@ -345,7 +452,7 @@ local function better(score, member)
 end
 """.replace("WIDTH", str(_ID_WIDTH))
 # ARGV: 'top', offset, limit | 'around', member id, neighbours | 'rank', member id.
-# Returns {start, better-than-first, member, score, member, score, ...}, or {} when absent.
+# Returns {start, better-than-first, "member score member score ..."}, or {} when absent.
 _READ = (
     _BETTER
     + """
@@ -364,14 +471,12 @@ else
   start = math.max(0, position - tonumber(ARGV[3]))
   stop = position + tonumber(ARGV[3])
 end
-if stop < start then return {start, 0} end
+if stop < start then return {} end
 local items = redis.call('ZREVRANGE', KEYS[1], start, stop, 'WITHSCORES')
-if #items == 0 then return {start, 0} end
+if #items == 0 then return {} end
 local first = 0
 if start > 0 then first = better(items[2], items[1]) end
-local result = {start, first}
-for i = 1, #items do result[#result + 1] = items[i] end
-return result
+return {start, first, table.concat(items, ' ')}
 """
 )
 
@@ -393,10 +498,10 @@ def _zscore(standing: Standing) -> int:
 def _decode(member: str, zscore: str | float) -> Standing:
     packed = int(float(zscore))
     return Standing(
-        member_id=MAX_MEMBER_ID - int(member[_ID_WIDTH:]),
-        score=((packed >> TIME_BITS) - _SCORE_OFFSET) / SCORE_SCALE,
-        time_used_ms=MAX_TIME_USED_MS - (packed & _TIME_MASK),
-        finished_at_ms=MAX_FINISHED_AT_MS - int(member[:_ID_WIDTH]),
+        MAX_MEMBER_ID - int(member[_ID_WIDTH:]),
+        ((packed >> TIME_BITS) - _SCORE_OFFSET) / SCORE_SCALE,
+        MAX_TIME_USED_MS - (packed & _TIME_MASK),
+        MAX_FINISHED_AT_MS - int(member[:_ID_WIDTH]),
     )
 
 
@@ -415,6 +520,7 @@ class RedisRanking(Ranking):
         self._record = client.register_script(_RECORD)
         self._remove = client.register_script(_REMOVE)
         self._read = client.register_script(_READ)
+        self._replace = client.register_script(_REPLACE)
 
     def _keys(self, board: str) -> tuple[str, str, str]:
         base = f"{self.prefix}{board}"
@@ -432,25 +538,9 @@ class RedisRanking(Ranking):
 
     def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
         rows = {s.member_id: checked(s) for s in standings}
-        after_commit(lambda: self._replace(board, list(rows.values())))
-
-    def _replace(self, board: str, rows: list[Standing]) -> None:
-        ranked, index, version = self._keys(board)
-        suffix = f":new:{uuid.uuid4().hex}"
-        building = self.client.pipeline(transaction=False)
-        for start in range(0, len(rows), 5000):
-            chunk = rows[start : start + 5000]
-            building.zadd(ranked + suffix, {_member(s): _zscore(s) for s in chunk})
-            building.hset(index + suffix, mapping={s.member_id: _member(s) for s in chunk})
-        building.expire(ranked + suffix, 600).expire(index + suffix, 600)  # if we die here
-        building.execute()
-        swap = self.client.pipeline(transaction=True)
-        if rows:
-            swap.rename(ranked + suffix, ranked).rename(index + suffix, index)
-            swap.persist(ranked).persist(index)
-        else:
-            swap.delete(ranked, index)
-        swap.incr(version).execute()
+        payload = "".join(f"{s.member_id} {_member(s)} {_zscore(s)}\n" for s in rows.values())
+        keys = self._keys(board)
+        after_commit(lambda: self._replace(keys=keys, args=(payload,)))
 
     def version(self, board: str) -> int:
         return int(self.client.get(self._keys(board)[2]) or 0)
@@ -460,9 +550,9 @@ class RedisRanking(Ranking):
 
     def _page(self, board: str, *args: object) -> list[Ranked]:
         reply = self._read(keys=self._keys(board)[:2], args=args)
-        if len(reply) < 4:
+        if len(reply) < 3 or not reply[2]:
             return []
-        start, better, items = int(reply[0]), int(reply[1]), reply[2:]
+        start, better, items = int(reply[0]), int(reply[1]), reply[2].split(" ")
         rows = [_decode(items[i], items[i + 1]) for i in range(0, len(items), 2)]
         return _ranked(rows, better + 1, start)
 
@@ -474,7 +564,7 @@ class RedisRanking(Ranking):
         if not reply:
             return None
         standing = _decode(reply[2], reply[3])
-        return Ranked(int(reply[1]) + 1, *astuple(standing))
+        return Ranked(int(reply[1]) + 1, *standing)
 
     def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
         return self._page(board, "around", member_id, max(neighbours, 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -12,7 +13,9 @@ import pytest
 import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 
+from lms.core import ranking as ranking_module
 from lms.core.extensions import db as _db
 from lms.core.ranking import (
     MAX_TIME_USED_MS,
@@ -204,6 +207,46 @@ def test_the_sql_version_row_is_hidden_from_every_read(db: Any) -> None:
     assert ranking.count(BOARD) == 3
 
 
+def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ranking_module, "SNAPSHOT_MIN_MEMBERS", 3)
+    ranking = SqlRanking()
+    ranking.replace_all(BOARD, [s(1, 10), s(2, 20), s(3, 20), s(4, 5)])
+    db.session.commit()
+    assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # counted
+    with count_statements(db) as statements:
+        assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # takes the snapshot
+        assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)  # answers from it
+    assert not any("count(" in statement.lower() for statement in statements)
+    ranking.record(BOARD, s(4, 30))
+    assert ranking.rank_of(BOARD, 1) == Ranked(4, 1, 10.0, 0, 0)  # our own write is seen
+    assert ranking.rank_of(BOARD, 4) == Ranked(1, 4, 30.0, 0, 0)
+    db.session.rollback()
+    assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)
+    ranking.remove(BOARD, 2)
+    db.session.commit()
+    assert [ranking.rank_of(BOARD, m) for m in (3, 1, 3)] == [
+        Ranked(1, 3, 20.0, 0, 0),
+        Ranked(2, 1, 10.0, 0, 0),
+        Ranked(1, 3, 20.0, 0, 0),
+    ]
+
+
+@contextmanager
+def count_statements(db: Any) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
 @pytest.mark.parametrize(
     "standing",
     [
@@ -289,12 +332,13 @@ def _answers(ranking: Ranking) -> dict[str, Any]:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(events=events)
+@given(events=events, snapshot_from=st.sampled_from([0, 10**9]))
 def test_sql_and_redis_rank_any_events_the_same(
-    events: list[tuple[str, Any]], redis_client: redis.Redis, db: Any
+    events: list[tuple[str, Any]], snapshot_from: int, redis_client: redis.Redis, db: Any
 ) -> None:
     prefix = f"test:{uuid.uuid4().hex}:"
     sql, in_redis = SqlRanking(), RedisRanking(redis_client, prefix)
+    ranking_module.SNAPSHOT_MIN_MEMBERS, kept = snapshot_from, ranking_module.SNAPSHOT_MIN_MEMBERS
     try:
         db.session.query(RankingEntry).delete()
         db.session.commit()
@@ -310,6 +354,7 @@ def test_sql_and_redis_rank_any_events_the_same(
             1 + sum(1 for other in board if _better(other, row)) for row in board
         ]
     finally:
+        ranking_module.SNAPSHOT_MIN_MEMBERS = kept
         drop_prefix(redis_client, prefix)
 
 
