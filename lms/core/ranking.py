@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import secrets
 import threading
+import time
 from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import redis
 from flask import current_app
@@ -182,10 +183,17 @@ _INSERT = (
     "INSERT INTO ranking_entries (board, member_id, score, time_used_ms, finished_at_ms)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+_KEYS = (
+    "SELECT score, time_used_ms, finished_at_ms FROM ranking_entries"
+    " WHERE board = ? AND member_id >= 0"
+)
 _WRITTEN = "lms_ranking_written"  # boards this session's transaction changed
-# A board at least this large gets a sorted snapshot of its keys once the same version is read
-# twice; a snapshot answers rank lookups by bisection until the next write.
+# A board at least this large that has not changed for SNAPSHOT_AFTER_SECONDS (a frozen, finished
+# or quiet board) gets a sorted snapshot of its keys, which answers rank lookups by bisection until
+# the next write. A board written continuously is counted instead, so it never pays for
+# snapshots that would be out of date before they were used.
 SNAPSHOT_MIN_MEMBERS = 5_000
+SNAPSHOT_AFTER_SECONDS = 2.0
 _SNAPSHOTS_KEPT = 16
 
 
@@ -196,7 +204,7 @@ class _Snapshot(NamedTuple):
 
 _snapshots: OrderedDict[str, _Snapshot] = OrderedDict()
 _snapshots_lock = threading.Lock()
-_last_read: dict[str, tuple[str, str, float, int]] = {}
+_first_seen: dict[str, tuple[tuple[str, str, float, int], float]] = {}
 
 
 def _sort_key(score: float, time_used_ms: int, finished_at_ms: int) -> int:
@@ -266,13 +274,7 @@ class SqlRanking(Ranking):
         values = [(board, *row) for row in rows.values()]
         values.append((board, VERSION_MEMBER_ID, version + 1.0, len(rows), _nonce()))
         # The driver's executemany: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
-        statement = _INSERT
-        if db.session.get_bind().dialect.paramstyle != "qmark":
-            statement = statement.replace("?", "%s")
-        db.session.connection().exec_driver_sql(
-            statement,
-            values,
-        )
+        _driver_rows(_INSERT, values)
 
     def _meta_columns(self, board: str) -> tuple[float, int] | None:
         """The version row read afresh (not from the session's identity map)."""
@@ -325,13 +327,12 @@ class SqlRanking(Ranking):
             if snapshot is not None and snapshot.token == token:
                 _snapshots.move_to_end(name)
                 return snapshot.keys
-            if _last_read.get(name) != token:  # first read of this version: just count
-                _last_read[name] = token
+            seen = _first_seen.get(name)
+            if seen is None or seen[0] != token:
+                _first_seen[name] = seen = (token, time.monotonic())
+            if time.monotonic() - seen[1] < SNAPSHOT_AFTER_SECONDS:
                 return None
-        query = select(
-            RankingEntry.score, RankingEntry.time_used_ms, RankingEntry.finished_at_ms
-        ).where(RankingEntry.board == board, RankingEntry.member_id + 0 >= 0)
-        keys = sorted(_sort_key(*row) for row in db.session.execute(query))
+        keys = sorted(_sort_key(*row) for row in _driver_rows(_KEYS, (board,)))
         with _snapshots_lock:
             _snapshots[name] = _Snapshot(token, keys)
             _snapshots.move_to_end(name)
@@ -386,6 +387,13 @@ class SqlRanking(Ranking):
         position = better + int(tied_before or 0)
         start = max(0, position - max(neighbours, 0))
         return self._ranked_page(board, position - start + max(neighbours, 0) + 1, start)
+
+
+def _driver_rows(statement: str, parameters: Any) -> Any:
+    """Run a fixed statement through the driver directly: many rows at the driver's speed."""
+    if db.session.get_bind().dialect.paramstyle != "qmark":
+        statement = statement.replace("?", "%s")
+    return db.session.connection().exec_driver_sql(statement, parameters)
 
 
 def _nonce() -> int:

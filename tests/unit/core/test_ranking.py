@@ -3,6 +3,7 @@ property test that both back ends rank any sequence of events identically (real 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -211,10 +212,14 @@ def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ranking_module, "SNAPSHOT_MIN_MEMBERS", 3)
+    monkeypatch.setattr(ranking_module, "SNAPSHOT_AFTER_SECONDS", 0.2)
     ranking = SqlRanking()
     ranking.replace_all(BOARD, [s(1, 10), s(2, 20), s(3, 20), s(4, 5)])
     db.session.commit()
-    assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # counted
+    with count_statements(db) as statements:
+        assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # changed just now: counted
+    assert any("count(" in statement.lower() for statement in statements)
+    time.sleep(0.25)
     with count_statements(db) as statements:
         assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # takes the snapshot
         assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)  # answers from it
@@ -226,6 +231,7 @@ def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
     assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)
     ranking.remove(BOARD, 2)
     db.session.commit()
+    monkeypatch.setattr(ranking_module, "SNAPSHOT_AFTER_SECONDS", 0)
     assert [ranking.rank_of(BOARD, m) for m in (3, 1, 3)] == [
         Ranked(1, 3, 20.0, 0, 0),
         Ranked(2, 1, 10.0, 0, 0),
@@ -339,6 +345,7 @@ def test_sql_and_redis_rank_any_events_the_same(
     prefix = f"test:{uuid.uuid4().hex}:"
     sql, in_redis = SqlRanking(), RedisRanking(redis_client, prefix)
     ranking_module.SNAPSHOT_MIN_MEMBERS, kept = snapshot_from, ranking_module.SNAPSHOT_MIN_MEMBERS
+    ranking_module.SNAPSHOT_AFTER_SECONDS, kept_after = 0, ranking_module.SNAPSHOT_AFTER_SECONDS
     try:
         db.session.query(RankingEntry).delete()
         db.session.commit()
@@ -355,6 +362,7 @@ def test_sql_and_redis_rank_any_events_the_same(
         ]
     finally:
         ranking_module.SNAPSHOT_MIN_MEMBERS = kept
+        ranking_module.SNAPSHOT_AFTER_SECONDS = kept_after
         drop_prefix(redis_client, prefix)
 
 
