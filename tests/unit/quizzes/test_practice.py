@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
@@ -136,8 +137,9 @@ def test_the_daily_draw_is_the_same_for_a_member_and_day(db, member):
 
 
 def test_daily_refuses_when_not_configured(db, member):
-    with pytest.raises(ConflictError, match="not set up"):
+    with pytest.raises(ConflictError) as refused:
         daily.start_daily(member)
+    assert refused.value.code == "not_configured"
     with pytest.raises(ValidationError):
         daily.save_settings([], 0)
 
@@ -268,3 +270,10 @@ def test_a_start_that_loses_the_race_takes_the_winners_session(db, member, monke
     monkeypatch.setattr(daily, "session_of", lambda user, day: next(seen, real(user, day)))
     assert daily.start_daily(member).id == winner.id
     assert _db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+@pytest.fixture(autouse=True)
+def _english(db):
+    """Messages are checked in English; the site's default language is Chinese."""
+    with force_locale("en"):
+        yield

@@ -118,6 +118,7 @@ def test_a_bad_slot_is_named_and_nothing_is_created(client, db, organizer, login
     response = client.post(
         "/api/v1/quizzes",
         json={"title": "Broken", "slots": [{"question_id": bank[0].id, "mark": 1}, slot]},
+        headers={"Accept-Language": "en"},  # the message's words are checked in English
     )
     assert response.status_code == 422
     error = _error(response)
