@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
+from competitions.services import leaderboards
 from lms.accounts.models import User
 from lms.app import create_app
 from lms.core import clock as clock_module
@@ -118,6 +119,7 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
                         connection.execute(text(f"UPDATE {table.name} SET {assignments}"))
                     connection.execute(text(f"DELETE FROM {table.name}"))
         limiter.reset()
+        leaderboards.clear_cache()  # cached boards are keyed by ids the next test reuses
 
 
 @pytest.fixture
