@@ -183,6 +183,10 @@ _INSERT = (
     "INSERT INTO ranking_entries (board, member_id, score, time_used_ms, finished_at_ms)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+_INSERT_ARRAYS = (  # PostgreSQL: one statement, one round trip
+    "INSERT INTO ranking_entries (board, member_id, score, time_used_ms, finished_at_ms)"
+    " SELECT ?, * FROM unnest(?::bigint[], ?::float8[], ?::bigint[], ?::bigint[])"
+)
 _KEYS = (
     "SELECT score, time_used_ms, finished_at_ms FROM ranking_entries"
     " WHERE board = ? AND member_id >= 0"
@@ -271,10 +275,14 @@ class SqlRanking(Ranking):
         db.session.flush()
         db.session.execute(delete(RankingEntry).where(RankingEntry.board == board))
         db.session.info.setdefault(_WRITTEN, set()).add(board)
-        values = [(board, *row) for row in rows.values()]
-        values.append((board, VERSION_MEMBER_ID, version + 1.0, len(rows), _nonce()))
-        # The driver's executemany: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
-        _driver_rows(_INSERT, values)
+        values = [*rows.values(), Standing(VERSION_MEMBER_ID, version + 1.0, len(rows), _nonce())]
+        # Straight to the driver: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
+        if db.session.get_bind().dialect.name == "postgresql":
+            _driver_rows(
+                _INSERT_ARRAYS, (board, *(list(column) for column in zip(*values, strict=True)))
+            )
+        else:
+            _driver_rows(_INSERT, [(board, *row) for row in values])
 
     def _meta_columns(self, board: str) -> tuple[float, int] | None:
         """The version row read afresh (not from the session's identity map)."""
