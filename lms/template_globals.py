@@ -32,6 +32,9 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("quizzes.index", _l("Quizzes"), None),
     ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
+)
+# Staff pages sit in one "Manage" menu, so an admin's bar fits a laptop screen.
+MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
     ("bank.index", _l("Question bank"), None),
@@ -43,9 +46,11 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
 )
 
 
-def nav_items() -> list[dict[str, Any]]:
+def _allowed(
+    entries: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...],
+) -> list[dict[str, Any]]:
     items = []
-    for endpoint, label, test in NAVIGATION:
+    for endpoint, label, test in entries:
         view = current_app.view_functions.get(endpoint)
         access = access_of(view) if view else None
         if access is None or not may_access(current_user, access):
@@ -63,6 +68,14 @@ def nav_items() -> list[dict[str, Any]]:
     return items
 
 
+def nav_items() -> list[dict[str, Any]]:
+    return _allowed(NAVIGATION)
+
+
+def manage_items() -> list[dict[str, Any]]:
+    return _allowed(MANAGE_NAVIGATION)
+
+
 def page_url(page: int) -> str:
     """This page's URL with its query string kept and ``page`` replaced."""
     args = request.args.to_dict()
@@ -74,6 +87,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        manage_items=manage_items,
         question_stem=stem_html,
         get_locale=get_locale,
         page_url=page_url,

@@ -32,6 +32,9 @@ def open_menu(page: Page) -> None:
     if viewport["width"] < 768 and not menu.is_visible():
         page.locator("[data-nav-toggle]").click()
     expect(menu).to_be_visible()
+    manage = page.locator("details.nav-manage")
+    if manage.count() and manage.get_attribute("open") is None:  # staff pages are one level down
+        manage.locator("summary").click()
 
 
 def log_out(page: Page) -> None:

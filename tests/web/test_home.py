@@ -34,3 +34,17 @@ def test_organizer_navigation_has_no_admin_links(client, organizer, login_as):
     login_as(organizer)
     page = client.get("/").get_data(as_text=True)
     assert 'href="/admin/' not in page
+
+
+def test_staff_pages_are_in_one_manage_menu_and_members_have_none(
+    client, member, organizer, login_as
+):
+    login_as(member)
+    assert 'data-testid="manage-menu"' not in client.get("/").get_data(as_text=True)
+    login_as(organizer)
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('data-testid="manage-menu"')[1].split("</details>")[0]
+    for href in ("/manage/courses/", "/bank/", "/manage/quizzes", "/manage/competitions/"):
+        assert f'href="{href}' in menu
+    main_bar = page.split('id="main-menu"')[1].split('data-testid="manage-menu"')[0]
+    assert 'href="/quizzes"' in main_bar and 'href="/bank/"' not in main_bar
