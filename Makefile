@@ -77,6 +77,7 @@ bench: setup-dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.question_import
 	$(BIN)/python -m bench.quiz_answers
+	$(BIN)/python -m bench.ranking
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
