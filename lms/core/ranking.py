@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import redis
 from flask import current_app
 from sqlalchemy import BigInteger, Float, Index, String, and_, delete, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from lms.core.extensions import db
@@ -234,18 +235,39 @@ class SqlRanking(Ranking):
     used while the board's version, nonce and database are unchanged.
     """
 
-    def _meta(self, board: str) -> RankingEntry | None:
-        return db.session.get(RankingEntry, (board, VERSION_MEMBER_ID))
+    def _meta(self, board: str) -> Standing | None:
+        """The version row, read afresh (never from the session's identity map)."""
+        query = select(*_COLUMNS).where(
+            RankingEntry.board == board, RankingEntry.member_id == VERSION_MEMBER_ID
+        )
+        row = db.session.execute(query).first()
+        return Standing._make(row) if row is not None else None
 
-    def _bump(self, board: str, members_added: int) -> None:
+    def _bump(self, board: str, *, added: int = 0, count: int | None = None) -> None:
+        """Add one to the version and ``added`` to the count (or set it), atomically in SQL,
+        so concurrent transactions on PostgreSQL never lose an increment."""
         db.session.info.setdefault(_WRITTEN, set()).add(board)
-        meta = self._meta(board)
-        if meta is None:
-            meta = RankingEntry(board=board, member_id=VERSION_MEMBER_ID, score=0.0,
-                                time_used_ms=0, finished_at_ms=_nonce())  # fmt: skip
-            db.session.add(meta)
-        meta.score = float(int(meta.score) + 1)
-        meta.time_used_ms = int(meta.time_used_ms) + members_added
+        table = RankingEntry.__table__
+        upsert = (
+            postgresql.insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        first_count = count if count is not None else max(added, 0)
+        statement = upsert(table).values(
+            board=board,
+            member_id=VERSION_MEMBER_ID,
+            score=1.0,
+            time_used_ms=first_count,
+            finished_at_ms=_nonce(),
+        )
+        new_count = count if count is not None else table.c.time_used_ms + added
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.board, table.c.member_id],
+                set_={"score": table.c.score + 1, "time_used_ms": new_count},
+            )
+        )
 
     def record(self, board: str, standing: Standing) -> None:
         standing = checked(standing)
@@ -257,25 +279,27 @@ class SqlRanking(Ranking):
         row.score = standing.score
         row.time_used_ms = standing.time_used_ms
         row.finished_at_ms = standing.finished_at_ms
-        self._bump(board, added)
         db.session.flush()
+        self._bump(board, added=added)
 
     def remove(self, board: str, member_id: int) -> None:
         row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
         if row is not None:
             db.session.delete(row)
-        self._bump(board, -1 if row is not None else 0)
         db.session.flush()
+        self._bump(board, added=-1 if row is not None else 0)
 
     def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
         rows = {s.member_id: checked(s) for s in standings}
-        meta = self._meta(board)
-        version = int(meta.score) if meta is not None else 0
         db.session.flush()
-        db.session.execute(delete(RankingEntry).where(RankingEntry.board == board))
-        db.session.info.setdefault(_WRITTEN, set()).add(board)
-        values = [*rows.values(), Standing(VERSION_MEMBER_ID, version + 1.0, len(rows), _nonce())]
+        self._bump(board, count=len(rows))
+        db.session.execute(
+            delete(RankingEntry).where(RankingEntry.board == board, RankingEntry.member_id >= 0)
+        )
+        values = list(rows.values())
         # Straight to the driver: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
+        if not values:
+            return
         if db.session.get_bind().dialect.name == "postgresql":
             driver = db.session.connection().connection.driver_connection
             with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
@@ -284,21 +308,13 @@ class SqlRanking(Ranking):
         else:
             _driver_rows(_INSERT, [(board, *row) for row in values])
 
-    def _meta_columns(self, board: str) -> tuple[float, int] | None:
-        """The version row read afresh (not from the session's identity map)."""
-        query = select(RankingEntry.score, RankingEntry.time_used_ms).where(
-            RankingEntry.board == board, RankingEntry.member_id == VERSION_MEMBER_ID
-        )
-        row = db.session.execute(query).first()
-        return (row[0], row[1]) if row is not None else None
-
     def version(self, board: str) -> int:
-        meta = self._meta_columns(board)
-        return int(meta[0]) if meta is not None else 0
+        meta = self._meta(board)
+        return int(meta.score) if meta is not None else 0
 
     def count(self, board: str) -> int:
-        meta = self._meta_columns(board)
-        return int(meta[1]) if meta is not None else 0
+        meta = self._meta(board)
+        return int(meta.time_used_ms) if meta is not None else 0
 
     def _better(self, board: str, row: Standing) -> int:
         """How many members rank strictly above ``row``."""
@@ -320,11 +336,11 @@ class SqlRanking(Ranking):
             .scalar_subquery(),
         )  # fmt: skip
         better = sum(db.session.execute(counts).one())
-        if _key(_standing(meta)) < _key(row):
+        if _key(meta) < _key(row):
             better -= 1  # the hidden version row was counted
         return better
 
-    def _snapshot(self, board: str, meta: RankingEntry) -> list[int] | None:
+    def _snapshot(self, board: str, meta: Standing) -> list[int] | None:
         """The board's sorted keys when a snapshot is current or worth taking, else None."""
         if board in db.session.info.get(_WRITTEN, ()) or meta.time_used_ms < SNAPSHOT_MIN_MEMBERS:
             return None  # uncommitted writes of ours, or small enough to count

@@ -3,6 +3,7 @@ property test that both back ends rank any sequence of events identically (real 
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -163,6 +164,37 @@ def test_every_write_bumps_the_version_of_its_board_only(ranking: Ranking) -> No
     _db.session.commit()
     assert first < second < ranking.version(BOARD)
     assert ranking.version("other") == 0
+
+
+def test_concurrent_writers_never_lose_a_version_or_a_member(app: Any, db: Any) -> None:
+    first_wrote = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(member_id: int, wait_for: threading.Event | None) -> None:
+        try:
+            with app.app_context():
+                if wait_for is not None:
+                    wait_for.wait(5)
+                SqlRanking().record(BOARD, s(member_id, member_id))
+                if wait_for is None:
+                    first_wrote.set()
+                    time.sleep(0.3)  # the other writer runs into our open transaction
+                _db.session.commit()
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    writers = [
+        threading.Thread(target=write, args=(1, None)),
+        threading.Thread(target=write, args=(2, first_wrote)),
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert errors == []
+    ranking = SqlRanking()
+    assert (ranking.version(BOARD), ranking.count(BOARD)) == (2, 2)
+    assert ranks(ranking.top(BOARD, 10)) == [(1, 2), (2, 1)]
 
 
 def test_boards_are_separate(ranking: Ranking) -> None:
