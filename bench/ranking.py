@@ -30,9 +30,8 @@ import redis
 from flask_migrate import upgrade
 
 from lms.app import create_app
-from lms.core import ranking as ranking_module
 from lms.core.extensions import db
-from lms.core.ranking import Ranking, RedisRanking, SqlRanking, Standing
+from lms.core.ranking import Ranking, RedisRanking, SqlRanking, Standing, sql_boards
 
 LOOKUPS = int(os.environ.get("LMS_BENCH_LOOKUPS", "300"))
 SIZES = (1_000, 10_000, 100_000)
@@ -101,13 +100,13 @@ def _growth(ranking: Ranking) -> dict[str, dict[int, float]]:
         if is_sql:
             _settle()
         if is_sql:
-            kept, ranking_module.SNAPSHOT_MIN_MEMBERS = ranking_module.SNAPSHOT_MIN_MEMBERS, 2**62
+            kept, sql_boards.SNAPSHOT_MIN_MEMBERS = sql_boards.SNAPSHOT_MIN_MEMBERS, 2**62
             counted = _median_ms(_lookups(ranking, board, size), LOOKUPS)
             times.setdefault("rank lookup while the board keeps changing (counted)", {})[size] = (
                 counted
             )
-            ranking_module.SNAPSHOT_MIN_MEMBERS = kept
-            ranking_module.SNAPSHOT_AFTER_SECONDS = 0  # measure a quiet board without waiting
+            sql_boards.SNAPSHOT_MIN_MEMBERS = kept
+            sql_boards.SNAPSHOT_AFTER_SECONDS = 0  # measure a quiet board without waiting
             snapshot = _median_ms(lambda board=board: ranking.rank_of(board, 1), 1)
             times.setdefault("first lookup on a quiet board (takes its snapshot)", {})[size] = (
                 snapshot

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event
 
-from lms.core import ranking as ranking_module
 from lms.core.extensions import db as _db
 from lms.core.ranking import (
     MAX_TIME_USED_MS,
@@ -29,6 +28,7 @@ from lms.core.ranking import (
     SqlRanking,
     Standing,
     get_ranking,
+    sql_boards,
 )
 from tests.conftest import require_service
 
@@ -243,8 +243,8 @@ def test_the_sql_version_row_is_hidden_from_every_read(db: Any) -> None:
 def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ranking_module, "SNAPSHOT_MIN_MEMBERS", 3)
-    monkeypatch.setattr(ranking_module, "SNAPSHOT_AFTER_SECONDS", 0.2)
+    monkeypatch.setattr(sql_boards, "SNAPSHOT_MIN_MEMBERS", 3)
+    monkeypatch.setattr(sql_boards, "SNAPSHOT_AFTER_SECONDS", 0.2)
     ranking = SqlRanking()
     ranking.replace_all(BOARD, [s(1, 10), s(2, 20), s(3, 20), s(4, 5)])
     db.session.commit()
@@ -263,7 +263,7 @@ def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
     assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)
     ranking.remove(BOARD, 2)
     db.session.commit()
-    monkeypatch.setattr(ranking_module, "SNAPSHOT_AFTER_SECONDS", 0)
+    monkeypatch.setattr(sql_boards, "SNAPSHOT_AFTER_SECONDS", 0)
     assert [ranking.rank_of(BOARD, m) for m in (3, 1, 3)] == [
         Ranked(1, 3, 20.0, 0, 0),
         Ranked(2, 1, 10.0, 0, 0),
@@ -376,8 +376,8 @@ def test_sql_and_redis_rank_any_events_the_same(
 ) -> None:
     prefix = f"test:{uuid.uuid4().hex}:"
     sql, in_redis = SqlRanking(), RedisRanking(redis_client, prefix)
-    ranking_module.SNAPSHOT_MIN_MEMBERS, kept = snapshot_from, ranking_module.SNAPSHOT_MIN_MEMBERS
-    ranking_module.SNAPSHOT_AFTER_SECONDS, kept_after = 0, ranking_module.SNAPSHOT_AFTER_SECONDS
+    sql_boards.SNAPSHOT_MIN_MEMBERS, kept = snapshot_from, sql_boards.SNAPSHOT_MIN_MEMBERS
+    sql_boards.SNAPSHOT_AFTER_SECONDS, kept_after = 0, sql_boards.SNAPSHOT_AFTER_SECONDS
     try:
         db.session.query(RankingEntry).delete()
         db.session.commit()
@@ -393,8 +393,8 @@ def test_sql_and_redis_rank_any_events_the_same(
             1 + sum(1 for other in board if _better(other, row)) for row in board
         ]
     finally:
-        ranking_module.SNAPSHOT_MIN_MEMBERS = kept
-        ranking_module.SNAPSHOT_AFTER_SECONDS = kept_after
+        sql_boards.SNAPSHOT_MIN_MEMBERS = kept
+        sql_boards.SNAPSHOT_AFTER_SECONDS = kept_after
         drop_prefix(redis_client, prefix)
 
 
