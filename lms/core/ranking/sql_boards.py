@@ -48,10 +48,7 @@ _INSERT = (
 _COPY = (  # PostgreSQL: COPY writes a whole board twice as fast as any INSERT
     "COPY ranking_entries (board, member_id, score, time_used_ms, finished_at_ms) FROM STDIN"
 )
-_KEYS = (
-    "SELECT score, time_used_ms, finished_at_ms FROM ranking_entries"
-    " WHERE board = ? AND member_id >= 0"
-)
+_KEYS = "SELECT score, time_used_ms, finished_at_ms FROM ranking_entries WHERE board = ?"
 _WRITTEN = "lms_ranking_written"  # boards this session's transaction changed
 # A board at least this large that has not changed for SNAPSHOT_AFTER_SECONDS (a frozen, finished
 # or quiet board) gets a sorted snapshot of its keys, which answers rank lookups by bisection until
@@ -219,7 +216,12 @@ class SqlRanking(Ranking):
                 _first_seen[name] = seen = (token, time.monotonic())
             if time.monotonic() - seen[1] < SNAPSHOT_AFTER_SECONDS:
                 return None
+        # The whole board through the covering index, version row included, then taken out.
         keys = sorted(_sort_key(*row) for row in _driver_rows(_KEYS, (board,)))
+        version_row = bisect_left(keys, _sort_key(*meta[1:]))
+        if version_row == len(keys) or keys[version_row] != _sort_key(*meta[1:]):
+            return None  # the board changed under us (read committed): count this time
+        del keys[version_row]
         with _snapshots_lock:
             _snapshots[name] = _Snapshot(token, keys)
             _snapshots.move_to_end(name)
