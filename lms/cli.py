@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.extensions import db
+from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 from lms.demo_quizzes import seed_quizzes
 
@@ -55,6 +56,8 @@ def seed_demo_data() -> bool:
     seed_progress(created["zhangsan"], governance, 3)
     seed_progress(created["wangwu"], ethics, 2)
     seed_quizzes(created["organizer"], [created["lisi"], created["zhaoliu"]], governance)
+    members = [created[name] for name in ("zhangsan", "lisi", "wangwu", "zhaoliu")]
+    seed_competitions(created["organizer"], members)
     return True
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from competitions.models import Award, Competition
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.passwords import verify_password
+from lms.points.models import PointEntry
 from quizzes.models import Attempt, Quiz
 from tests.factories import OrgUnitFactory
 
@@ -81,6 +83,11 @@ def test_seed_demo_once(app, db):
     assert any(quiz.is_published and quiz.item_id and quiz.time_limit_seconds for quiz in quizzes)
     finished = db.session.scalars(select(Attempt).where(Attempt.state == "finished")).all()
     assert len(finished) >= 2
+    competitions = db.session.scalars(select(Competition)).all()
+    assert any(c.results_published_at for c in competitions)  # a finished one, results out
+    assert any(c.display_token and not c.results_published_at for c in competitions)  # running
+    assert db.session.scalar(select(func.count()).select_from(Award)) >= 3
+    assert db.session.scalar(select(func.count()).select_from(PointEntry)) >= 10
     second = _run(app, "lms", "seed-demo")
     assert second.exit_code == 0
     assert "not added" in second.output
