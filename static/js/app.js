@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.nav-manage[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }  // click elsewhere folds it
+    });
     var toggle = event.target.closest("[data-nav-toggle]");
     if (toggle) {
       var menu = document.getElementById(toggle.getAttribute("aria-controls"));

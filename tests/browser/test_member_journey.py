@@ -39,6 +39,9 @@ def open_menu(page: Page) -> None:
 
 def log_out(page: Page) -> None:
     open_menu(page)
+    manage = page.locator("details.nav-manage[open]")
+    if manage.count():  # an open Manage menu lies over the bar: fold it first
+        manage.locator("summary").click()
     page.get_by_test_id("logout").click()
 
 
