@@ -78,6 +78,25 @@ def main() -> None:
             ("activity-phone", "lisi", PHONE, "/activities/10"),
             ("question-form-desktop", "organizer", DESKTOP, "/bank/questions/new?type=fill_blank"),
             ("bank-desktop", "organizer", DESKTOP, "/bank/"),
+            ("quizzes-phone", "zhangsan", PHONE, "/quizzes"),
+            ("quiz-start-phone", "zhangsan", PHONE, "/quizzes/2"),
+            ("quiz-attempt-phone", "zhangsan", PHONE, "/quizzes/2#start"),
+            ("quiz-attempt-desktop", "zhangsan", DESKTOP, "/quizzes/2#start"),
+            ("quiz-review-phone", "lisi", PHONE, "/attempts/1/review"),
+            ("quiz-manage-desktop", "organizer", DESKTOP, "/manage/quizzes/1"),
+            ("quiz-results-desktop", "organizer", DESKTOP, "/manage/quizzes/1/results"),
+            ("quiz-statistics-desktop", "organizer", DESKTOP, "/manage/quizzes/1/statistics"),
+            ("practice-phone", "wangwu", PHONE, "/practice"),
+            ("daily-phone", "wangwu", PHONE, "/daily"),
+            ("notebook-phone", "lisi", PHONE, "/notebook"),
+            ("competitions-phone", "wangwu", PHONE, "/competitions"),
+            ("competition-phone", "zhangsan", PHONE, "/competitions/2"),
+            ("competition-live-phone", "zhangsan", PHONE, "/competitions/2/live"),
+            ("competition-results-desktop", "zhangsan", DESKTOP, "/competitions/1/results"),
+            ("certificate-desktop", "zhangsan", DESKTOP, "/competitions/1/certificates/1"),
+            ("competition-manage-desktop", "organizer", DESKTOP, "/manage/competitions/2"),
+            ("points-phone", "zhangsan", PHONE, "/points"),
+            ("points-leaderboard-desktop", "zhangsan", DESKTOP, "/points/leaderboard?period=all"),
         ]
         for name, username, viewport, path in shots:
             context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -85,6 +104,9 @@ def main() -> None:
             if username:
                 _login(page, base, username)
             page.goto(base + path)
+            if path.endswith("#start"):  # start (or resume) the quiz, then show the attempt
+                page.click("[data-testid=start]")
+                page.wait_for_url("**/attempts/**")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
             print(f"docs/img/{name}.png")
