@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from flask_babel import force_locale
 
 from competitions.services.leaderboards import clear_cache
+
+
+@pytest.fixture(autouse=True)
+def _english(db: object) -> Iterator[None]:
+    """Messages are checked in English; the site's default language is Chinese."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

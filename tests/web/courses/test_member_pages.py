@@ -69,7 +69,7 @@ def test_enrol_read_and_complete(client, db, login_as, clock, app):
     assert "50%" in outline
     home = client.get("/", headers=EN).get_data(as_text=True)
     assert "Continue where you left off" in home
-    assert "Study points: 2" in home
+    assert "Study points: 3" in home  # 2 for the lesson, 1 for logging in today
 
 
 def test_locked_lesson_redirects_with_the_reason(client, db, login_as):
