@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses.item_kinds import KINDS
 from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
 from courses.services import activities, authoring, catalogue, enrolment, progress
@@ -275,9 +276,12 @@ def _int(data: dict[str, Any], key: str, default: int | None) -> int | None:
 @bp.route("/modules/<int:module_id>/items", methods=["POST"])
 @permissions.staff
 @documented(
-    "Add an item to a module: a lesson, or an offline activity",
+    "Add an item to a module: a lesson, an offline activity, or a quiz (by its quiz_id)",
     request_schema={"type": "object", "required": ["kind", "title"],
-                    "properties": {"kind": {"type": "string", "enum": ["lesson", "activity"]},
+                    "properties": {"kind": {"type": "string",
+                                            "enum": ["lesson", "quiz", "activity"]},
+                                   "quiz_id": {"type": "integer",
+                                               "description": "kind quiz: the quiz to add"},
                                    "title": {"type": "string"},
                                    "body": {"type": "string", "description": "Markdown"},
                                    "minutes": {"type": "integer"},
@@ -306,6 +310,8 @@ def add_item(module_id: int) -> Any:
             place=require_string(data, "place", max_length=200),
             capacity=_int(data, "capacity", None),
         )
+    elif kind in KINDS and KINDS[kind].create is not None:
+        item = KINDS[kind].create(module, data, current_user)
     else:
         item = authoring.add_item(
             module,

@@ -6,7 +6,9 @@ done by reading (lessons) or it is completed elsewhere (a quiz passed, an activi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +21,9 @@ class ItemKind:
     completed_by_reading: bool
     endpoint: str  # the member's page for an item of this kind, taking ``item_id``
     edit_endpoint: str = "course_authoring.edit_item"  # the author's page, taking ``item_id``
+    # How the API adds an item of a kind owned by a package above courses: (module, request
+    # body, user) -> the new item. None: the item is created here, as a lesson is.
+    create: Callable[[Any, dict[str, Any], Any], Any] | None = None
 
 
 KINDS: dict[str, ItemKind] = {}

@@ -510,3 +510,26 @@ def test_reading_an_abandoned_attempt_finalises_it(client, db, member, login_as,
     assert summary["in_progress_attempt_id"] is None
     db.session.expire_all()
     assert db.session.get(Attempt, attempt["id"]).score == 2.0
+
+
+def test_a_quiz_joins_a_course_through_the_courses_api(client, db, organizer, login_as):
+    from quizzes.services.authoring import quiz_of_item  # noqa: PLC0415
+    from tests.courses_factories import make_course  # noqa: PLC0415
+
+    course = make_course(modules=((5,),))
+    course.editors.append(organizer)
+    quiz = make_quiz(make_bank(types=("true_false",)))
+    db.session.commit()
+    login_as(organizer)
+    url = f"/api/v1/modules/{course.modules[0].id}/items"
+    unnamed = client.post(url, json={"kind": "quiz", "title": "Check"})
+    assert unnamed.status_code == 422 and "quiz_id" in unnamed.get_json()["error"]["message"]
+    missing = client.post(url, json={"kind": "quiz", "title": "Check", "quiz_id": 999999})
+    assert missing.status_code == 422
+    created = client.post(url, json={"kind": "quiz", "title": "Check", "quiz_id": quiz.id})
+    assert created.status_code == 201
+    assert quiz_of_item(created.get_json()["id"]).id == quiz.id
+    again = client.post(url, json={"kind": "quiz", "title": "Check", "quiz_id": quiz.id})
+    assert again.status_code == 409
+    outline = client.get(f"/api/v1/courses/{course.id}").get_json()
+    assert [i["kind"] for i in outline["modules"][0]["items"]] == ["lesson", "quiz"]
