@@ -80,14 +80,15 @@ def save_answer(attempt_id: int, slot: int) -> Any:
     if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
         raise BadRequestError(_("“sequence” must be a positive whole number."), field="sequence")
     with _committing_finalisation():
-        attempt = _own_attempt(attempt_id, with_items=False)
-        item = attempts.save_answer(attempt, slot, data["answer"], sequence)
-    body = {  # shaped before the commit, which would expire the item and read it again
-        "slot": item.slot,
-        "saved_at": iso(item.saved_at),
-        "sequence": item.sequence,
-        "stale": item.sequence != sequence,
-        "answer": responses.to_client(item, item.response),
+        saved = attempts.save_own_answer(
+            current_user.id, attempt_id, slot, data["answer"], sequence
+        )
+    body = {
+        "slot": saved.item.slot,
+        "saved_at": iso(saved.saved_at),
+        "sequence": saved.sequence,
+        "stale": saved.sequence != sequence,
+        "answer": responses.to_client(saved.item, saved.response),  # type: ignore[arg-type]
     }
     db.session.commit()
     return jsonify(body)

@@ -1,0 +1,146 @@
+"""Saving an answer through the API's hot path (``attempts.save_own_answer``): few statements,
+every rule kept, and a save racing a submit on real connections (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from lms.core.sqlite import write_intent
+from quizzes.models import Attempt, AttemptItem, State
+from quizzes.services import attempts
+from tests.factories import PASSWORD, UserFactory
+from tests.quiz_factories import make_bank, make_quiz
+
+
+@pytest.fixture
+def taker(client, db) -> dict[str, str]:
+    UserFactory(username="saver")
+    db.session.commit()
+    issued = client.post("/api/v1/auth/token", json={"username": "saver", "password": PASSWORD})
+    return {"Authorization": f"Bearer {issued.get_json()['token']}"}
+
+
+def _attempt(client, db, headers: dict[str, str], **settings: Any) -> dict[str, Any]:
+    quiz = make_quiz(make_bank(types=("single_choice",)), **settings)
+    db.session.commit()
+    started = client.post(f"/api/v1/quizzes/{quiz.id}/attempts", headers=headers)
+    assert started.status_code == 201
+    db.session.close()
+    return started.get_json()
+
+
+def _put(client, headers, attempt_id: int, answer: Any, sequence: int, slot: int = 1):
+    return client.put(
+        f"/api/v1/attempts/{attempt_id}/answers/{slot}",
+        json={"answer": answer, "sequence": sequence},
+        headers=headers,
+    )
+
+
+def test_a_save_is_the_token_one_read_and_one_write(client, db, taker, count_queries):
+    attempt = _attempt(client, db, taker)
+    option = attempt["items"][0]["options"][0]["id"]
+    with count_queries() as counter:
+        saved = _put(client, taker, attempt["id"], option, 1)
+    assert saved.status_code == 200
+    assert saved.get_json() | {"saved_at": None} == {
+        "slot": 1,
+        "saved_at": None,
+        "sequence": 1,
+        "stale": False,
+        "answer": option,
+    }
+    assert counter.count == 3, counter.statements  # the token, the read, the write
+
+
+def test_a_stale_save_reports_the_stored_answer(client, db, taker):
+    attempt = _attempt(client, db, taker)
+    first, second = (option["id"] for option in attempt["items"][0]["options"][:2])
+    newer = _put(client, taker, attempt["id"], first, 5).get_json()
+    stale = _put(client, taker, attempt["id"], second, 4).get_json()
+    assert stale == {**newer, "stale": True}
+    db.session.close()
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt["id"]))
+    assert item.sequence == 5 and item.response == dict(item.choices["options"])[first]
+
+
+def test_an_overdue_save_finishes_the_attempt_as_it_stood(client, db, taker, clock):
+    attempt = _attempt(client, db, taker, time_limit_seconds=60, grace_seconds=10)
+    option = attempt["items"][0]["options"][0]["id"]
+    assert _put(client, taker, attempt["id"], option, 1).status_code == 200
+    clock.advance(seconds=71)
+    late = _put(client, taker, attempt["id"], None, 2)
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "attempt_closed"
+    db.session.close()
+    stored = db.session.get(Attempt, attempt["id"])
+    assert stored.state == State.FINISHED and stored.finished_by == "timeout"
+    [first] = [item for item in stored.items if item.slot == 1]
+    assert first.sequence == 1 and first.response is not None
+
+
+def test_the_old_entry_point_keeps_the_loaded_item_in_step(client, db, taker):
+    attempt_id = _attempt(client, db, taker)["id"]
+    attempt = attempts.load_attempt(attempt_id)
+    item = attempt.items[0]
+    real = item.choices["options"][1]
+    assert attempts.save_answer(attempt, 1, real[0], 3).response == real[1]
+    stale = attempts.save_answer(attempt, 1, item.choices["options"][0][0], 2)
+    assert stale is item and item.sequence == 3 and item.response == real[1]
+    db.session.commit()
+
+
+def test_a_save_waiting_for_a_submit_that_finished_the_attempt_writes_nothing(
+    app, client, db, taker
+):
+    """The submit's claim holds the attempt row; the save waits for it (PostgreSQL: on the
+    shared lock of its write; SQLite: on the write lock) and is then refused."""
+    attempt = _attempt(client, db, taker)
+    option = attempt["items"][0]["options"][0]["id"]
+    results: list[Any] = []
+    with write_intent(), db.engine.connect() as submitter:  # SQLite: BEGIN IMMEDIATE
+        submitter.execute(
+            text("UPDATE attempts SET state = 'finished', finished_by = 'member' WHERE id = :id"),
+            {"id": attempt["id"]},
+        )
+
+        def save() -> None:
+            with app.app_context():
+                response = _put(app.test_client(), taker, attempt["id"], option, 1)
+                results.append((response.status_code, response.get_json()))
+
+        thread = threading.Thread(target=save)
+        thread.start()
+        time.sleep(0.5)
+        assert results == []  # still waiting
+        submitter.commit()
+        thread.join(timeout=30)
+    [(status, body)] = results
+    assert status == 409 and body["error"]["code"] == "attempt_closed"
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt["id"]))
+    assert item.sequence == 0 and item.response is None
+
+
+def test_an_uncommitted_save_holds_the_attempt_against_a_submit(app, client, db, taker):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's write lock serialises the whole request")
+    attempt = _attempt(client, db, taker)
+    option = attempt["items"][0]["options"][0]["id"]
+    user_id = db.session.scalar(text("SELECT id FROM users WHERE username = 'saver'"))
+    saved = attempts.save_own_answer(user_id, attempt["id"], 1, option, 1)  # not committed
+    assert saved.sequence == 1
+    try:
+        with db.engine.connect() as submitter:
+            submitter.exec_driver_sql("SET lock_timeout = '300ms'")
+            with pytest.raises(Exception, match="lock timeout"):
+                submitter.execute(
+                    text("UPDATE attempts SET state = 'finished' WHERE id = :id"),
+                    {"id": attempt["id"]},
+                )
+            submitter.rollback()
+    finally:
+        db.session.commit()
