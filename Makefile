@@ -78,6 +78,7 @@ bench: setup-dev
 	$(BIN)/python -m bench.question_import
 	$(BIN)/python -m bench.quiz_answers
 	$(BIN)/python -m bench.ranking
+	$(BIN)/python -m bench.competition_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
