@@ -30,12 +30,9 @@ LMS_BENCH_CLIENT_THREADS (per client process, 8).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +54,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
+from bench.load import in_processes, percentile, serve
 from competitions.models import Competition, Entry, Registration
 from competitions.services import authoring as competition_authoring
 from competitions.services import leaderboards, registration, standings
@@ -265,51 +263,6 @@ def _prepare_board() -> dict[str, Any]:
 # -- the server and the clients --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(url: str, redis_url: str | None, prefix: str, port: int, folder: str) -> Any:
-    env = dict(
-        os.environ,
-        LMS_ENV="production",
-        LMS_SECRET_KEY="bench-only-secret",
-        LMS_DATABASE_URL=url,
-        LMS_RATELIMIT_ENABLED="false",
-        LMS_INSTANCE_PATH=folder,
-    )
-    env.pop("LMS_REDIS_URL", None)
-    if redis_url:
-        env.update(LMS_REDIS_URL=redis_url, LMS_RANKING_PREFIX=prefix)
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def _timed(outcome: Outcome, kind: str, call: Callable[[], requests.Response]) -> Any:
     """The response's JSON when it succeeded, else None (the error is recorded)."""
     start = time.perf_counter()
@@ -416,10 +369,7 @@ def _threads(target: Callable[..., Outcome], argument_lists: list[tuple[Any, ...
 def _in_processes(
     target: Callable[..., Outcome], argument_lists: list[tuple[Any, ...]]
 ) -> tuple[Outcome, float]:
-    start = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(len(argument_lists)) as pool:
-        results = pool.starmap(target, argument_lists)
-    elapsed = time.perf_counter() - start
+    results, elapsed = in_processes(target, argument_lists)
     merged = Outcome()
     for result in results:
         merged.merge(result)
@@ -427,11 +377,6 @@ def _in_processes(
 
 
 # -- printing --------------------------------------------------------------------------------
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
 
 def _load() -> str:
@@ -445,8 +390,8 @@ def _table(rows: list[tuple[str, list[float], float]]) -> None:
     for kind, values, elapsed in rows:
         print(
             f"{kind:<20}{len(values):>8}{len(values) / elapsed:>9.0f}"
-            f"{_percentile(values, 0.5):>9.1f}{_percentile(values, 0.95):>9.1f}"
-            f"{_percentile(values, 0.99):>9.1f}"
+            f"{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
+            f"{percentile(values, 0.99):>9.1f}"
         )
 
 
@@ -584,7 +529,7 @@ def _finish(app: Flask, base: str, data: dict[str, Any]) -> None:
             *((kind, run.latencies.get(kind, []), elapsed) for kind in ("start", "save", "submit")),
         ]
     )
-    worst = max(_percentile(v, 0.99) for k, v in run.latencies.items())
+    worst = max(percentile(v, 0.99) for k, v in run.latencies.items())
     print(
         f"all {len(pairs)} participants finished in {elapsed:.1f} s (target: within 60 s); "
         f"worst p99 {worst:.0f} ms (target < 1000 ms) {'ok' if worst < 1000 else 'MISSED'}"
@@ -724,7 +669,7 @@ def _mixed(base: str, data: dict[str, Any]) -> None:
         rates[name] = len(writes) / seconds
         print(
             f"{name:<14}{rates[name]:>15.1f}{len(total.submitted) / seconds:>12.1f}"
-            f"{_percentile(writes, 0.99):>9.1f}{total.count('leaderboard') / seconds:>15.1f}"
+            f"{percentile(writes, 0.99):>9.1f}{total.count('leaderboard') / seconds:>15.1f}"
         )
     drop = 1 - rates["with readers"] / rates["alone"] if rates["alone"] else 0.0
     verdict = "ok" if drop <= 0.2 else "MISSED"
@@ -755,9 +700,8 @@ def main() -> None:
         f"{os.cpu_count()} cores; data prepared in {time.perf_counter() - started:.0f} s; "
         f"load average: {_load()}"
     )
-    port = _free_port()
-    server = _serve(url, redis_url, prefix, port, folder)
-    base = f"http://127.0.0.1:{port}"
+    extra_env = {"LMS_REDIS_URL": redis_url, "LMS_RANKING_PREFIX": prefix} if redis_url else {}
+    server, base = serve(url, folder, workers=WORKERS, threads=THREADS, extra_env=extra_env)
     try:
         if finish is not None:
             _finish(app, base, finish)

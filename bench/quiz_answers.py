@@ -16,11 +16,8 @@ LMS_BENCH_CLIENT_THREADS (per client process, 8).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from bench.load import in_processes, percentile, serve
 from lms.accounts.models import Role
 from lms.accounts.services import org_units, tokens, users
 from lms.app import create_app
@@ -115,48 +113,6 @@ def _prepare(url: str) -> tuple[int, list[str]]:
         return quiz.id, secrets
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(url: str, port: int, folder: str) -> subprocess.Popen[bytes]:
-    env = dict(
-        os.environ,
-        LMS_ENV="production",
-        LMS_SECRET_KEY="bench-only-secret",
-        LMS_DATABASE_URL=url,
-        LMS_RATELIMIT_ENABLED="false",
-        LMS_INSTANCE_PATH=folder,
-    )
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not start")
-
-
 def _healthz_client(base: str, count: int) -> Outcome:
     outcome = Outcome()
 
@@ -211,17 +167,11 @@ def _members_client(base: str, quiz_id: int, secrets: list[str]) -> Outcome:
     return outcome
 
 
-def _in_processes(
-    target: object, argument_lists: list[tuple[object, ...]]
-) -> tuple[Outcome, float]:
-    start = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(len(argument_lists)) as pool:
-        results = pool.starmap(target, argument_lists)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - start
+def _merged(results: list[Outcome]) -> Outcome:
     merged = Outcome()
     for result in results:
         merged.merge(result)
-    return merged, elapsed
+    return merged
 
 
 def _verify(url: str, acknowledged: list[tuple[int, int, str]]) -> tuple[int, int, int]:
@@ -250,26 +200,21 @@ def _verify(url: str, acknowledged: list[tuple[int, int, str]]) -> tuple[int, in
     return lost, duplicated, ungraded
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
-
-
 def main() -> None:
     folder = tempfile.mkdtemp()
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     quiz_id, secrets = _prepare(url)
-    port = _free_port()
-    server = _serve(url, port, folder)
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve(url, folder, workers=WORKERS, threads=THREADS)
     try:
         saves_total = MEMBERS * QUESTIONS
-        bare, bare_elapsed = _in_processes(
+        results, bare_elapsed = in_processes(
             _healthz_client, [(base, saves_total // CLIENTS)] * CLIENTS
         )
+        bare = _merged(results)
         shares = [secrets[index::CLIENTS] for index in range(CLIENTS)]
-        run, run_elapsed = _in_processes(_members_client, [(base, quiz_id, s) for s in shares])
+        results, run_elapsed = in_processes(_members_client, [(base, quiz_id, s) for s in shares])
+        run = _merged(results)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -296,8 +241,8 @@ def main() -> None:
     ):
         print(
             f"{kind:<10}{len(values):>8}{len(values) / elapsed:>9.0f}"
-            f"{_percentile(values, 0.5):>9.1f}{_percentile(values, 0.95):>9.1f}"
-            f"{_percentile(values, 0.99):>9.1f}"
+            f"{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
+            f"{percentile(values, 0.99):>9.1f}"
         )
     print(f"all {MEMBERS} members finished in {run_elapsed:.1f} s (target: within 60 s)")
     verdict = "ok" if ratio >= target else "BELOW TARGET"
