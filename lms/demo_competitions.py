@@ -20,7 +20,7 @@ from lms.core.extensions import db
 from lms.points.services import award_daily_login
 from question_bank.services import categories
 from question_bank.types import get_type
-from quizzes.services import attempts, responses
+from quizzes.services import answers, attempts, responses
 from quizzes.services import authoring as quiz_authoring
 from quizzes.services.authoring import QuizSettings, SlotSpec
 
@@ -55,7 +55,7 @@ def _take_part(member: User, competition: Competition, right: int, minutes: int)
         kind = get_type(item.version.type)
         answer = kind.correct_response(item.version.definition) if sequence <= right else None
         if answer is not None:
-            attempts.save_answer(attempt, item.slot, responses.to_client(item, answer), sequence)
+            answers.save_answer(attempt, item.slot, responses.to_client(item, answer), sequence)
     with _at(attempt.started_at + timedelta(minutes=minutes)):
         attempts.submit(attempt)
 

@@ -12,7 +12,7 @@ from lms.core.extensions import db
 from question_bank.services import categories
 from question_bank.services.importing import import_questions
 from quizzes.models import ReviewWhen
-from quizzes.services import attempts, authoring, daily, practice
+from quizzes.services import answers, attempts, authoring, daily, practice
 from quizzes.services.authoring import QuizSettings, SlotSpec
 from quizzes.services.presentation import attempt_view
 
@@ -73,7 +73,7 @@ def seed_quizzes(organizer: User, members: list[User], course: Course) -> None:
             if item["type"] == "true_false":
                 answer = True
             if answer is not None:
-                attempts.save_answer(attempt, item["slot"], answer, 1)
+                answers.save_answer(attempt, item["slot"], answer, 1)
         attempts.submit(attempt)
     exam = authoring.create_quiz(
         QuizSettings(

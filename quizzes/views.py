@@ -24,7 +24,7 @@ from lms.core.extensions import db
 from lms.core.forms import submit as run
 from lms.core.sqlite import writes_on_get
 from quizzes.models import Attempt, Mode, State
-from quizzes.services import attempts, responses, timing
+from quizzes.services import answers, attempts, responses, timing
 from quizzes.services.attempts import ClosedError
 from quizzes.services.authoring import question_count, quiz_of_item, total_marks
 from quizzes.services.catalogue import catalogue
@@ -169,7 +169,7 @@ def _save_shown(found: Attempt) -> list[str]:
         if answer == responses.to_client(item, item.response):
             continue
         try:
-            attempts.save_answer(found, item.slot, answer, item.sequence + 1)
+            answers.save_answer(found, item.slot, answer, item.sequence + 1)
         except ValidationError as error:
             problems.append(_("Question %(n)d: %(message)s", n=item.slot, message=error.message))
     return problems
@@ -198,9 +198,9 @@ def save(attempt_id: int) -> Any:
         kind, _sep, number = action.partition("-")
         if kind == "flag":
             flagged = attempts.item_at(found, int(number)).is_flagged
-            attempts.set_flag(found, int(number), not flagged)
+            answers.set_flag(found, int(number), not flagged)
         elif kind == "check":
-            attempts.check(found, int(number))
+            answers.check(found, int(number))
         elif kind == "goto":
             page = int(number)
     except ClosedError as error:

@@ -29,7 +29,7 @@ from quizzes.api.schemas import (
     TAGS,
 )
 from quizzes.models import Attempt
-from quizzes.services import attempts, responses
+from quizzes.services import answers, attempts, responses
 from quizzes.services.presentation import attempt_view, item_view
 from quizzes.services.review import item_visibility, visibility
 
@@ -80,9 +80,7 @@ def save_answer(attempt_id: int, slot: int) -> Any:
     if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
         raise BadRequestError(_("“sequence” must be a positive whole number."), field="sequence")
     with _committing_finalisation():
-        saved = attempts.save_own_answer(
-            current_user.id, attempt_id, slot, data["answer"], sequence
-        )
+        saved = answers.save_own_answer(current_user.id, attempt_id, slot, data["answer"], sequence)
     body = {
         "slot": saved.item.slot,
         "saved_at": iso(saved.saved_at),
@@ -104,7 +102,7 @@ def set_flag(attempt_id: int, slot: int) -> Any:
         raise BadRequestError(_("“%(key)s” must be true or false.", key="flagged"), field="flagged")
     flagged = _flag(data, "flagged", False)
     with _committing_finalisation():
-        item = attempts.set_flag(_own_attempt(attempt_id), slot, flagged)
+        item = answers.set_flag(_own_attempt(attempt_id), slot, flagged)
     db.session.commit()
     return jsonify({"slot": item.slot, "flagged": item.is_flagged})
 
@@ -116,7 +114,7 @@ def set_flag(attempt_id: int, slot: int) -> Any:
 def check_answer(attempt_id: int, slot: int) -> Any:
     with _committing_finalisation():
         attempt = _own_attempt(attempt_id)
-        item = attempts.check(attempt, slot)
+        item = answers.check(attempt, slot)
     db.session.commit()
     shown = item_visibility(attempt, item, visibility(attempt, current_user))
     return jsonify(item_view(attempt, item, shown))

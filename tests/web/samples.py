@@ -18,7 +18,7 @@ from lms.core.uploads import save_upload
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Quiz
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from quizzes.services import authoring as authoring_quizzes
 from quizzes.services.authoring import QuizSettings, SlotSpec
 from tests.factories import OrgUnitFactory, UserFactory
@@ -64,7 +64,7 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     authoring_quizzes.set_published(quiz, True)
     target = UserFactory(username="target")
     attempt = attempts.start(target, quiz)
-    attempts.save_answer(attempt, 1, True, 1)
+    answers.save_answer(attempt, 1, True, 1)
     attempts.submit(attempt)
     competition = _sample_competition(quiz, target)
     return {

@@ -11,7 +11,7 @@ from competitions.services.authoring import CompetitionSettings
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
 from quizzes.models import Attempt, Quiz
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz, right_answer
@@ -68,7 +68,7 @@ def take(user: User, quiz: Quiz, *, right: int, clock: Any = None, seconds: int 
     attempt = attempts.start(user, quiz)
     view = attempt_view(attempt, user)
     for number, item in enumerate(view["items"][:right], start=1):
-        attempts.save_answer(attempt, item["slot"], right_answer(item), number)
+        answers.save_answer(attempt, item["slot"], right_answer(item), number)
     if clock is not None and seconds:
         clock.advance(seconds=seconds)
     attempts.submit(attempt)

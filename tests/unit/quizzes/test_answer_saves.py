@@ -1,4 +1,4 @@
-"""Saving an answer through the API's hot path (``attempts.save_own_answer``): few statements,
+"""Saving an answer through the API's hot path (``answers.save_own_answer``): few statements,
 every rule kept, and a save racing a submit on real connections (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 
 from lms.core.sqlite import write_intent
 from quizzes.models import Attempt, AttemptItem, State
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from tests.factories import PASSWORD, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
 
@@ -88,8 +88,8 @@ def test_the_old_entry_point_keeps_the_loaded_item_in_step(client, db, taker):
     attempt = attempts.load_attempt(attempt_id)
     item = attempt.items[0]
     real = item.choices["options"][1]
-    assert attempts.save_answer(attempt, 1, real[0], 3).response == real[1]
-    stale = attempts.save_answer(attempt, 1, item.choices["options"][0][0], 2)
+    assert answers.save_answer(attempt, 1, real[0], 3).response == real[1]
+    stale = answers.save_answer(attempt, 1, item.choices["options"][0][0], 2)
     assert stale is item and item.sequence == 3 and item.response == real[1]
     db.session.commit()
 
@@ -131,7 +131,7 @@ def test_an_uncommitted_save_holds_the_attempt_against_a_submit(app, client, db,
     attempt = _attempt(client, db, taker)
     option = attempt["items"][0]["options"][0]["id"]
     user_id = db.session.scalar(text("SELECT id FROM users WHERE username = 'saver'"))
-    saved = attempts.save_own_answer(user_id, attempt["id"], 1, option, 1)  # not committed
+    saved = answers.save_own_answer(user_id, attempt["id"], 1, option, 1)  # not committed
     assert saved.sequence == 1
     try:
         with db.engine.connect() as submitter:

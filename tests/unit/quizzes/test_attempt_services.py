@@ -8,7 +8,7 @@ import pytest
 
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from quizzes.models import State
-from quizzes.services import attempts, grading
+from quizzes.services import answers, attempts, grading
 from quizzes.services.presentation import attempt_view
 from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank, make_quiz, right_answer
 
@@ -16,7 +16,7 @@ from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank, make_quiz, right_a
 def _answer_all(attempt, user) -> None:
     view = attempt_view(attempt, user)
     for number, item in enumerate(view["items"], start=1):
-        attempts.save_answer(attempt, item["slot"], right_answer(item), number)
+        answers.save_answer(attempt, item["slot"], right_answer(item), number)
 
 
 def test_an_attempt_draws_every_question_and_grades_the_right_answers(db, member):
@@ -65,9 +65,9 @@ def test_resuming_gives_the_same_attempt_and_a_second_start_is_refused_after_the
 def test_a_stale_save_never_overwrites_a_newer_one(db, member):
     bank = make_bank(types=("true_false",))
     attempt = attempts.start(member, make_quiz(bank))
-    attempts.save_answer(attempt, 1, True, 5)
-    attempts.save_answer(attempt, 1, False, 4)
-    attempts.save_answer(attempt, 1, False, 5)
+    answers.save_answer(attempt, 1, True, 5)
+    answers.save_answer(attempt, 1, False, 4)
+    answers.save_answer(attempt, 1, False, 5)
     assert attempt.items[0].response is True
     assert attempt.items[0].sequence == 5
 
@@ -75,7 +75,7 @@ def test_a_stale_save_never_overwrites_a_newer_one(db, member):
 def test_unknown_options_are_refused(db, member):
     attempt = attempts.start(member, make_quiz(make_bank(types=("single_choice",))))
     with pytest.raises(ValidationError):
-        attempts.save_answer(attempt, 1, "a", 1)  # a definition id, not this attempt's token
+        answers.save_answer(attempt, 1, "a", 1)  # a definition id, not this attempt's token
 
 
 def test_deadline_plus_grace_is_the_last_accepted_moment(db, member, clock):
@@ -83,10 +83,10 @@ def test_deadline_plus_grace_is_the_last_accepted_moment(db, member, clock):
     attempt = attempts.start(member, quiz)
     assert attempt.deadline_at == clock.now + timedelta(seconds=600)
     clock.advance(seconds=659)
-    attempts.save_answer(attempt, 1, True, 1)
+    answers.save_answer(attempt, 1, True, 1)
     clock.advance(seconds=2)
     with pytest.raises(attempts.ClosedError):
-        attempts.save_answer(attempt, 1, False, 2)
+        answers.save_answer(attempt, 1, False, 2)
     assert attempt.state == State.FINISHED
     assert attempt.finished_by == "timeout"
     assert attempt.submitted_at == attempt.deadline_at
@@ -127,7 +127,7 @@ def test_manual_grading_and_regrade(db, member, organizer):
     attempt = attempts.start(member, quiz)
     for item in attempt_view(attempt, member)["items"]:
         answer = "An essay." if item["type"] == "short_answer" else False
-        attempts.save_answer(attempt, item["slot"], answer, 1)
+        answers.save_answer(attempt, item["slot"], answer, 1)
     attempts.submit(attempt)
     queue = grading.manual_queue(quiz)
     assert len(queue) == 1

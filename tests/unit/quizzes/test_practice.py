@@ -17,7 +17,7 @@ from question_bank.models import Question
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt, Mode, State, WrongAnswer
-from quizzes.services import attempts, daily, notebook, practice
+from quizzes.services import answers, attempts, daily, notebook, practice
 from quizzes.signals import attempt_graded
 
 
@@ -41,7 +41,7 @@ def _statements(path: str, count: int) -> list[Question]:
 def _answer(attempt: Attempt, right: int) -> None:
     """Answer the first ``right`` items right and the others wrong, then submit."""
     for number, item in enumerate(attempt.items):
-        attempts.save_answer(attempt, item.slot, number < right, 1)
+        answers.save_answer(attempt, item.slot, number < right, 1)
     attempts.submit(attempt)
 
 

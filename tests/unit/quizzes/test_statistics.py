@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from quizzes.services import attempts, statistics
+from quizzes.services import answers, attempts, statistics
 from quizzes.services.presentation import attempt_view
 from tests.factories import UserFactory
 from tests.quiz_factories import make_bank, make_quiz
@@ -41,9 +41,9 @@ def _answer(member, quiz, capital: str, statement: bool) -> None:
     view = attempt_view(attempt, member)
     choice = next(item for item in view["items"] if item["type"] == "single_choice")
     token = next(o["id"] for o in choice["options"] if o["text_html"] == capital)
-    attempts.save_answer(attempt, choice["slot"], token, 1)
+    answers.save_answer(attempt, choice["slot"], token, 1)
     other = next(item for item in view["items"] if item["type"] == "true_false")
-    attempts.save_answer(attempt, other["slot"], statement, 1)
+    answers.save_answer(attempt, other["slot"], statement, 1)
     attempts.submit(attempt)
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from competitions.models import Competition
 from competitions.services import authoring, registration
 from lms.accounts.models import User
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from tests.conftest import require_service
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.web.competitions.test_member_pages import make_competition
@@ -34,7 +34,7 @@ def running(now: Any, **options: Any) -> Competition:
 def take_part(user: User, competition: Competition, *, right: bool = True) -> None:
     registration.register(user, competition)
     attempt = attempts.start(user, competition.rounds[0].quiz)
-    attempts.save_answer(attempt, 1, right, 1)
+    answers.save_answer(attempt, 1, right, 1)
     attempts.submit(attempt)
 
 

@@ -12,7 +12,7 @@ from competitions.models import Competition, Registration
 from competitions.services import authoring
 from competitions.services.authoring import CompetitionSettings
 from lms.accounts.models import User
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
 
@@ -56,7 +56,7 @@ def make_competition(
 
 def _take_part(user: User, competition: Competition) -> None:
     attempt = attempts.start(user, competition.rounds[0].quiz)
-    attempts.save_answer(attempt, 1, True, 1)
+    answers.save_answer(attempt, 1, True, 1)
     attempts.submit(attempt)
 
 
@@ -244,7 +244,7 @@ def test_after_a_round_the_member_sees_score_rank_and_the_boards(client, db, log
     _take_part(first, competition)
     clock.advance(minutes=5)
     attempt = attempts.start(second, competition.rounds[0].quiz)
-    attempts.save_answer(attempt, 1, False, 1)
+    answers.save_answer(attempt, 1, False, 1)
     attempts.submit(attempt)
     db.session.commit()
     login_as(second)

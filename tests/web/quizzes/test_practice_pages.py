@@ -11,7 +11,7 @@ from question_bank.models import Question
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt, Mode, WrongAnswer
-from quizzes.services import attempts, daily, practice
+from quizzes.services import answers, attempts, daily, practice
 
 EN = {"Accept-Language": "en"}
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -129,7 +129,7 @@ def test_daily_page_from_start_to_result(client, db, member, login_as, clock):
     assert 'data-testid="continue-daily"' in _text(client.get("/daily", headers=EN))
 
     for number, item in enumerate(session.items):
-        attempts.save_answer(session, item.slot, number > 0, 1)
+        answers.save_answer(session, item.slot, number > 0, 1)
     attempts.submit(session)
     db.session.commit()
     page = _text(client.get("/daily", headers=EN))

@@ -11,7 +11,7 @@ import pytest
 from lms.core.clock import utcnow
 from lms.core.extensions import db as _db
 from quizzes.models import Attempt, Mode, State
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank, make_quiz, right_answer
@@ -59,7 +59,7 @@ def test_the_list_groups_quizzes_and_shows_standing_in_constant_queries(
     make_quiz(bank, title="Draft quiz", published=False)
     going = make_quiz(bank, title="Going quiz")
     finished = attempts.start(member, done)
-    attempts.save_answer(finished, 1, True, 1)
+    answers.save_answer(finished, 1, True, 1)
     attempts.submit(finished)
     current = attempts.start(member, going)
     db.session.commit()
@@ -200,7 +200,7 @@ def test_every_type_answered_without_javascript_then_submitted_and_reviewed(clie
 def test_the_review_hides_what_the_rules_do_not_allow_yet(client, db, login_as):
     member = login_as(UserFactory())
     attempt = _started(member, review_marks="never")
-    attempts.save_answer(
+    answers.save_answer(
         attempt, 1, attempt_view(attempt, member)["items"][0]["options"][0]["id"], 1
     )
     attempts.submit(attempt)

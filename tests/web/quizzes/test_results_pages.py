@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from question_bank.services import questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt
-from quizzes.services import attempts
+from quizzes.services import answers, attempts
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz, right_answer
@@ -20,7 +20,7 @@ def _take(member, quiz, *, right: bool) -> Attempt:
     attempt = attempts.start(member, quiz)
     if right:
         for item in attempt_view(attempt, member)["items"]:
-            attempts.save_answer(attempt, item["slot"], right_answer(item), 1)
+            answers.save_answer(attempt, item["slot"], right_answer(item), 1)
     attempts.submit(attempt)
     return attempt
 
@@ -167,7 +167,7 @@ def _short_answer_quiz(db, member):
     quiz = make_quiz(make_bank(types=("short_answer", "true_false")))
     attempt = attempts.start(member, quiz)
     for item in attempt_view(attempt, member)["items"]:
-        attempts.save_answer(attempt, item["slot"], right_answer(item), 1)
+        answers.save_answer(attempt, item["slot"], right_answer(item), 1)
     attempts.submit(attempt)
     db.session.commit()
     item = next(i for i in attempt.items if i.version.type == "short_answer")
@@ -226,7 +226,7 @@ def test_regrade_to_the_current_versions_reports_the_changed_attempts(
     quiz = make_quiz(bank)
     right = _take(UserFactory(display_name="Right Rita"), quiz, right=True)
     wrong = attempts.start(UserFactory(display_name="Wrong Will"), quiz)
-    attempts.save_answer(wrong, 1, False, 1)
+    answers.save_answer(wrong, 1, False, 1)
     attempts.submit(wrong)
     # The answer key was wrong: the statement is false after all.
     questions.edit_question(

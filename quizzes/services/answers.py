@@ -1,0 +1,212 @@
+"""Answering an attempt: saving one slot at a time with a sequence number (an idempotent PUT,
+so a stale or repeated save never overwrites a newer one), flags, and immediate checks. Every
+write first makes sure the attempt still accepts answers by the server's clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms.core.clock import utcnow
+from lms.core.errors import ConflictError, NotFoundError
+from lms.core.extensions import db
+from question_bank.models import QuestionVersion
+from quizzes.models import Attempt, AttemptItem, State
+from quizzes.services import grading, responses, timing
+from quizzes.services.attempts import ClosedError, finish, is_immediate, item_at, load_attempt
+
+
+def _ensure_open(attempt: Attempt, now: datetime) -> None:
+    _refuse_if_closed(attempt, now, lambda: attempt)
+
+
+def _refuse_if_closed(clock: Any, now: datetime, attempt: Callable[[], Attempt]) -> None:
+    """Refuse answers to a finished attempt, or one past its deadline and grace by the server's
+    clock; such an attempt is finished as it stood first. ``clock`` has the attempt's state,
+    deadline_at and grace_seconds (the Attempt or a row); ``attempt`` gives the Attempt."""
+    if clock.state == State.IN_PROGRESS and timing.accepts_answers(clock, now):
+        return
+    if clock.state == State.IN_PROGRESS:
+        finish(attempt(), by="timeout")
+    raise ClosedError(_("Time is up: this attempt was submitted and no longer accepts answers."))
+
+
+def _require_sequence(sequence: Any) -> None:
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise ConflictError(_("“sequence” must be a positive whole number."), code="bad_sequence")
+
+
+def _stored_answer(item: Any, answer: Any) -> Any:
+    """The answer as stored; refused once checked (immediate feedback) or when not valid."""
+    if item.checked_at is not None:
+        raise ConflictError(_("This answer was checked and can no longer change."), code="checked")
+    return responses.from_client(item, answer)
+
+
+_attempts = Attempt.__table__
+_items = AttemptItem.__table__
+_versions = QuestionVersion.__table__
+
+# What a save needs, in one statement: the attempt's owner and clock, the slot's item and its
+# question's type (no ORM objects). No lock here: the write below takes it.
+_SLOT_FOR_SAVE = (
+    select(
+        _attempts.c.user_id,
+        _attempts.c.state,
+        _attempts.c.deadline_at,
+        _attempts.c.grace_seconds,
+        _items.c.id.label("item_id"),
+        _items.c.choices,
+        _items.c.checked_at,
+        _versions.c.type,
+        _versions.c.definition,
+    )
+    .select_from(
+        _attempts.outerjoin(
+            _items,
+            and_(_items.c.attempt_id == _attempts.c.id, _items.c.slot == bindparam("at_slot")),
+        ).outerjoin(_versions, _versions.c.id == _items.c.question_version_id)
+    )
+    .where(_attempts.c.id == bindparam("of_attempt"))
+)
+
+# The conditional write: only over a lower sequence, and only while the attempt is in
+# progress. The subquery holds the attempt row shared until the commit (PostgreSQL; SQLite's
+# write lock already serialises), so a submit cannot finish it between the check and the write,
+# and a save that waited for a submit sees the finished state and writes nothing.
+_WRITE_ANSWER = (
+    update(_items)
+    .where(
+        _items.c.id == bindparam("of_item"),
+        _items.c.sequence < bindparam("new_sequence"),
+        select(_attempts.c.id)
+        .where(_attempts.c.id == bindparam("of_attempt"), _attempts.c.state == State.IN_PROGRESS)
+        .with_for_update(read=True)
+        .exists(),
+    )
+    .values(
+        response=bindparam("stored", type_=_items.c.response.type),
+        sequence=bindparam("new_sequence"),
+        saved_at=bindparam("now", type_=_items.c.saved_at.type),
+    )
+)
+
+_STORED_ANSWER = (
+    select(_items.c.response, _items.c.sequence, _items.c.saved_at, _attempts.c.state)
+    .join(_attempts, _attempts.c.id == _items.c.attempt_id)
+    .where(_items.c.id == bindparam("of_item"))
+)
+
+
+def _write_answer(attempt_id: int, item_id: int, sequence: int, stored: Any, now: datetime) -> Any:
+    """Store the answer unless a save with the same or a higher sequence won. Returns the
+    stored (response, sequence, saved_at) after the write; ClosedError when the attempt was
+    finished meanwhile (a racing submit)."""
+    written = db.session.execute(
+        _WRITE_ANSWER,
+        {
+            "of_item": item_id,
+            "new_sequence": sequence,
+            "of_attempt": attempt_id,
+            "stored": stored,
+            "now": now,
+        },
+    ).rowcount
+    if written:
+        return stored, sequence, now
+    current = db.session.execute(_STORED_ANSWER, {"of_item": item_id}).one()
+    if current.state != State.IN_PROGRESS:
+        raise ClosedError(
+            _("Time is up: this attempt was submitted and no longer accepts answers.")
+        )
+    return current.response, current.sequence, current.saved_at
+
+
+def save_answer(attempt: Attempt, slot: int, answer: Any, sequence: int) -> AttemptItem:
+    """Store the answer of one slot unless a save with the same or a higher sequence won."""
+    _require_sequence(sequence)
+    now = utcnow()
+    item = item_at(attempt, slot)
+    _ensure_open(attempt, now)
+    stored = _stored_answer(item, answer)
+    values = _write_answer(attempt.id, item.id, sequence, stored, now)
+    for name, value in zip(("response", "sequence", "saved_at"), values, strict=True):
+        set_committed_value(item, name, value)
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class _Version:
+    type: str
+    definition: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSlot:
+    """What reading and showing an answer needs of an item (``responses`` takes it for one)."""
+
+    id: int
+    slot: int
+    choices: dict[str, Any]
+    checked_at: datetime | None
+    version: _Version
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    item: AnswerSlot
+    response: Any
+    sequence: int
+    saved_at: datetime | None
+
+
+def save_own_answer(
+    user_id: int, attempt_id: int, slot: int, answer: Any, sequence: int
+) -> SavedAnswer:
+    """:func:`save_answer` for the member's own attempt, by id and without ORM objects (the
+    API's hot path: one read and one write). Anyone else's attempt is a 404."""
+    _require_sequence(sequence)
+    now = utcnow()
+    row = db.session.execute(_SLOT_FOR_SAVE, {"of_attempt": attempt_id, "at_slot": slot}).first()
+    if row is None or row.user_id != user_id:
+        raise NotFoundError(_("This attempt does not exist."))
+    if row.item_id is None:
+        raise NotFoundError(_("This question is not part of the attempt."))
+    _refuse_if_closed(row, now, lambda: load_attempt(attempt_id))
+    item = AnswerSlot(
+        id=row.item_id,
+        slot=slot,
+        choices=row.choices,
+        checked_at=row.checked_at,
+        version=_Version(type=row.type, definition=row.definition),
+    )
+    stored = _stored_answer(item, answer)
+    response, saved_sequence, saved_at = _write_answer(attempt_id, item.id, sequence, stored, now)
+    return SavedAnswer(item=item, response=response, sequence=saved_sequence, saved_at=saved_at)
+
+
+def set_flag(attempt: Attempt, slot: int, flagged: bool) -> AttemptItem:
+    item = item_at(attempt, slot)
+    _ensure_open(attempt, utcnow())
+    item.is_flagged = flagged
+    db.session.flush()
+    return item
+
+
+def check(attempt: Attempt, slot: int) -> AttemptItem:
+    """Immediate feedback: grade one answer now; it can no longer change."""
+    if not is_immediate(attempt):
+        raise ConflictError(_("Answers are marked when the attempt is submitted."), code="deferred")
+    item = item_at(attempt, slot)
+    _ensure_open(attempt, utcnow())
+    if item.checked_at is None:
+        item.checked_at = utcnow()
+        grading.grade_item(item)
+        db.session.flush()
+    return item
