@@ -30,7 +30,7 @@ from lms.core import ranking
 from lms.core.config import CONFIGS
 from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
-from lms.core.http import install_security_headers
+from lms.core.http import DatabaseIdConverter, install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.home import views as home_views
 from lms.points import api as points_api
@@ -94,6 +94,7 @@ def create_app(env: str | None = None, **overrides: Any) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(Path(os.environ.get("LMS_INSTANCE_PATH", ROOT / "instance")).resolve()),
     )
+    app.url_map.converters["int"] = DatabaseIdConverter
     config_class = CONFIGS[env or os.environ.get("LMS_ENV", "development")]
     app.config.from_object(config_class)
     app.config.from_prefixed_env("LMS")

@@ -1,10 +1,12 @@
-"""HTTP hardening shared by every response: security headers and safe redirects."""
+"""HTTP hardening shared by every response: security headers, safe redirects, bounded ids."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
+from werkzeug.routing import IntegerConverter, Map
 
 
 def content_security_policy(frame_hosts: tuple[str, ...] = ()) -> str:
@@ -56,3 +58,12 @@ def is_safe_redirect(target: str | None) -> bool:
     if parts.scheme or parts.netloc:
         return False
     return target.startswith("/") and not target.startswith("//")
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what an INTEGER column holds: a larger number answers 404
+    instead of overflowing in PostgreSQL."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

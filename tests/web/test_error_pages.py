@@ -56,3 +56,10 @@ def test_429_page(client, member, language):
     assert response.status_code == 429
     expected = "尝试次数过多" if language == "zh-CN" else "Too many attempts"
     assert expected in response.get_data(as_text=True)
+
+
+def test_an_id_too_large_for_the_database_is_a_404_not_a_500(client, member, login_as):
+    login_as(member)
+    for url in ("/quizzes/99999999999", "/api/v1/quizzes/99999999999", "/courses/2147483648"):
+        assert client.get(url).status_code == 404
+    assert client.get("/api/v1/quizzes/99999999999").get_json()["error"]["code"] == "not_found"
