@@ -17,16 +17,17 @@ from competitions.services import authoring, leaderboards, registration, stages
 from competitions.services.authoring import CompetitionSettings
 from competitions.services.standings import people_key
 from lms.accounts import permissions
-from lms.accounts.models import OrgUnit
-from lms.accounts.services.org_units import unit_by_path
+from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
     BadRequestError,
     documented,
     iso,
     json_body,
+    optional_flag,
     page_args,
     require_moment,
     require_string,
+    string_list,
 )
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
@@ -133,19 +134,6 @@ def _quizzes(data: dict[str, Any]) -> list[Quiz]:
     return [found[i] for i in ids]
 
 
-def _units(data: dict[str, Any]) -> list[OrgUnit]:
-    paths = data.get("units") or []
-    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise BadRequestError(_("“units” must be a list of unit paths."), field="units")
-    units = []
-    for path in paths:
-        unit = unit_by_path(path)
-        if unit is None:
-            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
-        units.append(unit)
-    return units
-
-
 def _settings(data: dict[str, Any]) -> CompetitionSettings:
     rules = data.get("rules", "")
     if not isinstance(rules, str):
@@ -164,7 +152,7 @@ def _settings(data: dict[str, Any]) -> CompetitionSettings:
         unit_depth=_integer(data, "unit_depth", 2),
         freeze_minutes=_integer(data, "freeze_minutes", 0),
         certificate_top_n=_integer(data, "certificate_top_n", 3),
-        units=_units(data),
+        units=units_by_paths(string_list(data, "units")),
     )
 
 
@@ -260,9 +248,7 @@ def _with_viewer(body: bytes, extra: dict[str, Any]) -> bytes:
 )
 def create_competition() -> Any:
     data = json_body()
-    published = data.get("published", False)
-    if not isinstance(published, bool):
-        raise BadRequestError(_("“published” must be true or false."), field="published")
+    published = optional_flag(data, "published", False)
     competition = authoring.create_competition(
         _settings(data), _quizzes(data), created_by=current_user
     )

@@ -13,17 +13,18 @@ from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
 from courses.services import activities, authoring, catalogue, enrolment, progress
 from lms.accounts import permissions
-from lms.accounts.models import OrgUnit
-from lms.accounts.services.org_units import unit_by_path
+from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
     BadRequestError,
     documented,
     json_body,
+    optional_flag,
     page_args,
     require_moment,
     require_string,
+    string_list,
 )
-from lms.core.errors import PermissionDeniedError, ValidationError
+from lms.core.errors import PermissionDeniedError
 from lms.core.extensions import db
 from lms.core.markup import render_markdown
 from lms.core.sqlite import writes_on_get
@@ -124,31 +125,11 @@ def _course_json(course: Course) -> dict[str, Any]:
     }
 
 
-def _units(data: dict[str, Any]) -> list[OrgUnit]:
-    paths = data.get("units") or []
-    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise BadRequestError(_("“units” must be a list of unit paths."), field="units")
-    units = []
-    for path in paths:
-        unit = unit_by_path(path)
-        if unit is None:
-            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
-        units.append(unit)
-    return units
-
-
 def _tags(data: dict[str, Any]) -> list[str]:
     tags = data.get("tags") or []
     if not isinstance(tags, list):
         raise BadRequestError(_("“tags” must be a list of strings."), field="tags")
     return authoring.parse_tags([str(tag) for tag in tags])
-
-
-def _flag(data: dict[str, Any], key: str, default: bool) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise BadRequestError(_("“%(key)s” must be true or false.", key=key), field=key)
-    return value
 
 
 @bp.route("/courses")
@@ -197,11 +178,11 @@ def create_course() -> Any:
         title=require_string(data, "title", max_length=200),
         summary_md=str(data.get("summary") or ""),
         tags=_tags(data),
-        units=_units(data),
-        is_required=_flag(data, "required", False),
+        units=units_by_paths(string_list(data, "units")),
+        is_required=optional_flag(data, "required", False),
         created_by=current_user,
     )
-    if _flag(data, "published", False):
+    if optional_flag(data, "published", False):
         authoring.set_published(course, True)
     db.session.commit()
     return jsonify(_course_json(progress.load_course(course.id))), 201
@@ -228,11 +209,11 @@ def update_course(course_id: int) -> Any:
         title=require_string(data, "title", max_length=200) if "title" in data else course.title,
         summary_md=str(data["summary"]) if "summary" in data else course.summary_md,
         tags=_tags(data) if "tags" in data else [t.name for t in course.tags],
-        units=_units(data) if "units" in data else list(course.units),
-        is_required=_flag(data, "required", course.is_required),
+        units=units_by_paths(string_list(data, "units")) if "units" in data else list(course.units),
+        is_required=optional_flag(data, "required", course.is_required),
     )
     if "published" in data:
-        authoring.set_published(course, _flag(data, "published", course.is_published))
+        authoring.set_published(course, optional_flag(data, "published", course.is_published))
     db.session.commit()
     return jsonify(_course_json(progress.load_course(course.id)))
 
@@ -260,7 +241,7 @@ def add_module(course_id: int) -> Any:
     module = authoring.add_module(
         course,
         title=require_string(data, "title", max_length=200),
-        requires_previous=_flag(data, "requires_previous", False),
+        requires_previous=optional_flag(data, "requires_previous", False),
     )
     db.session.commit()
     return jsonify({"id": module.id}), 201

@@ -28,6 +28,22 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+def optional_flag(data: dict[str, Any], key: str, default: bool) -> bool:
+    """``data[key]`` as true or false (``default`` when absent); a 400 for anything else."""
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise BadRequestError(_("“%(key)s” must be true or false.", key=key), field=key)
+    return value
+
+
+def string_list(data: dict[str, Any], key: str) -> list[str]:
+    """``data[key]`` as a list of strings (empty when absent); a 400 for anything else."""
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadRequestError(_("“%(key)s” must be a list of strings.", key=key), field=key)
+    return value
+
+
 def require_string(data: dict[str, Any], key: str, *, max_length: int = 1000) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():

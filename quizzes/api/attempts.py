@@ -14,12 +14,13 @@ from lms.core.api import (
     documented,
     iso,
     json_body,
+    optional_flag,
 )
 from lms.core.errors import NotFoundError
 from lms.core.extensions import db
 from lms.core.sqlite import writes_on_get
 from quizzes.api.blueprint import bp
-from quizzes.api.common import _committing_finalisation, _flag
+from quizzes.api.common import _committing_finalisation
 from quizzes.api.schemas import (
     ANSWER_INPUT,
     ATTEMPT_SCHEMA,
@@ -100,7 +101,7 @@ def set_flag(attempt_id: int, slot: int) -> Any:
     data = json_body()
     if "flagged" not in data:
         raise BadRequestError(_("“%(key)s” must be true or false.", key="flagged"), field="flagged")
-    flagged = _flag(data, "flagged", False)
+    flagged = optional_flag(data, "flagged", False)
     with _committing_finalisation():
         item = answers.set_flag(_own_attempt(attempt_id), slot, flagged)
     db.session.commit()

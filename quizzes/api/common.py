@@ -9,25 +9,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from lms.accounts.models import OrgUnit
-from lms.accounts.services.org_units import unit_by_path
+from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
     BadRequestError,
+    optional_flag,
     require_moment,
     require_string,
+    string_list,
 )
 from lms.core.errors import ConflictError, DomainError, ValidationError
 from lms.core.extensions import db
 from question_bank.services import categories
 from quizzes.models import ReviewWhen
 from quizzes.services.authoring import QuizSettings, SlotSpec
-
-
-def _flag(data: dict[str, Any], key: str, default: bool) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise BadRequestError(_("“%(key)s” must be true or false.", key=key), field=key)
-    return value
 
 
 def _whole(data: dict[str, Any], key: str, default: int | None, *, nullable: bool = False) -> Any:
@@ -55,23 +49,6 @@ def _text(data: dict[str, Any], key: str, default: str) -> str:
     return value
 
 
-def _strings(data: dict[str, Any], key: str) -> list[str]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise BadRequestError(_("“%(key)s” must be a list of strings.", key=key), field=key)
-    return value
-
-
-def _units(data: dict[str, Any]) -> list[OrgUnit]:
-    units = []
-    for path in _strings(data, "units"):
-        unit = unit_by_path(path)
-        if unit is None:
-            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
-        units.append(unit)
-    return units
-
-
 def _settings(data: dict[str, Any]) -> QuizSettings:
     review = _text(data, "review", str(ReviewWhen.AFTER_ATTEMPT)) if "review" in data else None
     defaults = QuizSettings(title="")
@@ -85,16 +62,16 @@ def _settings(data: dict[str, Any]) -> QuizSettings:
         max_attempts=_whole(data, "max_attempts", defaults.max_attempts, nullable=True),
         grading=_text(data, "grading", defaults.grading),
         pass_percent=_number(data, "pass_percent", None),
-        shuffle_questions=_flag(data, "shuffle_questions", defaults.shuffle_questions),
-        shuffle_options=_flag(data, "shuffle_options", defaults.shuffle_options),
-        one_per_page=_flag(data, "one_per_page", defaults.one_per_page),
+        shuffle_questions=optional_flag(data, "shuffle_questions", defaults.shuffle_questions),
+        shuffle_options=optional_flag(data, "shuffle_options", defaults.shuffle_options),
+        one_per_page=optional_flag(data, "one_per_page", defaults.one_per_page),
         feedback=_text(data, "feedback", defaults.feedback),
         review_marks=_text(data, "review_marks", review or defaults.review_marks),
         review_answers=_text(data, "review_answers", review or defaults.review_answers),
         review_explanations=_text(
             data, "review_explanations", review or defaults.review_explanations
         ),
-        units=_units(data),
+        units=units_by_paths(string_list(data, "units")),
     )
 
 
@@ -118,8 +95,8 @@ def _slot_spec(data: Any) -> SlotSpec:
     return SlotSpec(
         mark=mark,
         category=category,
-        include_subcategories=_flag(data, "include_subcategories", True),
-        tags=tuple(_strings(data, "tags")),
+        include_subcategories=optional_flag(data, "include_subcategories", True),
+        tags=tuple(string_list(data, "tags")),
         difficulty=_whole(data, "difficulty", None, nullable=True),
         type=kind,
         count=_whole(data, "count", 1),

@@ -14,6 +14,7 @@ from lms.core.api import (
     documented,
     iso,
     json_body,
+    optional_flag,
     page_args,
 )
 from lms.core.clock import utcnow
@@ -23,7 +24,6 @@ from lms.core.sqlite import writes_on_get
 from quizzes.api.blueprint import bp
 from quizzes.api.common import (
     _committing_finalisation,
-    _flag,
     _naming_slot,
     _settings,
     _slot_spec,
@@ -126,7 +126,7 @@ def create_quiz() -> Any:
         for number, spec in enumerate(specs, start=1):
             with _naming_slot(number):
                 authoring.add_slot(quiz, spec)
-        if _flag(data, "published", False):
+        if optional_flag(data, "published", False):
             authoring.set_published(quiz, True)
     db.session.commit()
     return jsonify(_quiz_json(quiz, [])), 201

@@ -45,6 +45,19 @@ def unit_by_path(path: str) -> OrgUnit | None:
     return db.session.scalar(select(OrgUnit).where(OrgUnit.path == "/".join(split_path(path))))
 
 
+def units_by_paths(paths: list[str]) -> list[OrgUnit]:
+    """The units named by ``paths``, in that order, in one query; refuses an unknown path."""
+    wanted = ["/".join(split_path(path)) for path in paths]
+    found = {
+        unit.path: unit
+        for unit in db.session.scalars(select(OrgUnit).where(OrgUnit.path.in_(wanted)))
+    } if wanted else {}  # fmt: skip
+    for path, normalised in zip(paths, wanted, strict=True):
+        if normalised not in found:
+            raise ValidationError(_("There is no unit “%(path)s”.", path=path), field="units")
+    return [found[path] for path in wanted]
+
+
 def get_unit(unit_id: int) -> OrgUnit:
     unit = db.session.get(OrgUnit, unit_id)
     if unit is None:
