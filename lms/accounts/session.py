@@ -20,6 +20,7 @@ from lms.accounts.models import User
 from lms.accounts.services.tokens import user_for_api_token
 from lms.core.errors import json_error, wants_json
 from lms.core.extensions import csrf, db, login_manager
+from lms.core.sqlite import read_before_writing
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -39,7 +40,8 @@ def _load_user(session_id: str) -> User | None:
     user_id, _sep, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    with read_before_writing(db.session()):
+        user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_nonce != nonce:
         return None
     return user
@@ -67,7 +69,8 @@ def install_authentication(app: Flask) -> None:
             return None
         secret = bearer_secret()
         if secret is not None:
-            user = user_for_api_token(secret)
+            with read_before_writing(db.session()):
+                user = user_for_api_token(secret)
             if user is None:
                 return json_error(401, "invalid_token", str(_l("The bearer token is not valid.")))
             g._login_user = user  # Flask-Login reads the current user from here

@@ -38,6 +38,29 @@ def write_intent() -> Iterator[None]:
         _read_only.reset(token)
 
 
+@contextmanager
+def read_before_writing(session: Any) -> Iterator[None]:
+    """Run the block's reads in a transaction of their own that ends with the block, keeping
+    what it loaded, when nothing else is in progress on SQLite: a request that authenticates
+    before it writes then holds the database's single write lock only while it writes. Other
+    databases lock rows, not the database, so there the block just runs."""
+    if session.get_bind().dialect.name != "sqlite" or session.in_transaction():
+        yield
+        return
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+    if session.in_transaction():
+        keep = session.expire_on_commit
+        session.expire_on_commit = False
+        try:
+            session.commit()  # ends the read; it wrote nothing
+        finally:
+            session.expire_on_commit = keep
+
+
 WRITES_ATTRIBUTE = "_lms_writes_on_get"
 
 

@@ -50,11 +50,10 @@ def _own_attempt(attempt_id: int, *, with_items: bool = True) -> Attempt:
 def start_attempt(quiz_id: int) -> Any:
     with _committing_finalisation():
         quiz = attempts.quiz_for(current_user, quiz_id)
-        before = attempts.in_progress(current_user, quiz)
-        attempt = attempts.start(current_user, quiz)
+        attempt, resumed = attempts.start_or_resume(current_user, quiz)
+    body = attempt_view(attempt, current_user)  # before the commit, which would expire it
     db.session.commit()
-    resumed = before is not None and before.id == attempt.id
-    return jsonify(attempt_view(attempt, current_user)), 200 if resumed else 201
+    return jsonify(body), 200 if resumed else 201
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -128,5 +127,6 @@ def check_answer(attempt_id: int, slot: int) -> Any:
 def submit_attempt(attempt_id: int) -> Any:
     with _committing_finalisation():
         attempt = attempts.submit(_own_attempt(attempt_id))
+        body = attempt_view(attempt, current_user)  # before the commit, which would expire it
     db.session.commit()
-    return jsonify(attempt_view(attempt, current_user))
+    return jsonify(body)

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courses.services.progress import complete_elsewhere
 from lms.accounts.models import User
@@ -85,11 +86,16 @@ def attempts_left(quiz: Quiz, used: int) -> int | None:
 
 def start(user: User, quiz: Quiz) -> Attempt:
     """Resume the member's attempt in progress, or start a new one when the rules allow."""
+    return start_or_resume(user, quiz)[0]
+
+
+def start_or_resume(user: User, quiz: Quiz) -> tuple[Attempt, bool]:
+    """Like ``start``; also says whether the attempt was already in progress (resumed)."""
     if not can_take_quiz(user, quiz):
         raise NotFoundError(_("This quiz does not exist."))
     current = in_progress(user, quiz)
     if current is not None and not finalise_if_overdue(current):
-        return current
+        return current, True
     now = utcnow()
     if not timing.is_open(quiz, now):
         raise ConflictError(_("This quiz is not open now."), code="quiz_closed")
@@ -101,7 +107,7 @@ def start(user: User, quiz: Quiz) -> Attempt:
     if attempts_left(quiz, used) == 0:
         current = in_progress(user, quiz)  # another request of this member just started one
         if current is not None:
-            return current
+            return current, True
         raise ConflictError(_("You have used all your attempts at this quiz."), code="no_attempts")
     for guard in START_GUARDS:
         guard(user, quiz)
@@ -116,6 +122,7 @@ def start(user: User, quiz: Quiz) -> Attempt:
         started_at=now,
         deadline_at=timing.deadline_for(quiz, now),
         grace_seconds=quiz.grace_seconds,
+        max_score=_max_score(drawn),
     )
     try:
         with db.session.begin_nested():
@@ -125,12 +132,12 @@ def start(user: User, quiz: Quiz) -> Attempt:
         # Another request of the same member started one first: resume that one.
         current = in_progress(user, quiz)
         if current is not None:
-            return current
+            return current, True
         raise ConflictError(
             _("You have used all your attempts at this quiz."), code="no_attempts"
         ) from None
     _add_items(attempt, drawn)
-    return attempt
+    return attempt, False
 
 
 def start_session(
@@ -142,7 +149,13 @@ def start_session(
     if not drawn:
         raise ConflictError(_("There are no questions to practise here yet."), code="empty")
     attempt = Attempt(
-        quiz_id=None, user_id=user.id, mode=mode, seed=seed, started_at=utcnow(), daily_on=daily_on
+        quiz_id=None,
+        user_id=user.id,
+        mode=mode,
+        seed=seed,
+        started_at=utcnow(),
+        daily_on=daily_on,
+        max_score=_max_score(drawn),
     )
     db.session.add(attempt)
     db.session.flush()
@@ -150,22 +163,47 @@ def start_session(
     return attempt
 
 
+def _max_score(drawn: list[drawing.Drawn]) -> float:
+    return round(sum(entry.mark for entry in drawn), 4)
+
+
 def _add_items(attempt: Attempt, drawn: list[drawing.Drawn]) -> None:
-    for slot, entry in enumerate(drawn, start=1):
-        db.session.add(
-            AttemptItem(
-                attempt_id=attempt.id,
-                slot=slot,
-                quiz_slot_id=entry.quiz_slot_id,
-                question_version_id=entry.version.id,
-                version=entry.version,
-                mark=entry.mark,
-                choices=entry.choices,
-            )
+    """Insert the drawn items in one statement (an ORM flush would send one INSERT per item
+    on SQLite) and hand them to the attempt as loaded."""
+    db.session.execute(
+        insert(AttemptItem),
+        [
+            {
+                "attempt_id": attempt.id,
+                "slot": slot,
+                "quiz_slot_id": entry.quiz_slot_id,
+                "question_version_id": entry.version.id,
+                "mark": entry.mark,
+                "choices": entry.choices,
+            }
+            for slot, entry in enumerate(drawn, start=1)
+        ],
+    )
+    versions = {entry.version.id: entry.version for entry in drawn}
+    set_committed_value(attempt, "items", _fresh_items(attempt.id, versions))
+
+
+def _fresh_items(attempt_id: int, versions: dict[int, Any]) -> list[AttemptItem]:
+    """The attempt's items as stored now, given their question versions (immutable, and loaded
+    already, so they are not read again)."""
+    items = list(
+        db.session.scalars(
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt_id)
+            .order_by(AttemptItem.slot)
+            .options(lazyload(AttemptItem.version))
+            .execution_options(populate_existing=True)
         )
-    attempt.max_score = round(sum(entry.mark for entry in drawn), 4)
-    db.session.flush()
-    db.session.refresh(attempt, ["items"])
+    )
+    for item in items:
+        if item.question_version_id in versions:
+            set_committed_value(item, "version", versions[item.question_version_id])
+    return items
 
 
 def is_immediate(attempt: Attempt) -> bool:
@@ -207,9 +245,15 @@ def finish(attempt: Attempt, *, by: str) -> bool:
         .values(state=State.FINISHED, submitted_at=at, finished_by=by)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
     if claimed != 1:
+        db.session.refresh(attempt)
         return False
+    # The claim locks the attempt, so no answer can land after it: read the items again, as a
+    # save may have committed between loading them and the claim.
+    for name, value in (("state", State.FINISHED), ("submitted_at", at), ("finished_by", by)):
+        set_committed_value(attempt, name, value)
+    versions = {item.question_version_id: item.version for item in attempt.items}
+    set_committed_value(attempt, "items", _fresh_items(attempt.id, versions))
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
     grading.grade_attempt(attempt)
     db.session.flush()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from lms.accounts.models import User
 from lms.core.clock import utcnow
@@ -36,6 +36,7 @@ def record_attempt(attempt: Attempt) -> None:
         )
     }
     now = utcnow()
+    new_rows: dict[int, dict[str, Any]] = {}
     for item in items:
         question_id = item.version.question_id
         entry = entries.get(question_id)
@@ -46,19 +47,24 @@ def record_attempt(attempt: Attempt) -> None:
                     entry.cleared_at = now
             continue
         if entry is None:
-            entry = WrongAnswer(
-                user_id=attempt.user_id,
-                question_id=question_id,
-                question_version_id=item.question_version_id,
-                wrong_count=0,
+            row = new_rows.setdefault(
+                question_id,
+                {"user_id": attempt.user_id, "question_id": question_id, "wrong_count": 0},
             )
-            db.session.add(entry)
-            entries[question_id] = entry
+            row.update(
+                wrong_count=row["wrong_count"] + 1,
+                right_streak=0,
+                last_wrong_at=now,
+                question_version_id=item.question_version_id,
+            )
+            continue
         entry.wrong_count = (entry.wrong_count or 0) + 1
         entry.right_streak = 0
         entry.cleared_at = None
         entry.last_wrong_at = now
         entry.question_version_id = item.question_version_id
+    if new_rows:  # one statement, not one INSERT per question
+        db.session.execute(insert(WrongAnswer), list(new_rows.values()))
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from lms.accounts.services import org_units
 from lms.app import create_app
 from lms.core.extensions import db
 from lms.core.settings import get_setting, set_setting
+from lms.core.sqlite import read_before_writing
 
 THREADS = 20
 ROUNDS = 5
@@ -65,3 +66,35 @@ def test_twenty_threads_writing_at_once_all_succeed(sqlite_app):
         assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == THREADS * ROUNDS
         # The read-then-write increments never lost an update: each held the write lock.
         assert get_setting("bench.counter") == THREADS * ROUNDS
+
+
+def test_reads_before_writing_do_not_hold_the_write_lock(sqlite_app):
+    """Authentication reads in a transaction of its own, so another writer can go meanwhile,
+    and what it loaded stays loaded for the request's write."""
+    with sqlite_app.app_context():
+        unit = org_units.create_unit("Reader")
+        db.session.commit()
+        unit_id = unit.id
+    with sqlite_app.app_context():
+        session = db.session()
+        with read_before_writing(session):
+            unit = session.get(OrgUnit, unit_id)
+        assert not session.in_transaction()
+        with sqlite_app.app_context(), db.engine.connect() as other:
+            # BEGIN IMMEDIATE (lms.core.sqlite): it would wait if the reader held the lock
+            other.execute(
+                text("UPDATE org_units SET name = 'Other' WHERE id = :id"), {"id": unit_id}
+            )
+            other.commit()
+        assert "name" in unit.__dict__ and unit.name == "Reader"  # loaded, not expired
+
+
+def test_reads_inside_a_transaction_stay_in_it(sqlite_app):
+    with sqlite_app.app_context():
+        org_units.create_unit("Pending")  # flushed, not committed
+        session = db.session()
+        with read_before_writing(session):
+            session.scalar(select(func.count()).select_from(OrgUnit))
+        assert session.in_transaction()
+        session.rollback()
+        assert session.scalar(select(func.count()).select_from(OrgUnit)) == 0
