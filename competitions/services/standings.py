@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from competitions.models import Competition, CompetitionRound, Entry, Registration
 from competitions.services.stages import freeze_at, is_frozen
 from competitions.signals import standings_changed
 from lms.accounts.models import User
+from lms.core.db import upsert_statement
 from lms.core.extensions import db
 from lms.core.ranking import Standing, get_ranking
 from quizzes.models import Attempt, Mode, Quiz, State
@@ -121,29 +122,26 @@ def _round_attempts(quiz_ids: list[int], user_ids: Any) -> list[Attempt]:
     )
 
 
-def _entry(competition_id: int, user_id: int) -> Entry | None:
-    return db.session.scalar(
-        select(Entry).where(Entry.competition_id == competition_id, Entry.user_id == user_id)
-    )
-
-
 def _save(competition: Competition, user: User, result: Result) -> Entry:
-    entry = _entry(competition.id, user.id)
-    if entry is None:
-        entry = Entry(competition_id=competition.id, user_id=user.id)
-        _fill(entry, user, result)
-        try:
-            with db.session.begin_nested():
-                db.session.add(entry)
-                db.session.flush()
-            return entry
-        except IntegrityError:  # another round of the same member was graded at once
-            entry = _entry(competition.id, user.id)
-            if entry is None:
-                raise
-    _fill(entry, user, result)
-    db.session.flush()
-    return entry
+    """Insert or update the member's entry in one statement (two rounds of the same member
+    graded at once both land on the one row)."""
+    values = {
+        "unit_id": user.unit_id,
+        "score": result.score,
+        "max_score": result.max_score,
+        "time_used_seconds": result.time_used_seconds,
+        "submitted_at": result.submitted_at,
+        "rounds_done": result.rounds_done,
+    }
+    statement = upsert_statement(db.session, Entry).values(
+        competition_id=competition.id, user_id=user.id, **values
+    )
+    return db.session.scalars(
+        statement.on_conflict_do_update(
+            index_elements=[Entry.competition_id, Entry.user_id], set_=values
+        ).returning(Entry),
+        execution_options={"populate_existing": True},
+    ).one()
 
 
 def _fill(entry: Entry, user: User, result: Result) -> None:
@@ -159,8 +157,14 @@ def on_attempt_graded(_sender: Any = None, *, attempt: Attempt, **_extra: Any) -
     """Update the member's entry and boards when one of their round attempts is graded."""
     if attempt.quiz_id is None or attempt.mode != Mode.QUIZ:
         return
-    round_ = db.session.scalar(
-        select(CompetitionRound).where(CompetitionRound.quiz_id == attempt.quiz_id)
+    round_ = (
+        db.session.execute(
+            select(CompetitionRound)
+            .where(CompetitionRound.quiz_id == attempt.quiz_id)
+            .options(joinedload(CompetitionRound.competition).joinedload(Competition.rounds))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if round_ is None:
         return

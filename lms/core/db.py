@@ -54,3 +54,11 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def upsert_statement(session: Any, model: Any) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite  # noqa: PLC0415
+
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,7 +54,7 @@ def attempt_for(user: User, attempt_id: int, *, with_items: bool = True) -> Atte
 
 
 def quiz_for(user: User, quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
+    quiz = db.session.get(Quiz, quiz_id, options=[joinedload(Quiz.units)])
     if quiz is None or not can_take_quiz(user, quiz):
         raise NotFoundError(_("This quiz does not exist."))
     return quiz
@@ -93,17 +93,14 @@ def start_or_resume(user: User, quiz: Quiz) -> tuple[Attempt, bool]:
     """Like ``start``; also says whether the attempt was already in progress (resumed)."""
     if not can_take_quiz(user, quiz):
         raise NotFoundError(_("This quiz does not exist."))
-    current = in_progress(user, quiz)
+    earlier = attempts_of(user, quiz)
+    current = next((a for a in earlier if a.state == State.IN_PROGRESS), None)
     if current is not None and not finalise_if_overdue(current):
         return current, True
     now = utcnow()
     if not timing.is_open(quiz, now):
         raise ConflictError(_("This quiz is not open now."), code="quiz_closed")
-    used = db.session.scalar(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
-    )
+    used = len(earlier)
     if attempts_left(quiz, used) == 0:
         current = in_progress(user, quiz)  # another request of this member just started one
         if current is not None:
