@@ -1,6 +1,6 @@
 """Leaderboard engine: a full board from scratch, then rank lookups and the top-50 as boards grow.
 
-    python -m bench.ranking                              # SQLite in a temporary folder
+    python -m bench.ranking                              # SQLite in a temporary folder (removed)
     LMS_BENCH_REDIS_URL=redis://127.0.0.1:6379/14 python -m bench.ranking    # and Redis
     LMS_BENCH_DATABASE_URL=postgresql+psycopg://lms:lms@127.0.0.1:5432/lms_bench \\
         python -m bench.ranking                          # PostgreSQL (the database must exist)
@@ -9,6 +9,11 @@ Targets (issue 6): the full 10,000-entrant board (replace_all, commit, then top 
 most 100 ms; rank lookup and top-50 at 100,000 participants at most 1.5x their time at 1,000 on
 Redis and 3x on SQL. Redis keys go under a fresh prefix, deleted at the end; only the db number
 in the URL is used. Prints a table; asserts nothing. LMS_BENCH_LOOKUPS sets the repetitions.
+
+"While the board keeps changing": before each timed lookup, one random member gets a new
+standing and commits (not timed), so an SQL snapshot has one logged change to apply every time.
+"First lookup in a process": the process's snapshots are dropped, then one lookup is timed
+(SQL boards of at least ``sql_snapshots.SNAPSHOT_MIN_MEMBERS`` read the whole board then).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from flask_migrate import upgrade
 
 from lms.app import create_app
 from lms.core.extensions import db
-from lms.core.ranking import Ranking, RedisRanking, SqlRanking, Standing, sql_boards
+from lms.core.ranking import Ranking, RedisRanking, SqlRanking, Standing, sql_snapshots
 
 LOOKUPS = int(os.environ.get("LMS_BENCH_LOOKUPS", "300"))
 SIZES = (1_000, 10_000, 100_000)
@@ -80,6 +85,21 @@ def _lookups(ranking: Ranking, board: str, size: int) -> Callable[[], object]:
     return lambda: ranking.rank_of(board, next(picks))
 
 
+def _changing_lookups(ranking: Ranking, board: str, size: int) -> float:
+    """Median lookup time when one member's standing changes (and commits) before each."""
+    rng = random.Random(-size)
+    lookup, timings = _lookups(ranking, board, size), []
+    for _ in range(LOOKUPS):
+        member_id = rng.randint(1, size)
+        ranking.record(board, Standing(member_id, rng.randint(0, 10_000) / 100,
+                                       rng.randint(0, 600) * 1000, 1_790_000_000_000))  # fmt: skip
+        db.session.commit()
+        started = time.perf_counter()
+        lookup()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def _settle() -> None:
     """Statistics and visibility as autovacuum leaves them (PostgreSQL's index-only scans)."""
     db.session.remove()
@@ -99,21 +119,15 @@ def _growth(ranking: Ranking) -> dict[str, dict[int, float]]:
         db.session.commit()
         if is_sql:
             _settle()
-        if is_sql:
-            kept, sql_boards.SNAPSHOT_MIN_MEMBERS = sql_boards.SNAPSHOT_MIN_MEMBERS, 2**62
-            counted = _median_ms(_lookups(ranking, board, size), LOOKUPS)
-            times.setdefault("rank lookup while the board keeps changing (counted)", {})[size] = (
-                counted
-            )
-            sql_boards.SNAPSHOT_MIN_MEMBERS = kept
-            sql_boards.SNAPSHOT_AFTER_SECONDS = 0  # measure a quiet board without waiting
-            snapshot = _median_ms(lambda board=board: ranking.rank_of(board, 1), 1)
-            times.setdefault("first lookup on a quiet board (takes its snapshot)", {})[size] = (
-                snapshot
-            )
+            sql_snapshots.forget()
+            first = _median_ms(lambda board=board: ranking.rank_of(board, 1), 1)
+            times.setdefault(
+                "first lookup in a process (from 5,000 members: takes a snapshot)", {}
+            )[size] = first
+        changing = _changing_lookups(ranking, board, size)
+        times.setdefault("rank lookup while the board keeps changing", {})[size] = changing
         lookup = _median_ms(_lookups(ranking, board, size), LOOKUPS)
-        label = "rank lookup on a quiet board (snapshot)" if is_sql else "rank lookup"
-        times.setdefault(label, {})[size] = lookup
+        times.setdefault("rank lookup on a quiet board", {})[size] = lookup
         top = _median_ms(lambda board=board: ranking.top(board, 50), LOOKUPS)
         times.setdefault("top 50", {})[size] = top
         db.session.commit()
@@ -135,34 +149,42 @@ def _report(name: str, full_ms: float, times: dict[str, dict[int, float]]) -> No
 
 def main() -> None:
     url = os.environ.get("LMS_BENCH_DATABASE_URL")
-    folder = tempfile.mkdtemp(prefix="lms-bench-ranking-")
-    app = create_app("testing", DATABASE_URL=url or f"sqlite:///{folder}/bench.sqlite3")
-    redis_url = os.environ.get("LMS_BENCH_REDIS_URL")
-    with app.app_context():
-        if url:
-            db.drop_all()
-            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-        upgrade()
-        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-        print(
-            f"database: {db.engine.dialect.name}; Redis: {redis_url or 'not set (skipped)'}; "
-            f"median of {LOOKUPS} runs; load average before: {load} ({os.cpu_count()} cores)\n"
-        )
-        print("| back end | measure | 1k | 10k | 100k | 100k / 1k | verdict |")
-        print("|---|---|---|---|---|---|---|")
-        sql = SqlRanking()
-        _report("SQL", _full_board(sql), _growth(sql))
-        if redis_url:
-            client = redis.Redis.from_url(redis_url, decode_responses=True)
-            prefix = f"bench:{uuid.uuid4().hex}:"
+    with tempfile.TemporaryDirectory(prefix="lms-bench-ranking-") as folder:
+        app = create_app("testing", DATABASE_URL=url or f"sqlite:///{folder}/bench.sqlite3")
+        with app.app_context():
             try:
-                in_redis = RedisRanking(client, prefix)
-                _report("Redis", _full_board(in_redis), _growth(in_redis))
+                _run(url)
             finally:
-                keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-                if keys:
-                    client.delete(*keys)
+                db.session.remove()
+                db.engine.dispose()
+
+
+def _run(url: str | None) -> None:
+    redis_url = os.environ.get("LMS_BENCH_REDIS_URL")
+    if url:
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+    upgrade()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"database: {db.engine.dialect.name}; Redis: {redis_url or 'not set (skipped)'}; "
+        f"median of {LOOKUPS} runs; load average before: {load} ({os.cpu_count()} cores)\n"
+    )
+    print("| back end | measure | 1k | 10k | 100k | 100k / 1k | verdict |")
+    print("|---|---|---|---|---|---|---|")
+    sql = SqlRanking()
+    _report("SQL", _full_board(sql), _growth(sql))
+    if redis_url:
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        prefix = f"bench:{uuid.uuid4().hex}:"
+        try:
+            in_redis = RedisRanking(client, prefix)
+            _report("Redis", _full_board(in_redis), _growth(in_redis))
+        finally:
+            keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+            if keys:
+                client.delete(*keys)
 
 
 if __name__ == "__main__":

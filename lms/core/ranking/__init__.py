@@ -13,7 +13,8 @@ Writes belong to the caller's transaction: SQL rows are flushed, Redis writes wa
 and a Redis board read in the writing transaction does not show that transaction's writes yet.
 Limits, the same on both back ends (``RankingError`` otherwise): scores in hundredths within
 [MIN_SCORE, MAX_SCORE], time used below 2**30 ms (12.4 days), finishing times and member ids
-below 10**15. Redis keys live under ``RANKING_PREFIX`` (default ``lms:ranking:``).
+below 10**15, board names of at most MAX_BOARD_LENGTH (64) characters for writes. Redis keys
+live under ``RANKING_PREFIX`` (default ``lms:ranking:``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask import current_app
 
 from lms.core.pubsub import redis_client
 from lms.core.ranking.base import (
+    MAX_BOARD_LENGTH,
     MAX_FINISHED_AT_MS,
     MAX_MEMBER_ID,
     MAX_SCORE,
@@ -33,11 +35,12 @@ from lms.core.ranking.base import (
     Standing,
     checked,
 )
-from lms.core.ranking.model import RankingEntry
+from lms.core.ranking.model import RankingChange, RankingEntry
 from lms.core.ranking.redis_boards import DEFAULT_REDIS_PREFIX, RedisRanking
 from lms.core.ranking.sql_boards import SqlRanking
 
 __all__ = [
+    "MAX_BOARD_LENGTH",
     "MAX_FINISHED_AT_MS",
     "MAX_MEMBER_ID",
     "MAX_SCORE",
@@ -45,6 +48,7 @@ __all__ = [
     "MIN_SCORE",
     "Ranked",
     "Ranking",
+    "RankingChange",
     "RankingEntry",
     "RankingError",
     "RedisRanking",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 SCORE_SCALE = 100  # scores are kept to 1/100
 TIME_BITS = 30
@@ -15,6 +15,7 @@ MIN_SCORE = -SCORE_OFFSET / SCORE_SCALE  # -41,943.04
 MAX_SCORE = (SCORE_OFFSET - 1) / SCORE_SCALE  # 41,943.03: (score, time) packs below 2**53
 MAX_FINISHED_AT_MS = 10**15 - 1  # epoch milliseconds until the year 33658
 MAX_MEMBER_ID = 10**15 - 1
+MAX_BOARD_LENGTH = 64  # the SQL back end appends a generation to the names of member rows
 VERSION_MEMBER_ID = -1  # the SQL back end's hidden row holding a board's version
 
 
@@ -48,6 +49,13 @@ def _hundredths(score: float) -> int:
     return scaled
 
 
+def checked_board(board: str) -> str:
+    """The board name, or RankingError when it is too long to write."""
+    if len(board) > MAX_BOARD_LENGTH:
+        raise RankingError(f"board name {board[:20]!r}... is longer than {MAX_BOARD_LENGTH}")
+    return board
+
+
 def checked(standing: Standing) -> Standing:
     """The standing with its score quantised to 1/100, or RankingError past the limits."""
     member_id, score, time_used_ms, finished_at_ms = standing
@@ -61,23 +69,50 @@ def checked(standing: Standing) -> Standing:
                     int(finished_at_ms))  # fmt: skip
 
 
+def checked_all(standings: Iterable[Standing]) -> dict[int, Standing]:
+    """``checked`` for a whole board, keyed by member (the last standing of a member wins).
+    A board of 10,000 is checked on every rebuild, so a standing that is already exact (score
+    in hundredths, integers in range) is kept as it is; any other goes through ``checked``."""
+    rows: dict[int, Standing] = {}
+    for standing in standings:
+        member_id, score, time_used_ms, finished_at_ms = standing
+        if (
+            type(standing) is Standing
+            and type(score) is float
+            and type(time_used_ms) is int
+            and type(finished_at_ms) is int
+            and MIN_SCORE <= score <= MAX_SCORE  # False for NaN
+            and round(score * SCORE_SCALE) / SCORE_SCALE == score
+            and 0 <= member_id <= MAX_MEMBER_ID
+            and 0 <= time_used_ms <= MAX_TIME_USED_MS
+            and 0 <= finished_at_ms <= MAX_FINISHED_AT_MS
+        ):
+            rows[member_id] = standing
+        else:
+            rows[member_id] = checked(standing)
+    return rows
+
+
 def order_key(standing: Standing | Ranked) -> tuple[float, int, int]:
     """Sorts best first; equal keys share a rank."""
     return (-standing.score, standing.time_used_ms, standing.finished_at_ms)
 
 
-def rank_rows(rows: Iterable[Standing], first_rank: int, first_position: int) -> list[Ranked]:
-    """Ranks for consecutive rows in board order; the first row's rank is given."""
+def rank_rows(rows: Iterable[Sequence[Any]], first_rank: int, first_position: int) -> list[Ranked]:
+    """Ranks for consecutive rows (member id, score, time used, finished at) in board order;
+    the first row's rank is given. Builds the tuples directly: a full board has 10,000."""
     result: list[Ranked] = []
-    rank, previous = first_rank, None
-    for position, (member_id, score, time_used_ms, finished_at_ms) in enumerate(
-        rows, first_position + 1
-    ):
-        key = (score, time_used_ms, finished_at_ms)
-        if previous is not None and key != previous:
+    append, new = result.append, tuple.__new__
+    rank, position = first_rank, first_position
+    previous: tuple[Any, Any, Any] | None = None
+    for member_id, score, time_used_ms, finished_at_ms in rows:
+        position += 1
+        if previous is not None and (
+            score != previous[0] or time_used_ms != previous[1] or finished_at_ms != previous[2]
+        ):
             rank = position
-        previous = key
-        result.append(Ranked(rank, member_id, score, time_used_ms, finished_at_ms))
+        previous = (score, time_used_ms, finished_at_ms)
+        append(new(Ranked, (rank, member_id, score, time_used_ms, finished_at_ms)))
     return result
 
 

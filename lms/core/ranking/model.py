@@ -1,4 +1,4 @@
-"""The SQL back end's table."""
+"""The SQL back end's tables."""
 
 from __future__ import annotations
 
@@ -21,3 +21,23 @@ class RankingEntry(db.Model):
     score: Mapped[float] = mapped_column(Float)
     time_used_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     finished_at_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RankingChange(db.Model):
+    """One write to a large board: the member's ranking key before and after (empty when the
+    member was not on the board, or is no longer), numbered by the board version it made.
+
+    Written in the writer's transaction, under the board's version row lock, so numbers follow
+    commit order; readers bring their per-process snapshots up to date from these rows.
+    """
+
+    __tablename__ = "ranking_changes"
+
+    board: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    old_score: Mapped[float | None] = mapped_column(Float)
+    old_time_used_ms: Mapped[int | None] = mapped_column(BigInteger)
+    old_finished_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+    new_score: Mapped[float | None] = mapped_column(Float)
+    new_time_used_ms: Mapped[int | None] = mapped_column(BigInteger)
+    new_finished_at_ms: Mapped[int | None] = mapped_column(BigInteger)

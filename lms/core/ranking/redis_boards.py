@@ -18,6 +18,8 @@ from lms.core.ranking.base import (
     Ranking,
     Standing,
     checked,
+    checked_all,
+    checked_board,
     rank_rows,
 )
 
@@ -41,23 +43,30 @@ if old then
 end
 return redis.call('INCR', KEYS[3])
 """
-# ARGV[1]: "id member zscore\n" per member; the whole board is swapped in one atomic step.
+# ARGV[1]: per member, its sorted-set member (30 digits), its zscore (16 digits) and its id,
+# then "\n"; the whole board is swapped in one atomic step (the old one freed in the background).
 _REPLACE = """
-redis.call('DEL', KEYS[1], KEYS[2])
-local scored, named = {}, {}
+redis.call('UNLINK', KEYS[1], KEYS[2])
+local text, find, sub = ARGV[1], string.find, string.sub
+local scored, named, n, at = {}, {}, 0, 1
 local function flush()
-  if #scored > 0 then
-    redis.call('ZADD', KEYS[1], unpack(scored))
-    redis.call('HSET', KEYS[2], unpack(named))
-    scored, named = {}, {}
+  if n > 0 then
+    redis.call('ZADD', KEYS[1], unpack(scored, 1, 2 * n))
+    redis.call('HSET', KEYS[2], unpack(named, 1, 2 * n))
+    n = 0
   end
 end
-for id, member, score in string.gmatch(ARGV[1], '(%d+) (%d+) (%d+)\\n') do
-  scored[#scored + 1] = score
-  scored[#scored + 1] = member
-  named[#named + 1] = id
-  named[#named + 1] = member
-  if #scored >= 2000 then flush() end
+while true do
+  local line_end = find(text, '\\n', at, true)
+  if not line_end then break end
+  local member = sub(text, at, at + 29)
+  scored[2 * n + 1] = sub(text, at + 30, at + 45)
+  scored[2 * n + 2] = member
+  named[2 * n + 1] = sub(text, at + 46, line_end - 1)
+  named[2 * n + 2] = member
+  n = n + 1
+  at = line_end + 1
+  if n == 3000 then flush() end
 end
 flush()
 return redis.call('INCR', KEYS[3])
@@ -128,6 +137,26 @@ def _decode(member: str, zscore: str | float) -> Standing:
     )
 
 
+def _payload(rows: Iterable[Standing]) -> str:
+    """``_REPLACE``'s argument: ``_member`` and ``_zscore`` inlined, as a board has 10,000."""
+    return "".join([
+        f"{MAX_FINISHED_AT_MS - f:0{_ID_WIDTH}d}{MAX_MEMBER_ID - m:0{_ID_WIDTH}d}"
+        f"{((round(s * SCORE_SCALE) + SCORE_OFFSET) << TIME_BITS) | (MAX_TIME_USED_MS - t):016d}"
+        f"{m}\n"
+        for m, s, t, f in rows
+    ])  # fmt: skip
+
+
+def _decode_all(items: list[str]) -> list[tuple[int, float, int, int]]:
+    """``_decode`` for "member zscore member zscore ...", inlined, as a page may be 10,000."""
+    packed = map(int, map(float, items[1::2]))
+    return [
+        (MAX_MEMBER_ID - int(member[_ID_WIDTH:]), ((z >> TIME_BITS) - SCORE_OFFSET) / SCORE_SCALE,
+         MAX_TIME_USED_MS - (z & _TIME_MASK), MAX_FINISHED_AT_MS - int(member[:_ID_WIDTH]))
+        for member, z in zip(items[0::2], packed, strict=True)
+    ]  # fmt: skip
+
+
 class RedisRanking(Ranking):
     """A sorted set per board plus a hash from member id to its sorted-set member.
 
@@ -151,18 +180,18 @@ class RedisRanking(Ranking):
 
     def record(self, board: str, standing: Standing) -> None:
         standing = checked(standing)
-        keys = self._keys(board)
+        keys = self._keys(checked_board(board))
         args = (standing.member_id, _member(standing), _zscore(standing))
         after_commit(lambda: self._record(keys=keys, args=args))
 
     def remove(self, board: str, member_id: int) -> None:
-        keys = self._keys(board)
+        keys = self._keys(checked_board(board))
         after_commit(lambda: self._remove(keys=keys, args=(member_id,)))
 
     def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
-        rows = {s.member_id: checked(s) for s in standings}
-        payload = "".join(f"{s.member_id} {_member(s)} {_zscore(s)}\n" for s in rows.values())
-        keys = self._keys(board)
+        keys = self._keys(checked_board(board))
+        rows = checked_all(standings)
+        payload = _payload(rows.values())
         after_commit(lambda: self._replace(keys=keys, args=(payload,)))
 
     def version(self, board: str) -> int:
@@ -175,9 +204,8 @@ class RedisRanking(Ranking):
         reply = self._read(keys=self._keys(board)[:2], args=args)
         if len(reply) < 3 or not reply[2]:
             return []
-        start, better, items = int(reply[0]), int(reply[1]), reply[2].split(" ")
-        rows = [_decode(items[i], items[i + 1]) for i in range(0, len(items), 2)]
-        return rank_rows(rows, better + 1, start)
+        start, better = int(reply[0]), int(reply[1])
+        return rank_rows(_decode_all(reply[2].split(" ")), better + 1, start)
 
     def top(self, board: str, limit: int, offset: int = 0) -> list[Ranked]:
         return self._page(board, "top", max(offset, 0), max(limit, 0))

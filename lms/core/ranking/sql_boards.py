@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from bisect import bisect_left
-from collections import OrderedDict
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import and_, delete, event, func, select
+from sqlalchemy import String, cast, delete, event, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from lms.core.extensions import db
+from lms.core.ranking import sql_snapshots
 from lms.core.ranking.base import (
-    SCORE_OFFSET,
-    SCORE_SCALE,
-    TIME_BITS,
     VERSION_MEMBER_ID,
     Ranked,
     Ranking,
     Standing,
     checked,
-    order_key,
+    checked_all,
+    checked_board,
     rank_rows,
 )
-from lms.core.ranking.model import RankingEntry
+from lms.core.ranking.model import RankingChange, RankingEntry
+from lms.core.ranking.sql_snapshots import Meta, better_than, fetch_all, members_of, sort_key
 
-_ORDER = (
-    RankingEntry.score.desc(),
-    RankingEntry.time_used_ms,
-    RankingEntry.finished_at_ms,
-    RankingEntry.member_id,
-)
-_COLUMNS = (
-    RankingEntry.member_id,
-    RankingEntry.score,
-    RankingEntry.time_used_ms,
-    RankingEntry.finished_at_ms,
-)
+_ENTRIES = RankingEntry.__table__
+_CHANGES = RankingChange.__table__
+_KEY = (_ENTRIES.c.score, _ENTRIES.c.time_used_ms, _ENTRIES.c.finished_at_ms)
+_KEY_NAMES = ("score", "time_used_ms", "finished_at_ms")
+_COLUMNS = (_ENTRIES.c.member_id, *_KEY)
 _INSERT = (
     "INSERT INTO ranking_entries (board, member_id, score, time_used_ms, finished_at_ms)"
     " VALUES (?, ?, ?, ?, ?)"
@@ -48,31 +37,15 @@ _INSERT = (
 _COPY = (  # PostgreSQL: COPY writes a whole board twice as fast as any INSERT
     "COPY ranking_entries (board, member_id, score, time_used_ms, finished_at_ms) FROM STDIN"
 )
-_KEYS = "SELECT score, time_used_ms, finished_at_ms FROM ranking_entries WHERE board = ?"
+_PAGE = (
+    "SELECT member_id, score, time_used_ms, finished_at_ms FROM ranking_entries WHERE board = "
+    "{members} ORDER BY score DESC, time_used_ms, finished_at_ms, member_id LIMIT ? OFFSET ?"
+)
+_MEMBERS_NOW = (  # the member rows' board name, from the version row, inside the statement
+    "(SELECT board || ? || CAST(finished_at_ms AS VARCHAR(20)) FROM ranking_entries"
+    " WHERE board = ? AND member_id = -1)"
+)
 _WRITTEN = "lms_ranking_written"  # boards this session's transaction changed
-# A board at least this large that has not changed for SNAPSHOT_AFTER_SECONDS (a frozen, finished
-# or quiet board) gets a sorted snapshot of its keys, which answers rank lookups by bisection until
-# the next write. A board written continuously is counted instead, so it never pays for
-# snapshots that would be out of date before they were used.
-SNAPSHOT_MIN_MEMBERS = 5_000
-SNAPSHOT_AFTER_SECONDS = 2.0
-_SNAPSHOTS_KEPT = 16
-
-
-class _Snapshot(NamedTuple):
-    token: tuple[str, str, float, int]  # database, board, version, the version row's nonce
-    keys: list[int]
-
-
-_snapshots: OrderedDict[str, _Snapshot] = OrderedDict()
-_snapshots_lock = threading.Lock()
-_first_seen: dict[str, tuple[tuple[str, str, float, int], float]] = {}
-
-
-def _sort_key(score: float, time_used_ms: int, finished_at_ms: int) -> int:
-    """One integer per ranking key, smaller is better, equal for exact ties."""
-    hundredths = SCORE_OFFSET - round(score * SCORE_SCALE)
-    return (((hundredths << TIME_BITS) | time_used_ms) << 50) | finished_at_ms
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -82,212 +55,258 @@ def _forget_written(session: Session, transaction: SessionTransaction) -> None:
 
 
 class SqlRanking(Ranking):
-    """Rows of ``RankingEntry`` in the caller's session: flushed, never committed.
+    """Rows of ``RankingEntry`` in the caller's session: written, never committed.
 
-    A hidden row per board (member id -1) holds the version in ``score``, the number of members
-    in ``time_used_ms`` and a random nonce, drawn when the row is created, in
-    ``finished_at_ms``; writes update it in the same transaction, so the version and the count
-    are exact and shared by every worker. A rank is one plus the number of better rows, counted
-    through the index ``(board, score, time_used_ms, finished_at_ms)`` (cost grows with the
-    rank), or found by bisection in a per-process snapshot of a large board's keys that is only
-    used while the board's version, nonce and database are unchanged.
+    A hidden row per board (its own name, member id -1) holds the version in ``score``, the
+    number of members in ``time_used_ms`` and the generation, a random number drawn when the
+    board is created or rebuilt, in ``finished_at_ms``. Member rows are filed under the board
+    name plus the generation (``members_of``): a rebuild writes keys no dead row of the old
+    board holds, which PostgreSQL inserts in about half the time it takes for keys that it must
+    check against dead rows.
+
+    Every write first bumps the version row (so writers of one board queue on its row lock
+    until they commit, and versions follow commit order), then reads the member's current row,
+    writes it, and, on a large board, logs the change under the new version
+    (``RankingChange``). A rank is one plus the number of better rows: counted through the
+    index ``(board, score, time_used_ms, finished_at_ms)`` on small boards and by the writer's
+    own transaction, found by bisection in a per-process snapshot on large ones
+    (``sql_snapshots``).
     """
 
-    def _meta(self, board: str) -> Standing | None:
-        """The version row, read afresh (never from the session's identity map)."""
-        query = select(*_COLUMNS).where(
-            RankingEntry.board == board, RankingEntry.member_id == VERSION_MEMBER_ID
-        )
-        row = db.session.execute(query).first()
-        return Standing._make(row) if row is not None else None
-
-    def _bump(self, board: str, *, added: int = 0, count: int | None = None) -> None:
-        """Add one to the version and ``added`` to the count (or set it), atomically in SQL,
-        so concurrent transactions on PostgreSQL never lose an increment."""
-        db.session.info.setdefault(_WRITTEN, set()).add(board)
-        table = RankingEntry.__table__
+    def _lock(self, board: str) -> Meta:
+        """Bump the version atomically in SQL: the row stays locked until the transaction
+        ends, so concurrent writers never lose an increment. Answers the bumped row."""
+        db.session.info.setdefault(_WRITTEN, set()).add(checked_board(board))
         upsert = (
             postgresql.insert
             if db.session.get_bind().dialect.name == "postgresql"
             else sqlite.insert
         )
-        first_count = count if count is not None else max(added, 0)
-        statement = upsert(table).values(
+        statement = upsert(_ENTRIES).values(
             board=board,
             member_id=VERSION_MEMBER_ID,
             score=1.0,
-            time_used_ms=first_count,
-            finished_at_ms=_nonce(),
+            time_used_ms=0,
+            finished_at_ms=_generation(),
         )
-        new_count = count if count is not None else table.c.time_used_ms + added
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.board, table.c.member_id],
-                set_={"score": table.c.score + 1, "time_used_ms": new_count},
+        meta = _meta_of(
+            db.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[_ENTRIES.c.board, _ENTRIES.c.member_id],
+                    set_={"score": _ENTRIES.c.score + 1},
+                ).returning(*_KEY)
+            ).one()
+        )
+        if meta.version == 1:  # a new board: no log of an earlier board of that name
+            db.session.execute(delete(_CHANGES).where(_CHANGES.c.board == board))
+        return meta
+
+    def _set(self, board: str, **values: Any) -> Meta:
+        """Change the (locked) version row's count or generation."""
+        statement = (
+            update(_ENTRIES)
+            .where(_ENTRIES.c.board == board, _ENTRIES.c.member_id == VERSION_MEMBER_ID)
+            .values(**values)
+            .returning(*_KEY)
+        )
+        return _meta_of(db.session.execute(statement).one())
+
+    def _log(self, board: str, meta: Meta, old: Standing | None, new: Standing | None) -> None:
+        """Record the change for snapshots, on boards large enough to have them."""
+        if meta.count < sql_snapshots.SNAPSHOT_MIN_MEMBERS // 2:
+            return  # readers count; a snapshot taken later starts after this version
+        values: dict[str, Any] = {"board": board, "seq": meta.version}
+        if old is not None:
+            values.update(old_score=old.score, old_time_used_ms=old.time_used_ms,
+                          old_finished_at_ms=old.finished_at_ms)  # fmt: skip
+        if new is not None:
+            values.update(new_score=new.score, new_time_used_ms=new.time_used_ms,
+                          new_finished_at_ms=new.finished_at_ms)  # fmt: skip
+        db.session.execute(insert(_CHANGES).values(values))
+        if meta.version % sql_snapshots.PRUNE_EVERY == 0:
+            db.session.execute(
+                delete(_CHANGES).where(
+                    _CHANGES.c.board == board,
+                    _CHANGES.c.seq <= meta.version - sql_snapshots.CHANGES_KEPT,
+                )
             )
+
+    def _row(self, members: str, member_id: int) -> Standing | None:
+        """The member's current row, read afresh (after ``_lock``: the latest committed)."""
+        if member_id < 0:
+            return None
+        query = select(*_COLUMNS).where(
+            _ENTRIES.c.board == members, _ENTRIES.c.member_id == member_id
         )
+        row = db.session.execute(query).first()
+        return Standing._make(row) if row is not None else None
 
     def record(self, board: str, standing: Standing) -> None:
         standing = checked(standing)
-        row = db.session.get(RankingEntry, (board, standing.member_id))
-        added = 0
-        if row is None:
-            row, added = RankingEntry(board=board, member_id=standing.member_id), 1
-            db.session.add(row)
-        row.score = standing.score
-        row.time_used_ms = standing.time_used_ms
-        row.finished_at_ms = standing.finished_at_ms
-        db.session.flush()
-        self._bump(board, added=added)
+        meta = self._lock(board)
+        members = members_of(board, meta)
+        old = self._row(members, standing.member_id)
+        key = {"score": standing.score, "time_used_ms": standing.time_used_ms,
+               "finished_at_ms": standing.finished_at_ms}  # fmt: skip
+        if old is None:
+            db.session.execute(
+                insert(_ENTRIES).values(board=members, member_id=standing.member_id, **key)
+            )
+            meta = self._set(board, time_used_ms=_ENTRIES.c.time_used_ms + 1)
+        else:
+            db.session.execute(
+                update(_ENTRIES)
+                .where(_ENTRIES.c.board == members, _ENTRIES.c.member_id == standing.member_id)
+                .values(**key)
+            )
+        self._log(board, meta, old, standing)
 
     def remove(self, board: str, member_id: int) -> None:
-        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
-        if row is not None:
-            db.session.delete(row)
-        db.session.flush()
-        self._bump(board, added=-1 if row is not None else 0)
+        meta = self._lock(board)
+        members = members_of(board, meta)
+        old = self._row(members, member_id)
+        if old is not None:
+            db.session.execute(
+                delete(_ENTRIES).where(
+                    _ENTRIES.c.board == members, _ENTRIES.c.member_id == member_id
+                )
+            )
+            meta = self._set(board, time_used_ms=_ENTRIES.c.time_used_ms - 1)
+        self._log(board, meta, old, None)
 
     def replace_all(self, board: str, standings: Iterable[Standing]) -> None:
-        rows = {s.member_id: checked(s) for s in standings}
-        db.session.flush()
-        self._bump(board, count=len(rows))
-        db.session.execute(
-            delete(RankingEntry).where(RankingEntry.board == board, RankingEntry.member_id >= 0)
-        )
-        values = list(rows.values())
-        # Straight to the driver: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
-        if not values:
+        rows = checked_all(standings)
+        old = self._lock(board)
+        meta = self._set(board, time_used_ms=len(rows), finished_at_ms=_generation())
+        db.session.execute(delete(_ENTRIES).where(_ENTRIES.c.board == members_of(board, old)))
+        # Not logged: readers find the generation changed and read the new board whole.
+        db.session.execute(delete(_CHANGES).where(_CHANGES.c.board == board))
+        if not rows:
             return
+        # Straight to the driver: 10,000 rows in milliseconds, not SQLAlchemy's tenths.
+        members = members_of(board, meta)
         if db.session.get_bind().dialect.name == "postgresql":
-            driver = db.session.connection().connection.driver_connection
-            with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
-                for row in values:
-                    copy.write_row((board, *row))
+            _copy(members, rows.values())
         else:
-            _driver_rows(_INSERT, [(board, *row) for row in values])
+            connection = db.session.connection()
+            connection.exec_driver_sql(_INSERT, [(members, *row) for row in rows.values()])
+
+    def _meta(self, board: str) -> Meta | None:
+        """The version row, read afresh."""
+        query = select(*_KEY).where(
+            _ENTRIES.c.board == board, _ENTRIES.c.member_id == VERSION_MEMBER_ID
+        )
+        row = db.session.execute(query).first()
+        return _meta_of(row) if row is not None else None
+
+    def _meta_and_row(self, board: str, member_id: int) -> tuple[Meta | None, Standing | None]:
+        """The version row and the member's row, in one statement (so they agree)."""
+        if member_id < 0:
+            return self._meta(board), None
+        version, member = _ENTRIES.alias("version"), _ENTRIES.alias("member")
+        members = version.c.board + literal(_SEPARATOR) + cast(version.c.finished_at_ms, String)
+        query = (
+            select(*(version.c[name] for name in _KEY_NAMES), *(member.c[n] for n in _KEY_NAMES))
+            .outerjoin(member, (member.c.board == members) & (member.c.member_id == member_id))
+            .where(version.c.board == board, version.c.member_id == VERSION_MEMBER_ID)
+        )
+        found = db.session.execute(query).first()
+        if found is None:
+            return None, None
+        row = Standing(member_id, *found[3:]) if found[3] is not None else None
+        return _meta_of(found[:3]), row
 
     def version(self, board: str) -> int:
         meta = self._meta(board)
-        return int(meta.score) if meta is not None else 0
+        return meta.version if meta is not None else 0
 
     def count(self, board: str) -> int:
         meta = self._meta(board)
-        return int(meta.time_used_ms) if meta is not None else 0
+        return meta.count if meta is not None else 0
 
-    def _better(self, board: str, row: Standing) -> int:
+    def _better(self, board: str, row: Standing, meta: Meta | None) -> int:
         """How many members rank strictly above ``row``."""
-        meta = self._meta(board)
         if meta is None:
             return 0
-        keys = self._snapshot(board, meta)
-        if keys is not None:
-            return bisect_left(keys, _sort_key(row.score, row.time_used_ms, row.finished_at_ms))
-        entry = RankingEntry
-        on_board = entry.board == board
-        same_score = and_(on_board, entry.score == row.score)
+        if board not in db.session.info.get(_WRITTEN, ()):  # else: our own writes, uncommitted
+            known = better_than(board, meta, sort_key(*row[1:]))
+            if known is not None:
+                return known
+        on_board, score = _ENTRIES.c.board == members_of(board, meta), _ENTRIES.c.score
+        same_score = (on_board, score == row.score)
         counts = select(
-            select(func.count()).where(on_board, entry.score > row.score).scalar_subquery(),
-            select(func.count()).where(same_score, entry.time_used_ms < row.time_used_ms)
+            select(func.count()).where(on_board, score > row.score).scalar_subquery(),
+            select(func.count()).where(*same_score, _ENTRIES.c.time_used_ms < row.time_used_ms)
             .scalar_subquery(),
-            select(func.count()).where(same_score, entry.time_used_ms == row.time_used_ms,
-                                       entry.finished_at_ms < row.finished_at_ms)
+            select(func.count()).where(*same_score, _ENTRIES.c.time_used_ms == row.time_used_ms,
+                                       _ENTRIES.c.finished_at_ms < row.finished_at_ms)
             .scalar_subquery(),
         )  # fmt: skip
-        better = sum(db.session.execute(counts).one())
-        if order_key(meta) < order_key(row):
-            better -= 1  # the hidden version row was counted
-        return better
+        return sum(db.session.execute(counts).one())
 
-    def _snapshot(self, board: str, meta: Standing) -> list[int] | None:
-        """The board's sorted keys when a snapshot is current or worth taking, else None."""
-        if board in db.session.info.get(_WRITTEN, ()) or meta.time_used_ms < SNAPSHOT_MIN_MEMBERS:
-            return None  # uncommitted writes of ours, or small enough to count
-        token = (str(db.engine.url), board, meta.score, meta.finished_at_ms)
-        name = f"{token[0]}\n{board}"
-        with _snapshots_lock:
-            snapshot = _snapshots.get(name)
-            if snapshot is not None and snapshot.token == token:
-                _snapshots.move_to_end(name)
-                return snapshot.keys
-            seen = _first_seen.get(name)
-            if seen is None or seen[0] != token:
-                if len(_first_seen) > 10_000:  # boards come and go; forget the old ones
-                    _first_seen.clear()
-                _first_seen[name] = seen = (token, time.monotonic())
-            if time.monotonic() - seen[1] < SNAPSHOT_AFTER_SECONDS:
-                return None
-        # The whole board through the covering index, version row included, then taken out.
-        keys = sorted(_sort_key(*row) for row in _driver_rows(_KEYS, (board,)))
-        version_row = bisect_left(keys, _sort_key(*meta[1:]))
-        if version_row == len(keys) or keys[version_row] != _sort_key(*meta[1:]):
-            return None  # the board changed under us (read committed): count this time
-        del keys[version_row]
-        with _snapshots_lock:
-            _snapshots[name] = _Snapshot(token, keys)
-            _snapshots.move_to_end(name)
-            while len(_snapshots) > _SNAPSHOTS_KEPT:
-                _snapshots.popitem(last=False)
-        return keys
-
-    def _page(self, board: str, limit: int, offset: int) -> list[Standing]:
-        query = (
-            select(*_COLUMNS)
-            # "+ 0": filter the version row without steering the planner to the primary key
-            .where(RankingEntry.board == board, RankingEntry.member_id + 0 >= 0)
-            .order_by(*_ORDER)
-            .limit(limit)
-            .offset(offset)
-        )
-        return [Standing._make(row) for row in db.session.execute(query)]
-
-    def _ranked_page(self, board: str, limit: int, offset: int) -> list[Ranked]:
-        rows = self._page(board, limit, offset) if limit > 0 else []
+    def _ranked_page(self, board: str, limit: int, offset: int, meta: Meta | None) -> list[Ranked]:
+        """A page from ``offset``; ``meta`` is read first unless the page starts at the top."""
+        if limit <= 0 or (offset > 0 and meta is None):
+            return []
+        if meta is None:
+            statement, parameters = _PAGE.format(members=_MEMBERS_NOW), (_SEPARATOR, board)
+        else:
+            statement, parameters = _PAGE.format(members="?"), (members_of(board, meta),)
+        rows: Sequence[Any] = fetch_all(statement, (*parameters, limit, offset))
         if not rows:
             return []
-        first_rank = 1 if offset == 0 else self._better(board, rows[0]) + 1
-        return rank_rows(rows, first_rank, offset)
+        if offset == 0:
+            return rank_rows(rows, 1, 0)
+        return rank_rows(rows, self._better(board, Standing._make(rows[0]), meta) + 1, offset)
 
     def top(self, board: str, limit: int, offset: int = 0) -> list[Ranked]:
-        return self._ranked_page(board, limit, max(offset, 0))
+        offset = max(offset, 0)
+        return self._ranked_page(board, limit, offset, self._meta(board) if offset else None)
 
     def rank_of(self, board: str, member_id: int) -> Ranked | None:
-        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
-        if row is None:
+        meta, row = self._meta_and_row(board, member_id)
+        if meta is None or row is None:
             return None
-        standing = _standing(row)
-        return Ranked(self._better(board, standing) + 1, *standing)
+        return Ranked(self._better(board, row, meta) + 1, *row)
 
     def around(self, board: str, member_id: int, neighbours: int) -> list[Ranked]:
-        row = db.session.get(RankingEntry, (board, member_id)) if member_id >= 0 else None
-        if row is None:
+        meta, me = self._meta_and_row(board, member_id)
+        if meta is None or me is None:
             return []
-        me = _standing(row)
-        better = self._better(board, me)
+        better = self._better(board, me, meta)
         tied_before = db.session.scalar(
             select(func.count()).where(
-                RankingEntry.board == board,
-                RankingEntry.score == me.score,
-                RankingEntry.time_used_ms == me.time_used_ms,
-                RankingEntry.finished_at_ms == me.finished_at_ms,
-                RankingEntry.member_id >= 0,
-                RankingEntry.member_id < member_id,
+                _ENTRIES.c.board == members_of(board, meta),
+                _ENTRIES.c.score == me.score,
+                _ENTRIES.c.time_used_ms == me.time_used_ms,
+                _ENTRIES.c.finished_at_ms == me.finished_at_ms,
+                _ENTRIES.c.member_id < member_id,
             )
         )
         position = better + int(tied_before or 0)
         start = max(0, position - max(neighbours, 0))
-        return self._ranked_page(board, position - start + max(neighbours, 0) + 1, start)
+        limit = position - start + max(neighbours, 0) + 1
+        return self._ranked_page(board, limit, start, meta)
 
 
-def _driver_rows(statement: str, parameters: Any) -> Any:
-    """Run a fixed statement through the driver directly: many rows at the driver's speed."""
-    if db.session.get_bind().dialect.paramstyle != "qmark":
-        statement = statement.replace("?", "%s")
-    return db.session.connection().exec_driver_sql(statement, parameters)
+_SEPARATOR = sql_snapshots.SEPARATOR
 
 
-def _nonce() -> int:
+def _meta_of(row: Any) -> Meta:
+    version, count, generation = row
+    return Meta(int(version), int(count), int(generation))
+
+
+def _copy(members: str, rows: Iterable[Standing]) -> None:
+    """COPY the rows in text format, formatted in one pass."""
+    driver = db.session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
+        if any(special in members for special in "\\\t\n\r"):
+            for row in rows:
+                copy.write_row((members, *row))
+            return
+        copy.write("".join([f"{members}\t{m}\t{s!r}\t{t}\t{f}\n" for m, s, t, f in rows]))
+
+
+def _generation() -> int:
     return secrets.randbelow(2**48)
-
-
-def _standing(row: RankingEntry) -> Standing:
-    return Standing(row.member_id, row.score, row.time_used_ms, row.finished_at_ms)

@@ -19,16 +19,18 @@ from sqlalchemy import event
 
 from lms.core.extensions import db as _db
 from lms.core.ranking import (
+    MAX_BOARD_LENGTH,
     MAX_TIME_USED_MS,
     Ranked,
     Ranking,
+    RankingChange,
     RankingEntry,
     RankingError,
     RedisRanking,
     SqlRanking,
     Standing,
     get_ranking,
-    sql_boards,
+    sql_snapshots,
 )
 from tests.conftest import require_service
 
@@ -167,31 +169,7 @@ def test_every_write_bumps_the_version_of_its_board_only(ranking: Ranking) -> No
 
 
 def test_concurrent_writers_never_lose_a_version_or_a_member(app: Any, db: Any) -> None:
-    first_wrote = threading.Event()
-    errors: list[BaseException] = []
-
-    def write(member_id: int, wait_for: threading.Event | None) -> None:
-        try:
-            with app.app_context():
-                if wait_for is not None:
-                    wait_for.wait(5)
-                SqlRanking().record(BOARD, s(member_id, member_id))
-                if wait_for is None:
-                    first_wrote.set()
-                    time.sleep(0.3)  # the other writer runs into our open transaction
-                _db.session.commit()
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
-
-    writers = [
-        threading.Thread(target=write, args=(1, None)),
-        threading.Thread(target=write, args=(2, first_wrote)),
-    ]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join()
-    assert errors == []
+    _two_writers(app, s(1, 1), s(2, 2))
     ranking = SqlRanking()
     assert (ranking.version(BOARD), ranking.count(BOARD)) == (2, 2)
     assert ranks(ranking.top(BOARD, 10)) == [(1, 2), (2, 1)]
@@ -233,7 +211,7 @@ def test_the_sql_version_row_is_hidden_from_every_read(db: Any) -> None:
     for member_id in range(1, 4):
         ranking.record(BOARD, s(member_id, 0.5))  # below the version row's score
     db.session.commit()
-    assert db.session.query(RankingEntry).filter_by(board=BOARD).count() == 4
+    assert db.session.query(RankingEntry).count() == 4
     assert [row.rank for row in ranking.top(BOARD, 10, offset=1)] == [1, 1]
     assert ranking.rank_of(BOARD, 3) == Ranked(1, 3, 0.5, 0, 0)
     assert ranking.rank_of(BOARD, -1) is None
@@ -243,32 +221,110 @@ def test_the_sql_version_row_is_hidden_from_every_read(db: Any) -> None:
 def test_a_large_board_answers_from_a_snapshot_that_follows_every_write(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sql_boards, "SNAPSHOT_MIN_MEMBERS", 3)
-    monkeypatch.setattr(sql_boards, "SNAPSHOT_AFTER_SECONDS", 0.2)
+    monkeypatch.setattr(sql_snapshots, "SNAPSHOT_MIN_MEMBERS", 3)
     ranking = SqlRanking()
     ranking.replace_all(BOARD, [s(1, 10), s(2, 20), s(3, 20), s(4, 5)])
     db.session.commit()
     with count_statements(db) as statements:
-        assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # changed just now: counted
-    assert any("count(" in statement.lower() for statement in statements)
-    time.sleep(0.25)
-    with count_statements(db) as statements:
         assert ranking.rank_of(BOARD, 1) == Ranked(3, 1, 10.0, 0, 0)  # takes the snapshot
         assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)  # answers from it
     assert not any("count(" in statement.lower() for statement in statements)
+    assert sum("ranking_changes" in statement for statement in statements) == 0
     ranking.record(BOARD, s(4, 30))
-    assert ranking.rank_of(BOARD, 1) == Ranked(4, 1, 10.0, 0, 0)  # our own write is seen
+    assert ranking.rank_of(BOARD, 1) == Ranked(4, 1, 10.0, 0, 0)  # our own write: counted
     assert ranking.rank_of(BOARD, 4) == Ranked(1, 4, 30.0, 0, 0)
     db.session.rollback()
     assert ranking.rank_of(BOARD, 4) == Ranked(4, 4, 5.0, 0, 0)
     ranking.remove(BOARD, 2)
+    ranking.record(BOARD, s(5, 20))
+    ranking.record(BOARD, s(1, 25))
     db.session.commit()
-    monkeypatch.setattr(sql_boards, "SNAPSHOT_AFTER_SECONDS", 0)
-    assert [ranking.rank_of(BOARD, m) for m in (3, 1, 3)] == [
-        Ranked(1, 3, 20.0, 0, 0),
-        Ranked(2, 1, 10.0, 0, 0),
-        Ranked(1, 3, 20.0, 0, 0),
+    with count_statements(db) as statements:  # three changes, fetched and applied
+        assert [ranking.rank_of(BOARD, m) for m in (3, 1, 5, 4)] == [
+            Ranked(2, 3, 20.0, 0, 0),
+            Ranked(1, 1, 25.0, 0, 0),
+            Ranked(2, 5, 20.0, 0, 0),
+            Ranked(4, 4, 5.0, 0, 0),
+        ]
+    assert not any("count(" in statement.lower() for statement in statements)
+    assert sum("ranking_changes" in statement for statement in statements) == 1
+    ranking.replace_all(BOARD, [s(1, 1), s(2, 2), s(3, 3)])  # not logged: read whole again
+    db.session.commit()
+    assert [ranking.rank_of(BOARD, m) for m in (1, 2, 3)] == [
+        Ranked(3, 1, 1.0, 0, 0),
+        Ranked(2, 2, 2.0, 0, 0),
+        Ranked(1, 3, 3.0, 0, 0),
     ]
+
+
+def test_a_snapshot_follows_a_long_or_pruned_log(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_snapshots, "SNAPSHOT_MIN_MEMBERS", 2)
+    monkeypatch.setattr(sql_snapshots, "CHANGES_KEPT", 4)
+    monkeypatch.setattr(sql_snapshots, "PRUNE_EVERY", 3)
+    ranking = SqlRanking()
+    ranking.replace_all(BOARD, [s(member_id, member_id) for member_id in range(1, 6)])
+    db.session.commit()
+    assert ranking.rank_of(BOARD, 1) == Ranked(5, 1, 1.0, 0, 0)
+    for round_ in range(1, 4):  # the second round runs past the log kept: read whole again
+        for member_id in range(1, 6):
+            ranking.record(BOARD, s(member_id, (member_id * 7 + round_ * 3) % 11))
+            db.session.commit()
+            if round_ == 2:
+                continue
+            expected = sorted(ranking.top(BOARD, 10), key=lambda row: row.member_id)
+            assert [ranking.rank_of(BOARD, m) for m in range(1, 6)] == expected
+    assert db.session.query(RankingChange).count() <= 4 + 3
+
+
+def test_concurrent_writers_of_one_member_keep_snapshots_exact(
+    app: Any, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sql_snapshots, "SNAPSHOT_MIN_MEMBERS", 2)
+    ranking = SqlRanking()
+    ranking.replace_all(BOARD, [s(1, 10), s(2, 10), s(3, 30)])
+    db.session.commit()
+    assert ranking.rank_of(BOARD, 1) == Ranked(2, 1, 10.0, 0, 0)  # the snapshot is taken
+    db.session.commit()  # SQLite: end our transaction, which holds the write lock
+    _two_writers(app, s(1, 40), s(1, 5))
+    assert ranking.top(BOARD, 10) == [
+        Ranked(1, 3, 30.0, 0, 0),
+        Ranked(2, 2, 10.0, 0, 0),
+        Ranked(3, 1, 5.0, 0, 0),
+    ]
+    assert [ranking.rank_of(BOARD, m) for m in (1, 2, 3)] == [
+        Ranked(3, 1, 5.0, 0, 0),
+        Ranked(2, 2, 10.0, 0, 0),
+        Ranked(1, 3, 30.0, 0, 0),
+    ]
+
+
+def _two_writers(app: Any, first: Standing, second: Standing) -> None:
+    """Record ``first`` and, while its transaction is still open, ``second`` in another."""
+    first_wrote = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(standing: Standing, wait_for: threading.Event | None) -> None:
+        try:
+            with app.app_context():
+                if wait_for is not None:
+                    wait_for.wait(5)
+                SqlRanking().record(BOARD, standing)
+                if wait_for is None:
+                    first_wrote.set()
+                    time.sleep(0.3)  # the other writer runs into our open transaction
+                _db.session.commit()
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    writers = [
+        threading.Thread(target=write, args=(first, None)),
+        threading.Thread(target=write, args=(second, first_wrote)),
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert errors == []
 
 
 @contextmanager
@@ -303,6 +359,20 @@ def test_standings_the_boards_cannot_hold_exactly_are_refused(
 ) -> None:
     with pytest.raises(RankingError):
         ranking.record(BOARD, standing)
+
+
+def test_board_names_longer_than_the_limit_are_refused(ranking: Ranking) -> None:
+    long_name = "b" * (MAX_BOARD_LENGTH + 1)
+    for write in (
+        lambda: ranking.record(long_name, s(1, 1)),
+        lambda: ranking.remove(long_name, 1),
+        lambda: ranking.replace_all(long_name, [s(1, 1)]),
+    ):
+        with pytest.raises(RankingError):
+            write()
+    ranking.record("b" * MAX_BOARD_LENGTH, s(1, 1))
+    _db.session.commit()
+    assert ranks(ranking.top("b" * MAX_BOARD_LENGTH, 10)) == [(1, 1)]
 
 
 def test_limits_are_held_exactly(ranking: Ranking) -> None:
@@ -370,14 +440,20 @@ def _answers(ranking: Ranking) -> dict[str, Any]:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(events=events, snapshot_from=st.sampled_from([0, 10**9]))
+@given(events=events, snapshots=st.sampled_from([(10**9, 2000), (0, 2000), (0, 2)]))
 def test_sql_and_redis_rank_any_events_the_same(
-    events: list[tuple[str, Any]], snapshot_from: int, redis_client: redis.Redis, db: Any
+    events: list[tuple[str, Any]],
+    snapshots: tuple[int, int],
+    redis_client: redis.Redis,
+    db: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """SQL counted, from snapshots kept current by the log, and with a log pruned often."""
     prefix = f"test:{uuid.uuid4().hex}:"
     sql, in_redis = SqlRanking(), RedisRanking(redis_client, prefix)
-    sql_boards.SNAPSHOT_MIN_MEMBERS, kept = snapshot_from, sql_boards.SNAPSHOT_MIN_MEMBERS
-    sql_boards.SNAPSHOT_AFTER_SECONDS, kept_after = 0, sql_boards.SNAPSHOT_AFTER_SECONDS
+    monkeypatch.setattr(sql_snapshots, "SNAPSHOT_MIN_MEMBERS", snapshots[0])
+    monkeypatch.setattr(sql_snapshots, "CHANGES_KEPT", snapshots[1])
+    monkeypatch.setattr(sql_snapshots, "PRUNE_EVERY", min(snapshots[1], 250))
     try:
         db.session.query(RankingEntry).delete()
         db.session.commit()
@@ -393,8 +469,6 @@ def test_sql_and_redis_rank_any_events_the_same(
             1 + sum(1 for other in board if _better(other, row)) for row in board
         ]
     finally:
-        sql_boards.SNAPSHOT_MIN_MEMBERS = kept
-        sql_boards.SNAPSHOT_AFTER_SECONDS = kept_after
         drop_prefix(redis_client, prefix)
 
 
