@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from competitions.models import Competition, Entry, Registration, UnitMetric
 from competitions.permissions import can_manage_competitions, can_see_competition
-from competitions.services import authoring, leaderboards, registration, stages
+from competitions.services import audience, authoring, leaderboards, registration, stages
 from competitions.services.authoring import CompetitionSettings
 from competitions.services.standings import people_key
 from lms.accounts import permissions
@@ -235,6 +236,17 @@ def _with_viewer(body: bytes, extra: dict[str, Any]) -> bytes:
     return body[:-1] + b"," + _json_bytes(extra)[1:]
 
 
+def _private_json(payload: bytes) -> Response:
+    """A viewer's own answer, with an ETag of its bytes: a poll that changed nothing gets 304."""
+    response = Response(payload, mimetype="application/json")
+    response.set_etag(hashlib.blake2b(payload, digest_size=16).hexdigest())
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    if request.if_none_match:
+        response.make_conditional(request)
+    return response
+
+
 # -- endpoints -------------------------------------------------------------------------------
 
 
@@ -320,7 +332,11 @@ def register(competition_id: int) -> Any:
     tags=TAGS,
 )
 def leaderboard(competition_id: int) -> Any:
-    competition = _visible(competition_id)
+    # The competition's facts come from a per-process copy (``audience``), the public board from
+    # bytes cached by board version; only the viewer's own row is looked up for this request.
+    facts = audience.facts_of(competition_id)
+    if facts is None or not audience.can_see(current_user, facts):
+        raise NotFoundError(_("This competition does not exist."))
     scope = request.args.get("scope", "people")
     if scope not in ("people", "units"):
         raise BadRequestError(_("“scope” must be people or units."), field="scope")
@@ -333,16 +349,13 @@ def leaderboard(competition_id: int) -> Any:
     around = request.args.get("around")
     if around not in (None, "", "me"):
         raise BadRequestError(_("“around” can only be “me”."), field="around")
-    body = leaderboards.board_bytes(competition, scope, limit)
+    body = leaderboards.board_bytes(facts, scope, limit)
     extra: dict[str, Any] = {}
     if scope == "people":
-        mine = leaderboards.people_board(
-            competition,
-            limit=0,
-            viewer=current_user,
-            around=current_user if around == "me" else None,
+        me, neighbours = leaderboards.viewer_rows(
+            facts.id, current_user, frozen=facts.is_frozen(), around=around == "me"
         )
-        extra["me"] = leaderboards.people_json(mine.me) if mine.me else None
+        extra["me"] = leaderboards.people_json(me) if me else None
         if around == "me":
-            extra["neighbours"] = [leaderboards.people_json(r) for r in mine.neighbours]
-    return Response(_with_viewer(body, extra), mimetype="application/json")
+            extra["neighbours"] = [leaderboards.people_json(r) for r in neighbours]
+    return _private_json(_with_viewer(body, extra))

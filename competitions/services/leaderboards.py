@@ -10,17 +10,22 @@ member deactivated behind the services' back are still dropped here when names a
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from competitions.models import Competition, Entry, UnitMetric
+from competitions.services import audience
+from competitions.services.audience import CompetitionFacts
 from competitions.services.stages import is_frozen
 from competitions.services.standings import people_key, public_key
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
+from lms.core.errors import NotFoundError
 from lms.core.extensions import db
 from lms.core.ranking import Ranked, get_ranking
 
@@ -28,6 +33,9 @@ NEIGHBOURS = 2
 UNITS_CACHE_SECONDS = 30  # eligible headcounts change without a board version: refresh often
 _CACHE_LIMIT = 512
 _cache: dict[tuple[Any, ...], bytes] = {}
+UNIT_SECONDS = 5.0
+_OWN_UNITS_LIMIT = 50_000
+_own_units: dict[tuple[Any, ...], tuple[float, str | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def shown_board(competition: Competition) -> str:
     return public_key(competition.id) if is_frozen(competition) else people_key(competition.id)
 
 
-def _names(competition: Competition, user_ids: set[int]) -> dict[int, tuple[str, str]]:
+def _names(competition_id: int, user_ids: set[int]) -> dict[int, tuple[str, str]]:
     if not user_ids:
         return {}
     rows = db.session.execute(
@@ -81,7 +89,7 @@ def _names(competition: Competition, user_ids: set[int]) -> dict[int, tuple[str,
         .join(User, User.id == Entry.user_id)
         .join(OrgUnit, OrgUnit.id == Entry.unit_id)
         .where(
-            Entry.competition_id == competition.id,
+            Entry.competition_id == competition_id,
             Entry.user_id.in_(user_ids),
             User.is_active.is_(True),
         )
@@ -119,7 +127,7 @@ def people_board(
     ranking = get_ranking()
     frozen = is_frozen(competition)
     board = shown_board(competition)
-    top = ranking.top(board, limit, offset)
+    top = ranking.top(board, limit, offset) if limit > 0 else []
     viewer_id = getattr(viewer, "id", None)
     mine = ranking.rank_of(people_key(competition.id), viewer_id) if viewer_id else None
     around_id = getattr(around, "id", None)
@@ -127,7 +135,7 @@ def people_board(
     ids = {r.member_id for r in top} | {r.member_id for r in near}
     if mine is not None:
         ids.add(mine.member_id)
-    names = _names(competition, ids)
+    names = _names(competition.id, ids)
     return PeopleBoard(
         frozen=frozen,
         total=ranking.count(board),
@@ -135,6 +143,53 @@ def people_board(
         me=_row(mine, names) if mine is not None else None,
         neighbours=_rows(near, names),
     )
+
+
+def _own_unit(competition_id: int, viewer: User, standing: Ranked) -> str | None:
+    """The name of the unit the viewer's entry counts for (None: no entry).
+
+    An entry takes the member's unit when it is scored, so this is kept per process under the
+    viewer's id, current unit and standing (which every scoring changes) for UNIT_SECONDS: a
+    reader polling the board costs no query here, and a renamed unit shows within that time.
+    Read on the session's connection, in its transaction, without the ORM's per-statement work.
+    """
+    key = (db.engine, competition_id, viewer.id, viewer.unit_id, *standing[2:])
+    now = time.monotonic()
+    found = _own_units.get(key)
+    if found is not None and now - found[0] < UNIT_SECONDS:
+        return found[1]
+    query = (
+        select(OrgUnit.name)
+        .join(Entry, Entry.unit_id == OrgUnit.id)
+        .where(Entry.competition_id == competition_id, Entry.user_id == viewer.id)
+    )
+    unit = db.session.connection().execute(query).scalar()
+    if len(_own_units) >= _OWN_UNITS_LIMIT:
+        _own_units.clear()
+    _own_units[key] = (now, unit)
+    return unit
+
+
+def viewer_rows(
+    competition_id: int, viewer: User, *, frozen: bool, around: bool
+) -> tuple[Row | None, list[Row]]:
+    """The viewer's live row and, with ``around``, their neighbours on the board shown now.
+
+    What the API adds to the cached public board: one rank lookup and the viewer's unit (kept
+    for a few seconds); nothing grows with the board.
+    """
+    ranking = get_ranking()
+    mine = ranking.rank_of(people_key(competition_id), viewer.id)
+    if around:
+        board = public_key(competition_id) if frozen else people_key(competition_id)
+        near = ranking.around(board, viewer.id, NEIGHBOURS)
+        names = _names(competition_id, _ids(near) | ({mine.member_id} if mine else set()))
+        return (_row(mine, names) if mine is not None else None), _rows(near, names)
+    if mine is None or not viewer.is_active:
+        return None, []
+    unit = _own_unit(competition_id, viewer, mine)
+    names = {viewer.id: (viewer.display_name, unit)} if unit is not None else {}
+    return _row(mine, names), []
 
 
 def _ancestor(path: str, depth: int) -> str | None:
@@ -259,6 +314,18 @@ def unit_json(row: UnitRow) -> dict[str, Any]:
     }
 
 
+def _people_payload(competition_id: int, limit: int, frozen: bool) -> dict[str, Any]:
+    board = public_key(competition_id) if frozen else people_key(competition_id)
+    ranking = get_ranking()
+    top = ranking.top(board, limit)
+    return {
+        "scope": "people",
+        "frozen": frozen,
+        "entries": [people_json(r) for r in _rows(top, _names(competition_id, _ids(top)))],
+        "total": ranking.count(board),
+    }
+
+
 def public_payload(competition: Competition, scope: str, limit: int) -> dict[str, Any]:
     """The public board as JSON-ready data: nobody's answers, nothing about the viewer."""
     if scope == "units":
@@ -270,24 +337,31 @@ def public_payload(competition: Competition, scope: str, limit: int) -> dict[str
             "entries": [unit_json(r) for r in units.entries[:limit]],
             "total": len(units.entries),
         }
-    board = people_board(competition, limit=limit)
-    return {
-        "scope": "people",
-        "frozen": board.frozen,
-        "entries": [people_json(r) for r in board.entries],
-        "total": board.total,
-    }
+    return _people_payload(competition.id, limit, is_frozen(competition))
+
+
+def _ids(ranked: list[Ranked]) -> set[int]:
+    return {r.member_id for r in ranked}
 
 
 def clear_cache() -> None:
-    """Forget every cached board (tests empty the tables, and versions start again)."""
+    """Forget every cached board and competition (tests empty the tables; versions restart)."""
     _cache.clear()
+    _own_units.clear()
+    audience.clear()
 
 
-def board_bytes(competition: Competition, scope: str, limit: int) -> bytes:
-    """The public board as ready-made JSON, cached under every parameter it depends on."""
-    frozen = is_frozen(competition)
-    board = shown_board(competition)
+def board_bytes(competition: Competition | CompetitionFacts, scope: str, limit: int) -> bytes:
+    """The public board as ready-made JSON, cached under every parameter it depends on.
+
+    Given the competition's facts (``audience.facts_of``), a cached board costs one version
+    read; the competition itself is loaded only to build a units board that is not cached.
+    """
+    if isinstance(competition, CompetitionFacts):
+        frozen = competition.is_frozen()
+    else:
+        frozen = is_frozen(competition)
+    board = public_key(competition.id) if frozen else people_key(competition.id)
     key: tuple[Any, ...] = (
         competition.id,
         scope,
@@ -301,9 +375,18 @@ def board_bytes(competition: Competition, scope: str, limit: int) -> bytes:
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    body = json.dumps(
-        public_payload(competition, scope, limit), ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    if scope == "people":  # the competition's id and freeze are all it takes
+        payload = _people_payload(competition.id, limit, frozen)
+    else:
+        loaded = (
+            competition
+            if isinstance(competition, Competition)
+            else db.session.get(Competition, competition.id)
+        )
+        if loaded is None:  # deleted since its facts were read
+            raise NotFoundError(_("This competition does not exist."))
+        payload = public_payload(loaded, scope, limit)
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
     _cache[key] = body
