@@ -16,6 +16,7 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm.base import NO_VALUE
 
 from competitions.models import Competition, Entry, EntryAction
+from competitions.services import results
 from competitions.services.standings import place_on_boards, take_off_boards
 from competitions.signals import standings_changed
 from lms.accounts.models import User
@@ -36,10 +37,12 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _audit(entry: Entry, action: str, reason: str, by: User | None) -> None:
-    db.session.add(
-        EntryAction(entry_id=entry.id, action=action, reason=reason, by_id=getattr(by, "id", None))
+def _audit(entry: Entry, action: str, reason: str, by: User | None) -> EntryAction:
+    done = EntryAction(
+        entry_id=entry.id, action=action, reason=reason, by_id=getattr(by, "id", None)
     )
+    db.session.add(done)
+    return done
 
 
 def disqualify(entry: Entry, reason: str, by: User | None) -> Entry:
@@ -49,10 +52,12 @@ def disqualify(entry: Entry, reason: str, by: User | None) -> Entry:
         raise ConflictError(_("This entry is already disqualified."), code="disqualified")
     entry.disqualified_at = utcnow()
     entry.disqualified_reason = reason
-    _audit(entry, DISQUALIFY, reason, by)
+    action = _audit(entry, DISQUALIFY, reason, by)
     competition = db.session.get(Competition, entry.competition_id)
     take_off_boards(competition, entry.user_id)
     db.session.flush()
+    if competition.results_published_at is not None:
+        results.withdraw_award(competition, entry, action.id, reason)
     standings_changed.send(competition_id=entry.competition_id)
     return entry
 
@@ -64,11 +69,13 @@ def reinstate(entry: Entry, reason: str, by: User | None) -> Entry:
         raise ConflictError(_("This entry is not disqualified."), code="not_disqualified")
     entry.disqualified_at = None
     entry.disqualified_reason = ""
-    _audit(entry, REINSTATE, reason, by)
+    action = _audit(entry, REINSTATE, reason, by)
     competition = db.session.get(Competition, entry.competition_id)
     if entry.user.is_active:
         place_on_boards(competition, entry)
     db.session.flush()
+    if competition.results_published_at is not None:
+        results.reissue_award(competition, entry, action.id)
     standings_changed.send(competition_id=entry.competition_id)
     return entry
 

@@ -16,15 +16,17 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from competitions.models import Award, Competition, Entry, UnitMetric
+from competitions.models import Award, Competition, Entry, EntryAction, UnitMetric
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
 from lms.points import services as points
+from lms.points.models import PointEntry
+from lms.points.rules import RULES, effective
 
 METRIC_LABELS = {
     UnitMetric.AVERAGE.value: _l("Average score"),
@@ -34,6 +36,10 @@ METRIC_LABELS = {
 TOP = "top"
 FINISHER = "finisher"
 CODE_BYTES = 10  # 80 random bits, printed as 20 hexadecimal characters
+COMPETITION_RULES = ("competition_participation", "competition_placement")
+# Point entries of a withdrawal or a reissue point at the audited action (EntryAction) behind it.
+WITHDRAWN = "competition_withdrawal"
+REISSUED = "competition_reissue"
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,74 @@ def publish_results(competition: Competition, by: User) -> list[Award]:
         len(awards),
     )
     return awards
+
+
+def withdraw_award(competition: Competition, entry: Entry, action_id: int, reason: str) -> None:
+    """A participant disqualified after publication loses the award (its certificate stops
+    working, the profile drops it) and the points it gave, as ledger entries of their own that
+    point at the audited action. Other participants keep the awards already handed out."""
+    award = award_of(competition, entry.user)
+    if award is None:
+        return
+    text = _("Award withdrawn (%(title)s): %(reason)s", title=competition.title, reason=reason)
+    for rule, held in _held_points(competition, entry).items():
+        if held:
+            points.record(
+                entry.user, rule, -held, source_type=WITHDRAWN, source_id=action_id, reason=text
+            )
+    db.session.delete(award)
+    db.session.flush()
+
+
+def reissue_award(competition: Competition, entry: Entry, action_id: int) -> Award | None:
+    """A participant reinstated after publication gets an award for their place now, and the
+    points it gives."""
+    if award_of(competition, entry.user) is not None or not entry.user.is_active:
+        return None
+    standing = [other for other in _finished_entries(competition) if other.disqualified_at is None]
+    rank = next((rank for rank, other in _ranked(standing) if other.id == entry.id), None)
+    if rank is None:
+        return None
+    kind = TOP if rank <= competition.certificate_top_n else FINISHER
+    award = Award(
+        competition_id=competition.id,
+        user_id=entry.user_id,
+        rank=rank,
+        kind=kind,
+        code=_new_code(),
+        issued_at=utcnow(),
+    )
+    db.session.add(award)
+    text = _("Award issued again (%(title)s)", title=competition.title)
+    held = _held_points(competition, entry)
+    for rule in COMPETITION_RULES if kind == TOP else COMPETITION_RULES[:1]:
+        due = effective(RULES[rule]).points - held.get(rule, 0)
+        if due > 0:
+            points.record(
+                entry.user, rule, due, source_type=REISSUED, source_id=action_id, reason=text
+            )
+    db.session.flush()
+    return award
+
+
+def _held_points(competition: Competition, entry: Entry) -> dict[str, int]:
+    """Per rule, the points the participant holds from this competition now."""
+    actions = select(EntryAction.id).where(EntryAction.entry_id == entry.id)
+    rows = db.session.execute(
+        select(PointEntry.rule, func.sum(PointEntry.points))
+        .where(
+            PointEntry.user_id == entry.user_id,
+            PointEntry.rule.in_(COMPETITION_RULES),
+            or_(
+                (PointEntry.source_type == "competition")
+                & (PointEntry.source_id == competition.id),
+                PointEntry.source_type.in_((WITHDRAWN, REISSUED))
+                & PointEntry.source_id.in_(actions),
+            ),
+        )
+        .group_by(PointEntry.rule)
+    )
+    return {rule: int(total or 0) for rule, total in rows}
 
 
 def _award_points(user: User, competition: Competition, kind: str) -> None:

@@ -10,6 +10,8 @@ methods do. A read-only transaction that must write after all calls :func:`write
 from __future__ import annotations
 
 import sqlite3
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -87,6 +89,57 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
+    writers = _WRITER_QUEUES.setdefault(engine, threading.Lock())
+    timeout = busy_timeout_ms / 1000
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        if _read_only.get():
+            connection.exec_driver_sql("BEGIN")
+            return
+        # Threads of this process queue here and are woken the moment the writer ends, instead
+        # of polling SQLite's lock with growing sleeps; other processes still meet the busy
+        # timeout. Without the lock in time (a thread writing on two connections) SQLite decides.
+        if writers.acquire(timeout=timeout):
+            connection.info[_HOLDS_WRITERS] = writers
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _release(connection)
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        _release_record(record)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _release_record(record)
+
+
+_HOLDS_WRITERS = "lms_sqlite_holds_writers"
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_queue(engine: Engine) -> threading.Lock | None:
+    """The lock this process's writers queue on (SQLite engines only)."""
+    return _WRITER_QUEUES.get(engine)
+
+
+def _release(connection: Any) -> None:
+    lock = connection.info.pop(_HOLDS_WRITERS, None)
+    if lock is not None:
+        lock.release()
+
+
+def _release_record(record: Any) -> None:
+    """A connection back in the pool never keeps the queue (a transaction left open)."""
+    if record is not None:
+        lock = record.info.pop(_HOLDS_WRITERS, None)
+        if lock is not None:
+            lock.release()

@@ -71,6 +71,25 @@ def award(
     return entry
 
 
+def record(
+    user: User, rule_key: str, points: int, *, source_type: str, source_id: int, reason: str
+) -> PointEntry:
+    """An entry of exactly ``points`` (negative: a withdrawal), outside the daily caps; for
+    corrections that an audited action stands behind (its id is the source)."""
+    entry = PointEntry(
+        user_id=user.id,
+        rule=rule_key,
+        points=points,
+        reason=reason[:300],
+        source_type=source_type,
+        source_id=source_id,
+        awarded_on=today(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
 def total(user: User) -> int:
     return db.session.scalar(
         select(func.coalesce(func.sum(PointEntry.points), 0)).where(PointEntry.user_id == user.id)

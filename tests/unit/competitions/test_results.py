@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from competitions.certificates import certificates_pdf
 from competitions.models import Award, Competition, Entry
-from competitions.services import results
+from competitions.services import integrity, results
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
+from lms.points import services as points
 from lms.points.models import PointEntry
 from tests.factories import UserFactory
 
@@ -253,3 +254,36 @@ def test_certificate_pdf_embeds_the_chinese_name_and_title(app: Any, db: Any, cl
     font = next(iter(reader.pages[0]["/Resources"]["/Font"].values())).get_object()
     descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
     assert "/FontFile2" in descriptor  # the shipped font is embedded
+
+
+def test_disqualifying_after_publication_withdraws_the_award_and_reinstating_reissues_it(
+    db: Any, clock: Any
+) -> None:
+    competition, users = finished_competition([("winner", 10, 60, 10), ("runner", 5, 60, 10)])
+    competition.certificate_top_n = 1
+    organizer = UserFactory(role="organizer")
+    results.publish_results(competition, organizer)
+    db.session.commit()
+    winner = users["winner"]
+    assert points.total(winner) == 15  # took part (5) and placed (10)
+    entry = db.session.scalar(select(Entry).where(Entry.user_id == winner.id))
+
+    integrity.disqualify(entry, "Copied answers", by=organizer)
+    db.session.commit()
+
+    assert results.award_of(competition, winner) is None
+    assert results.member_awards(winner) == []
+    assert points.total(winner) == 0
+    reasons = db.session.scalars(
+        select(PointEntry.reason).where(PointEntry.user_id == winner.id, PointEntry.points < 0)
+    ).all()
+    assert reasons and all("Copied answers" in reason for reason in reasons)
+    assert _awards(competition) == {"runner": (2, "finisher")}  # the others keep theirs
+
+    integrity.reinstate(entry, "Appeal upheld", by=organizer)
+    db.session.commit()
+
+    assert (results.award_of(competition, winner).rank, points.total(winner)) == (1, 15)
+    integrity.disqualify(entry, "Copied answers after all", by=organizer)
+    db.session.commit()
+    assert (results.award_of(competition, winner), points.total(winner)) == (None, 0)

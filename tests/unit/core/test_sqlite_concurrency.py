@@ -16,7 +16,7 @@ from lms.accounts.services import org_units
 from lms.app import create_app
 from lms.core.extensions import db
 from lms.core.settings import get_setting, set_setting
-from lms.core.sqlite import read_before_writing
+from lms.core.sqlite import read_before_writing, write_intent, writer_queue
 
 THREADS = 20
 ROUNDS = 5
@@ -98,3 +98,22 @@ def test_reads_inside_a_transaction_stay_in_it(sqlite_app):
         assert session.in_transaction()
         session.rollback()
         assert session.scalar(select(func.count()).select_from(OrgUnit)) == 0
+
+
+def test_the_writer_queue_is_free_after_every_way_a_transaction_ends(sqlite_app):
+    with sqlite_app.app_context(), write_intent():
+        queue = writer_queue(db.engine)
+        assert queue is not None and not queue.locked()
+        org_units.create_unit("Committed")
+        assert queue.locked()  # the write transaction holds it
+        db.session.commit()
+        assert not queue.locked()
+        org_units.create_unit("Rolled back")
+        db.session.rollback()
+        assert not queue.locked()
+        org_units.create_unit("Abandoned")
+        db.session.close()  # back to the pool without a commit
+        assert not queue.locked()
+        with read_before_writing(db.session()):
+            db.session.scalar(select(func.count()).select_from(OrgUnit))
+            assert not queue.locked()  # reads do not queue

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from competitions.models import Award
+from competitions.models import Award, Entry
 from competitions.services import results
 from lms.core.extensions import db
 from tests.factories import UserFactory
@@ -179,3 +179,27 @@ def test_the_results_page_runs_the_same_statements_for_any_number_of_participant
     large = _statements_for_results_page(client, login_as, count_queries, 12, admin)
 
     assert large == small, (small, large)
+
+
+def test_disqualifying_after_publication_takes_the_certificate_and_profile_award_away(
+    client, db, login_as, clock, organizer
+):
+    world = _world(db)
+    _publish(world, db)
+    competition = world["competition"]
+    award = results.award_of(competition, world["li"])
+    certificate = f"/competitions/{competition.id}/certificates/{award.id}"
+    entry = db.session.scalar(select(Entry).where(Entry.user_id == world["li"].id))
+    login_as(organizer)
+    page = client.get(f"/manage/competitions/{competition.id}").get_data(as_text=True)
+    assert 'data-testid="withdraw-hint"' in page
+
+    client.post(
+        f"/manage/competitions/entries/{entry.id}/disqualify", data={"reason": "Copied answers"}
+    )
+
+    login_as(world["li"])
+    assert client.get(certificate).status_code == 404
+    assert "消防知识竞赛" not in client.get("/profile").get_data(as_text=True)
+    history = client.get("/points").get_data(as_text=True)
+    assert "Copied answers" in history
