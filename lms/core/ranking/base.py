@@ -93,25 +93,20 @@ def checked_all(standings: Iterable[Standing]) -> dict[int, Standing]:
     return rows
 
 
-def order_key(standing: Standing | Ranked) -> tuple[float, int, int]:
-    """Sorts best first; equal keys share a rank."""
-    return (-standing.score, standing.time_used_ms, standing.finished_at_ms)
-
-
 def rank_rows(rows: Iterable[Sequence[Any]], first_rank: int, first_position: int) -> list[Ranked]:
     """Ranks for consecutive rows (member id, score, time used, finished at) in board order;
     the first row's rank is given. Builds the tuples directly: a full board has 10,000."""
     result: list[Ranked] = []
     append, new = result.append, tuple.__new__
     rank, position = first_rank, first_position
-    previous: tuple[Any, Any, Any] | None = None
+    last_score: Any = None
+    last_time = last_finished = -1  # no row has these: the first row keeps first_rank
     for member_id, score, time_used_ms, finished_at_ms in rows:
         position += 1
-        if previous is not None and (
-            score != previous[0] or time_used_ms != previous[1] or finished_at_ms != previous[2]
-        ):
-            rank = position
-        previous = (score, time_used_ms, finished_at_ms)
+        if score != last_score or time_used_ms != last_time or finished_at_ms != last_finished:
+            if last_score is not None:
+                rank = position
+            last_score, last_time, last_finished = score, time_used_ms, finished_at_ms
         append(new(Ranked, (rank, member_id, score, time_used_ms, finished_at_ms)))
     return result
 
