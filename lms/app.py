@@ -28,6 +28,7 @@ from lms.accounts.permissions import enforce_access
 from lms.accounts.session import install_authentication, unauthorized
 from lms.core import ranking
 from lms.core.config import CONFIGS
+from lms.core.db import ping_when_idle
 from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import DatabaseIdConverter, install_security_headers
@@ -117,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        ping_when_idle(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

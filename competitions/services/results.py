@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -335,7 +336,7 @@ def metric_text(metric: str, value: float | None) -> str:
 def place_label(award: Award) -> str:
     if award.kind == TOP:
         return _("Place %(rank)s", rank=award.rank)
-    return _("Completed")
+    return pgettext("award", "Completed")
 
 
 def certificate(competition: Competition, award: Award) -> Certificate:
@@ -361,7 +362,7 @@ def result_table(rows: Sequence[ResultRow]) -> tuple[list[str], list[list[object
     """Header and rows of the export (staff: disqualified entries included, with the reason)."""
     header = [
         _("Rank"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Unit"),
         _("Score"),
         _("Max score"),

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -292,7 +293,13 @@ def mark_attendance(item: CourseItem, user_id: int, *, attended: bool, by: User)
 
 
 def roster_rows(item: CourseItem, timezone: str) -> tuple[list[str], list[list[object]]]:
-    header = [_("Username"), _("Name"), _("Unit"), _("Registered at"), _("Attended at")]
+    header = [
+        _("Username"),
+        pgettext("person", "Name"),
+        _("Unit"),
+        _("Registered at"),
+        _("Attended at"),
+    ]
     rows = [
         [
             r.user.username,

@@ -62,7 +62,8 @@ class Config:
         """Derive the settings of the extensions from ours, after the environment was read."""
         url = config.get("DATABASE_URL") or f"sqlite:///{instance_path}/lms.sqlite3"
         config["SQLALCHEMY_DATABASE_URI"] = url
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # No pre-ping per checkout: lms.core.db.ping_when_idle tests only idle connections.
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LANGUAGE"]
         config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
         redis_url = config.get("REDIS_URL")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -213,7 +214,7 @@ def duration(seconds: int | None) -> str:
 def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
     """The results as a header and rows for an XLSX or CSV file."""
     header = [
-        _("Name"),
+        pgettext("person", "Name"),
         _("Username"),
         _("Unit"),
         _("Attempts"),

@@ -104,3 +104,20 @@ def test_guest_can_switch_language_in_the_footer(client) -> None:
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/login")
     assert "Remember me" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("context", "word", "chinese", "generic"),
+    [
+        ("person", "Name", "姓名", "名称"),  # a person's name, not a thing's
+        ("attempt", "In progress", "作答中", "学习中"),  # answering a quiz, not studying a course
+        ("award", "Completed", "完赛", "已完成"),  # a finisher's award
+    ],
+)
+def test_words_with_two_meanings_read_right_in_chinese(
+    app, context, word, chinese, generic
+) -> None:
+    from flask_babel import gettext, pgettext  # noqa: PLC0415
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert (pgettext(context, word), gettext(word)) == (chinese, generic)
