@@ -50,6 +50,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
+    # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
+    API_TOKEN_CACHE_SECONDS = 5
     PASSWORD_RESET_TTL_HOURS = 24
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -100,10 +101,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # Threads of this process queue here and are woken the moment the writer ends, instead
         # of polling SQLite's lock with growing sleeps; other processes still meet the busy
         # timeout. Without the lock in time (a thread writing on two connections) SQLite decides.
+        deadline = time.monotonic() + timeout
         if writers.acquire(timeout=timeout):
             connection.info[_HOLDS_WRITERS] = writers
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(connection.connection.dbapi_connection, deadline, busy_timeout_ms)
         except BaseException:
             _release(connection)
             raise
@@ -120,6 +122,28 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         _release_record(record)
+
+
+def _begin_immediate(dbapi_connection: Any, deadline: float, busy_timeout_ms: int) -> None:
+    """``BEGIN IMMEDIATE``, retried after short sleeps while another process writes.
+
+    SQLite's own busy handler sleeps 1, 2, 5, then 10 ms and more between tries, so a writer of
+    another process often sleeps on long after the lock was freed; here the sleeps stay short.
+    """
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        delay = 0.0002
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.002)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
 
 _HOLDS_WRITERS = "lms_sqlite_holds_writers"

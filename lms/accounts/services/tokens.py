@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lms.accounts.models import ApiToken, PasswordResetLink, User
+from lms.accounts.services import token_cache
 from lms.accounts.services.auth import set_password
 from lms.core.clock import utcnow
 from lms.core.errors import ValidationError
@@ -43,11 +44,16 @@ def issue_api_token(user: User) -> IssuedSecret:
 
 
 def user_for_api_token(secret: str) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    digest = _digest(secret)
+    remembered = token_cache.recall(digest)
+    if remembered is not None:
+        return remembered
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.user.is_active:
         return None
+    token_cache.remember(digest, token.expires_at, token.user)
     return token.user
 
 
@@ -57,6 +63,7 @@ def revoke_api_token(secret: str) -> bool:
         return False
     token.revoked_at = utcnow()
     db.session.flush()
+    token_cache.forget_all()
     return True
 
 
@@ -66,6 +73,7 @@ def revoke_all_tokens(user: User) -> None:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    token_cache.forget_all()
 
 
 def issue_reset_link(user: User, *, created_by: User) -> IssuedSecret:
