@@ -151,15 +151,26 @@ def fetch_all(statement: str, parameters: Sequence[Any]) -> list[tuple[Any, ...]
     connection = db.session.connection()
     driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
+        statement = statement.replace("?", "%s")
         with driver.cursor(binary=True) as cursor:
-            cursor.execute(statement.replace("?", "%s"), parameters)
+            _announce(connection, cursor, statement, parameters)
+            cursor.execute(statement, parameters)
             return cursor.fetchall()
     cursor = driver.cursor()
     try:
+        _announce(connection, cursor, statement, parameters)
         cursor.execute(statement, parameters)
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def _announce(connection: Any, cursor: Any, statement: str, parameters: Any) -> None:
+    """Statement counters and loggers listen to SQLAlchemy's cursor events: they see these
+    driver-level reads too."""
+    connection.dispatch.before_cursor_execute(
+        connection, cursor, statement, parameters, None, False
+    )
 
 
 def _driver_rows(statement: str, parameters: Any) -> Any:
