@@ -23,10 +23,12 @@ from sqlalchemy import event, text
 
 from competitions.services import leaderboards
 from lms.accounts.models import User
+from lms.accounts.services import token_cache
 from lms.app import create_app
 from lms.core import clock as clock_module
 from lms.core.extensions import db as _db
 from lms.core.extensions import limiter
+from quizzes.services import answers
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -120,6 +122,8 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
                     connection.execute(text(f"DELETE FROM {table.name}"))
         limiter.reset()
         leaderboards.clear_cache()  # cached boards are keyed by ids the next test reuses
+        answers.forget_slots()  # so are remembered attempt slots
+        token_cache.forget_all()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ write first makes sure the attempt still accepts answers by the server's clock."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,7 +85,9 @@ _WRITE_ANSWER = (
     update(_items)
     .where(
         _items.c.id == bindparam("of_item"),
+        _items.c.attempt_id == bindparam("of_attempt"),
         _items.c.sequence < bindparam("new_sequence"),
+        _items.c.checked_at.is_(None),
         select(_attempts.c.id)
         .where(_attempts.c.id == bindparam("of_attempt"), _attempts.c.state == State.IN_PROGRESS)
         .with_for_update(read=True)
@@ -170,9 +173,20 @@ def save_own_answer(
     user_id: int, attempt_id: int, slot: int, answer: Any, sequence: int
 ) -> SavedAnswer:
     """:func:`save_answer` for the member's own attempt, by id and without ORM objects (the
-    API's hot path: one read and one write). Anyone else's attempt is a 404."""
+    API's hot path). Anyone else's attempt is a 404.
+
+    What a slot needs that never changes (its owner, deadline, item, option tokens, question
+    type) is remembered per process after the first save, so a later save is the conditional
+    write alone; on PostgreSQL that write runs by itself, one round trip, when the request has
+    not begun a transaction. Anything the write refuses (stale, closed, checked) goes the full
+    way, which reads the truth."""
     _require_sequence(sequence)
     now = utcnow()
+    known = _slot_facts.get((attempt_id, slot))
+    if known is not None and known.user_id == user_id and timing.accepts_answers(known, now):
+        stored = _stored_answer(known.item, answer)
+        if _write_alone(attempt_id, known.item.id, sequence, stored, now):
+            return SavedAnswer(item=known.item, response=stored, sequence=sequence, saved_at=now)
     row = db.session.execute(_SLOT_FOR_SAVE, {"of_attempt": attempt_id, "at_slot": slot}).first()
     if row is None or row.user_id != user_id:
         raise NotFoundError(_("This attempt does not exist."))
@@ -186,9 +200,56 @@ def save_own_answer(
         checked_at=row.checked_at,
         version=_Version(type=row.type, definition=row.definition),
     )
+    if row.checked_at is None:
+        _remember(attempt_id, _SlotFacts(row.user_id, row.deadline_at, row.grace_seconds, item))
     stored = _stored_answer(item, answer)
     response, saved_sequence, saved_at = _write_answer(attempt_id, item.id, sequence, stored, now)
     return SavedAnswer(item=item, response=response, sequence=saved_sequence, saved_at=saved_at)
+
+
+@dataclass(frozen=True, slots=True)
+class _SlotFacts:
+    """What stays true of an attempt's slot while it is answered (``timing`` reads the clock
+    fields; the state is checked by the write itself)."""
+
+    user_id: int
+    deadline_at: datetime | None
+    grace_seconds: int
+    item: AnswerSlot
+    state: str = State.IN_PROGRESS
+
+
+_FACTS_LIMIT = 50_000
+_slot_facts: dict[tuple[int, int], _SlotFacts] = {}
+_facts_lock = threading.Lock()
+
+
+def _remember(attempt_id: int, facts: _SlotFacts) -> None:
+    with _facts_lock:
+        if len(_slot_facts) >= _FACTS_LIMIT:
+            _slot_facts.clear()
+        _slot_facts[(attempt_id, facts.item.slot)] = facts
+
+
+def forget_slots() -> None:
+    """Drop every remembered slot (tests empty the tables, so ids come back)."""
+    with _facts_lock:
+        _slot_facts.clear()
+
+
+def _write_alone(attempt_id: int, item_id: int, sequence: int, stored: Any, now: datetime) -> bool:
+    """The conditional write; True when it stored the answer."""
+    parameters = {
+        "of_item": item_id,
+        "new_sequence": sequence,
+        "of_attempt": attempt_id,
+        "stored": stored,
+        "now": now,
+    }
+    if db.session.get_bind().dialect.name != "postgresql" or db.session().in_transaction():
+        return db.session.execute(_WRITE_ANSWER, parameters).rowcount == 1
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_WRITE_ANSWER, parameters).rowcount == 1
 
 
 def set_flag(attempt: Attempt, slot: int, flagged: bool) -> AttemptItem:

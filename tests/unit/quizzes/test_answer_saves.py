@@ -59,6 +59,28 @@ def test_a_save_is_one_read_and_one_write(client, db, taker, count_queries):
     assert counter.count == 2, counter.statements
 
 
+def test_a_later_save_of_a_slot_is_the_write_alone_and_every_rule_still_holds(
+    client, db, taker, count_queries
+):
+    attempt = _attempt(client, db, taker)
+    first, second = (option["id"] for option in attempt["items"][0]["options"][:2])
+    assert _put(client, taker, attempt["id"], first, 1).status_code == 200
+    with count_queries() as counter:
+        again = _put(client, taker, attempt["id"], second, 2)
+    assert again.get_json()["answer"] == second and not again.get_json()["stale"]
+    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
+
+    assert _put(client, taker, attempt["id"], "not-an-option", 3).status_code == 422
+    stale = _put(client, taker, attempt["id"], first, 1).get_json()
+    assert (stale["answer"], stale["stale"]) == (second, True)
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=taker)
+    closed = _put(client, taker, attempt["id"], first, 9)
+    assert closed.status_code == 409
+    db.session.close()
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt["id"]))
+    assert (item.sequence, dict(item.choices["options"])[second]) == (2, item.response)
+
+
 def test_a_stale_save_reports_the_stored_answer(client, db, taker):
     attempt = _attempt(client, db, taker)
     first, second = (option["id"] for option in attempt["items"][0]["options"][:2])
