@@ -9,10 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from competitions.models import Competition, CompetitionRound, Entry, Registration, Stage
-from competitions.services.stages import is_eligible, stage_of
+from competitions.models import Competition, Entry, Registration, Stage
+from competitions.services.stages import is_eligible, round_of, stage_of
 from lms.accounts.models import User
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
@@ -90,15 +89,7 @@ def participants_count(competition: Competition) -> int:
 
 def guard_round_start(user: User, quiz: Quiz) -> None:
     """A quizzes START_GUARD: a round starts only while running, for registered members."""
-    round_ = (
-        db.session.execute(
-            select(CompetitionRound)
-            .where(CompetitionRound.quiz_id == quiz.id)
-            .options(joinedload(CompetitionRound.competition).joinedload(Competition.units))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    round_ = round_of(quiz.id, Competition.units)
     if round_ is None:
         return
     competition = round_.competition

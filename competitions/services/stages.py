@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from competitions.models import Competition, Stage
+from competitions.models import Competition, CompetitionRound, Stage
 from competitions.permissions import in_units
 from lms.accounts.models import User
 from lms.core.clock import utcnow
@@ -60,3 +60,17 @@ def is_frozen(competition: Competition, now: datetime | None = None) -> bool:
     moment = freeze_at(competition)
     now = now or utcnow()
     return moment is not None and moment <= now < competition.ends_at
+
+
+def round_of(quiz_id: int, also: Any) -> CompetitionRound | None:
+    """The competition round a quiz is (None: it is no round), with its competition and the
+    competition's ``also`` relationship loaded by the same query."""
+    return (
+        db.session.execute(
+            select(CompetitionRound)
+            .where(CompetitionRound.quiz_id == quiz_id)
+            .options(joinedload(CompetitionRound.competition).joinedload(also))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )

@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from competitions.models import Competition, CompetitionRound, Entry, Registration
-from competitions.services.stages import freeze_at, is_frozen
+from competitions.models import Competition, Entry, Registration
+from competitions.services.stages import freeze_at, is_frozen, round_of
 from competitions.signals import standings_changed
 from lms.accounts.models import User
 from lms.core.db import upsert_statement
@@ -157,15 +156,7 @@ def on_attempt_graded(_sender: Any = None, *, attempt: Attempt, **_extra: Any) -
     """Update the member's entry and boards when one of their round attempts is graded."""
     if attempt.quiz_id is None or attempt.mode != Mode.QUIZ:
         return
-    round_ = (
-        db.session.execute(
-            select(CompetitionRound)
-            .where(CompetitionRound.quiz_id == attempt.quiz_id)
-            .options(joinedload(CompetitionRound.competition).joinedload(Competition.rounds))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    round_ = round_of(attempt.quiz_id, Competition.rounds)
     if round_ is None:
         return
     competition = round_.competition
