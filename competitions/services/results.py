@@ -173,18 +173,9 @@ def publish_results(competition: Competition, by: User) -> list[Award]:
     for rank, entry in _ranked(
         [entry for entry in _finished_entries(competition) if entry.disqualified_at is None]
     ):
-        kind = TOP if rank <= competition.certificate_top_n else FINISHER
-        award = Award(
-            competition_id=competition.id,
-            user_id=entry.user_id,
-            rank=rank,
-            kind=kind,
-            code=_new_code(),
-            issued_at=competition.results_published_at,
-        )
-        db.session.add(award)
+        award = _issue(competition, entry, rank, competition.results_published_at)
         awards.append(award)
-        _award_points(entry.user, competition, kind)
+        _award_points(entry.user, competition, award.kind)
     db.session.flush()
     current_app.logger.info(
         "results of competition %s published by user %s: %s awards",
@@ -221,19 +212,10 @@ def reissue_award(competition: Competition, entry: Entry, action_id: int) -> Awa
     rank = next((rank for rank, other in _ranked(standing) if other.id == entry.id), None)
     if rank is None:
         return None
-    kind = TOP if rank <= competition.certificate_top_n else FINISHER
-    award = Award(
-        competition_id=competition.id,
-        user_id=entry.user_id,
-        rank=rank,
-        kind=kind,
-        code=_new_code(),
-        issued_at=utcnow(),
-    )
-    db.session.add(award)
+    award = _issue(competition, entry, rank, utcnow())
     text = _("Award issued again (%(title)s)", title=competition.title)
     held = _held_points(competition, entry)
-    for rule in COMPETITION_RULES if kind == TOP else COMPETITION_RULES[:1]:
+    for rule in _point_rules(award.kind):
         due = effective(RULES[rule]).points - held.get(rule, 0)
         if due > 0:
             points.record(
@@ -263,23 +245,30 @@ def _held_points(competition: Competition, entry: Entry) -> dict[str, int]:
     return {rule: int(total or 0) for rule, total in rows}
 
 
+def _issue(competition: Competition, entry: Entry, rank: int, issued_at: datetime) -> Award:
+    """The award for ``rank``: a place in the top N, or finishing."""
+    kind = TOP if rank <= competition.certificate_top_n else FINISHER
+    award = Award(
+        competition_id=competition.id,
+        user_id=entry.user_id,
+        rank=rank,
+        kind=kind,
+        code=_new_code(),
+        issued_at=issued_at,
+    )
+    db.session.add(award)
+    return award
+
+
+def _point_rules(kind: str) -> tuple[str, ...]:
+    """Every award holder took part; the top places also placed."""
+    return COMPETITION_RULES if kind == TOP else COMPETITION_RULES[:1]
+
+
 def _award_points(user: User, competition: Competition, kind: str) -> None:
     reason = _("Competition: %(title)s", title=competition.title)
-    points.award(
-        user,
-        "competition_participation",
-        source_type="competition",
-        source_id=competition.id,
-        reason=reason,
-    )
-    if kind == TOP:
-        points.award(
-            user,
-            "competition_placement",
-            source_type="competition",
-            source_id=competition.id,
-            reason=reason,
-        )
+    for rule in _point_rules(kind):
+        points.award(user, rule, source_type="competition", source_id=competition.id, reason=reason)
 
 
 def awards_of_competition(competition: Competition) -> list[Award]:

@@ -54,15 +54,7 @@ def award(
             )
         )
         points = max(0, min(points, rule.daily_cap - so_far))
-    entry = PointEntry(
-        user_id=user.id,
-        rule=rule_key,
-        points=points,
-        reason=reason[:300],
-        source_type=source_type,
-        source_id=source_id,
-        awarded_on=day,
-    )
+    entry = _entry(user, rule_key, points, source_type, source_id, reason, day)
     try:
         with db.session.begin_nested():  # a concurrent award of the same source wins the race
             db.session.add(entry)
@@ -76,18 +68,24 @@ def record(
 ) -> PointEntry:
     """An entry of exactly ``points`` (negative: a withdrawal), outside the daily caps; for
     corrections that an audited action stands behind (its id is the source)."""
-    entry = PointEntry(
+    entry = _entry(user, rule_key, points, source_type, source_id, reason, today())
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _entry(  # noqa: PLR0917 - the ledger row's own columns
+    user: User, rule_key: str, points: int, source_type: str, source_id: int, reason: str, day: date
+) -> PointEntry:
+    return PointEntry(
         user_id=user.id,
         rule=rule_key,
         points=points,
         reason=reason[:300],
         source_type=source_type,
         source_id=source_id,
-        awarded_on=today(),
+        awarded_on=day,
     )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
 
 
 def total(user: User) -> int:
