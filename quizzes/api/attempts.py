@@ -52,7 +52,9 @@ def start_attempt(quiz_id: int) -> Any:
         quiz = attempts.quiz_for(current_user, quiz_id)
         attempt, resumed = attempts.start_or_resume(current_user, quiz)
     body = attempt_view(attempt, current_user)  # before the commit, which would expire it
+    pending = answers.slots_to_remember(attempt)
     db.session.commit()
+    answers.remember_slots(pending)
     return jsonify(body), 200 if resumed else 201
 
 

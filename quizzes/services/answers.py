@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.clock import utcnow
@@ -54,25 +54,26 @@ _attempts = Attempt.__table__
 _items = AttemptItem.__table__
 _versions = QuestionVersion.__table__
 
-# What a save needs, in one statement: the attempt's owner and clock, the slot's item and its
-# question's type (no ORM objects). No lock here: the write below takes it.
-_SLOT_FOR_SAVE = (
+# What a save needs, in one statement: the attempt's owner and clock, and every slot's item with
+# its question's type (no ORM objects), so the other slots' later saves can be remembered writes.
+# No lock here: the write below takes it.
+_SLOTS_FOR_SAVE = (
     select(
         _attempts.c.user_id,
         _attempts.c.state,
         _attempts.c.deadline_at,
         _attempts.c.grace_seconds,
         _items.c.id.label("item_id"),
+        _items.c.slot,
         _items.c.choices,
         _items.c.checked_at,
         _versions.c.type,
         _versions.c.definition,
     )
     .select_from(
-        _attempts.outerjoin(
-            _items,
-            and_(_items.c.attempt_id == _attempts.c.id, _items.c.slot == bindparam("at_slot")),
-        ).outerjoin(_versions, _versions.c.id == _items.c.question_version_id)
+        _attempts.outerjoin(_items, _items.c.attempt_id == _attempts.c.id).outerjoin(
+            _versions, _versions.c.id == _items.c.question_version_id
+        )
     )
     .where(_attempts.c.id == bindparam("of_attempt"))
 )
@@ -187,21 +188,29 @@ def save_own_answer(
         stored = _stored_answer(known.item, answer)
         if _write_alone(attempt_id, known.item.id, sequence, stored, now):
             return SavedAnswer(item=known.item, response=stored, sequence=sequence, saved_at=now)
-    row = db.session.execute(_SLOT_FOR_SAVE, {"of_attempt": attempt_id, "at_slot": slot}).first()
-    if row is None or row.user_id != user_id:
+    rows = db.session.execute(_SLOTS_FOR_SAVE, {"of_attempt": attempt_id}).all()
+    if not rows or rows[0].user_id != user_id:
         raise NotFoundError(_("This attempt does not exist."))
-    if row.item_id is None:
-        raise NotFoundError(_("This question is not part of the attempt."))
-    _refuse_if_closed(row, now, lambda: load_attempt(attempt_id))
-    item = AnswerSlot(
-        id=row.item_id,
-        slot=slot,
-        choices=row.choices,
-        checked_at=row.checked_at,
-        version=_Version(type=row.type, definition=row.definition),
+    _refuse_if_closed(rows[0], now, lambda: load_attempt(attempt_id))
+    slots = {
+        row.slot: AnswerSlot(
+            id=row.item_id,
+            slot=row.slot,
+            choices=row.choices,
+            checked_at=row.checked_at,
+            version=_Version(type=row.type, definition=row.definition),
+        )
+        for row in rows
+        if row.item_id is not None
+    }
+    first = rows[0]
+    _remember(
+        attempt_id,
+        [_SlotFacts(user_id, first.deadline_at, first.grace_seconds, s) for s in slots.values()],
     )
-    if row.checked_at is None:
-        _remember(attempt_id, _SlotFacts(row.user_id, row.deadline_at, row.grace_seconds, item))
+    item = slots.get(slot)
+    if item is None:
+        raise NotFoundError(_("This question is not part of the attempt."))
     stored = _stored_answer(item, answer)
     response, saved_sequence, saved_at = _write_answer(attempt_id, item.id, sequence, stored, now)
     return SavedAnswer(item=item, response=response, sequence=saved_sequence, saved_at=saved_at)
@@ -224,11 +233,43 @@ _slot_facts: dict[tuple[int, int], _SlotFacts] = {}
 _facts_lock = threading.Lock()
 
 
-def _remember(attempt_id: int, facts: _SlotFacts) -> None:
+def _remember(attempt_id: int, slots: list[_SlotFacts]) -> None:
+    """Remember the slots not checked yet (a checked one refuses every save anyway)."""
     with _facts_lock:
-        if len(_slot_facts) >= _FACTS_LIMIT:
+        if len(_slot_facts) + len(slots) > _FACTS_LIMIT:
             _slot_facts.clear()
-        _slot_facts[(attempt_id, facts.item.slot)] = facts
+        for facts in slots:
+            if facts.item.checked_at is None:
+                _slot_facts[(attempt_id, facts.item.slot)] = facts
+
+
+def slots_to_remember(attempt: Attempt) -> tuple[int, list[_SlotFacts]]:
+    """What to remember of a just-started (or resumed) attempt once its transaction commits
+    (:func:`remember_slots`), so its saves in this process are the write alone from the first.
+    Read while the attempt, its items and their versions are loaded."""
+    if attempt.state != State.IN_PROGRESS or "items" not in attempt.__dict__:
+        return attempt.id, []
+    return attempt.id, [
+        _SlotFacts(
+            attempt.user_id,
+            attempt.deadline_at,
+            attempt.grace_seconds,
+            AnswerSlot(
+                id=item.id,
+                slot=item.slot,
+                choices=item.choices,
+                checked_at=item.checked_at,
+                version=_Version(type=item.version.type, definition=item.version.definition),
+            ),
+        )
+        for item in attempt.items
+    ]
+
+
+def remember_slots(pending: tuple[int, list[_SlotFacts]]) -> None:
+    """Remember what :func:`slots_to_remember` read, after the commit (ids of a rolled-back
+    attempt could come back on SQLite)."""
+    _remember(*pending)
 
 
 def forget_slots() -> None:

@@ -25,8 +25,11 @@ def taker(client, db) -> dict[str, str]:
     return {"Authorization": f"Bearer {issued.get_json()['token']}"}
 
 
-def _attempt(client, db, headers: dict[str, str], **settings: Any) -> dict[str, Any]:
-    quiz = make_quiz(make_bank(types=("single_choice",)), **settings)
+def _attempt(
+    client, db, headers: dict[str, str], questions: int = 1, **settings: Any
+) -> dict[str, Any]:
+    bank = [q for n in range(questions) for q in make_bank(f"Bank {n}", types=("single_choice",))]
+    quiz = make_quiz(bank, **settings)
     db.session.commit()
     started = client.post(f"/api/v1/quizzes/{quiz.id}/attempts", headers=headers)
     assert started.status_code == 201
@@ -42,7 +45,9 @@ def _put(client, headers, attempt_id: int, answer: Any, sequence: int, slot: int
     )
 
 
-def test_a_save_is_one_read_and_one_write(client, db, taker, count_queries):
+def test_a_save_in_the_process_that_started_the_attempt_is_the_write_alone(
+    client, db, taker, count_queries
+):
     attempt = _attempt(client, db, taker)
     option = attempt["items"][0]["options"][0]["id"]
     with count_queries() as counter:
@@ -55,8 +60,21 @@ def test_a_save_is_one_read_and_one_write(client, db, taker, count_queries):
         "stale": False,
         "answer": option,
     }
-    # The read and the write; the worker remembers the token from starting the attempt.
+    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
+
+
+def test_another_process_reads_every_slot_once_then_writes_alone(client, db, taker, count_queries):
+    attempt = _attempt(client, db, taker, questions=2)
+    answers.forget_slots()  # as a worker that did not serve the start
+    first, second = (item["options"][0]["id"] for item in attempt["items"][:2])
+    with count_queries() as counter:
+        assert _put(client, taker, attempt["id"], first, 1).status_code == 200
+    # The read of all slots and the write; the worker remembers the token from the start.
     assert counter.count == 2, counter.statements
+    with count_queries() as counter:
+        saved = _put(client, taker, attempt["id"], second, 1, slot=2)
+    assert saved.get_json()["answer"] == second
+    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
 
 
 def test_a_later_save_of_a_slot_is_the_write_alone_and_every_rule_still_holds(
