@@ -9,6 +9,7 @@ import requests
 from flask import Flask
 from sqlalchemy import event, select
 
+from bench import cpu
 from bench.competition_load.checks import (
     _board_mismatches,
     _close,
@@ -34,6 +35,7 @@ from bench.competition_load.settings import (
     CLIENTS,
     ENTRANTS,
     MIXED_SECONDS,
+    QUESTIONS,
     READER_THREADS,
     SMALL_ENTRANTS,
     SUBMITTER_PROCESSES,
@@ -58,7 +60,9 @@ def _finish(app: Flask, base: str, data: dict[str, Any]) -> None:
         _getter_client, [(base, "healthz", "/healthz", [""], healthz // CLIENTS)] * CLIENTS
     )
     shares = [(base, data["quiz"], pairs[n::CLIENTS]) for n in range(CLIENTS)]
+    before = cpu.snapshot()
     run, elapsed = _in_processes(_participants_client, shares)
+    spent = cpu.per_request(before, cpu.snapshot(), len(pairs))
     _table(
         [
             ("healthz", bare.latencies.get("healthz", []), bare_elapsed),
@@ -69,6 +73,10 @@ def _finish(app: Flask, base: str, data: dict[str, Any]) -> None:
     print(
         f"all {len(pairs)} participants finished in {elapsed:.1f} s (target: within 60 s); "
         f"worst p99 {worst:.0f} ms (target < 1000 ms) {'ok' if worst < 1000 else 'MISSED'}"
+    )
+    print(
+        f"per participant (start, {QUESTIONS} saves, submit): "
+        f"{spent.replace('request', 'participant')}"
     )
     _errors(run)
     with app.app_context():

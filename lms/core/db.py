@@ -1,4 +1,4 @@
-"""Declarative base, a UTC datetime column type and a timestamp mixin."""
+"""Declarative base, a UTC datetime column type, a timestamp mixin and connection helpers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 from lms.core.clock import utcnow
@@ -98,3 +98,27 @@ def upsert_statement(session: Any, model: Any) -> Any:
 
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+_HOLDS_CONNECTION = "lms.holds_connection"
+
+
+def holds_connection(session: Any) -> bool:
+    """True once the session's transaction has begun on a database connection.
+
+    ``Session.in_transaction()`` is true as soon as any session method autobegins (a ``merge``
+    of a remembered user does), before anything reached the database; a caller that wants to
+    run one statement by itself in autocommit needs to know whether work is already pending.
+    """
+    return bool(session.info.get(_HOLDS_CONNECTION))
+
+
+@event.listens_for(Session, "after_begin")
+def _began(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_HOLDS_CONNECTION] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HOLDS_CONNECTION, None)

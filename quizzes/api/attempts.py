@@ -128,7 +128,8 @@ def check_answer(attempt_id: int, slot: int) -> Any:
             response_schema=ATTEMPT_SCHEMA, tags=TAGS)  # fmt: skip
 def submit_attempt(attempt_id: int) -> Any:
     with _committing_finalisation():
-        attempt = attempts.submit(_own_attempt(attempt_id))
+        # The items are read once, after the submit claims the attempt.
+        attempt = attempts.submit(_own_attempt(attempt_id, with_items=False))
         body = attempt_view(attempt, current_user)  # before the commit, which would expire it
     db.session.commit()
     return jsonify(body)

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.clock import utcnow
+from lms.core.db import holds_connection
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
 from question_bank.models import QuestionVersion
@@ -287,7 +288,7 @@ def _write_alone(attempt_id: int, item_id: int, sequence: int, stored: Any, now:
         "stored": stored,
         "now": now,
     }
-    if db.session.get_bind().dialect.name != "postgresql" or db.session().in_transaction():
+    if db.session.get_bind().dialect.name != "postgresql" or holds_connection(db.session()):
         return db.session.execute(_WRITE_ANSWER, parameters).rowcount == 1
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.execute(_WRITE_ANSWER, parameters).rowcount == 1

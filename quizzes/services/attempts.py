@@ -185,19 +185,23 @@ def _add_items(attempt: Attempt, drawn: list[drawing.Drawn]) -> None:
     set_committed_value(attempt, "items", _fresh_items(attempt.id, versions))
 
 
-def _fresh_items(attempt_id: int, versions: dict[int, Any]) -> list[AttemptItem]:
-    """The attempt's items as stored now, given their question versions (immutable, and loaded
-    already, so they are not read again)."""
+def _fresh_items(attempt_id: int, versions: dict[int, Any] | None) -> list[AttemptItem]:
+    """The attempt's items as stored now. Their question versions are immutable: when given
+    (loaded already) they are not read again, else they come joined."""
     items = list(
         db.session.scalars(
             select(AttemptItem)
             .where(AttemptItem.attempt_id == attempt_id)
             .order_by(AttemptItem.slot)
-            .options(lazyload(AttemptItem.version))
+            .options(
+                lazyload(AttemptItem.version)
+                if versions is not None
+                else joinedload(AttemptItem.version)
+            )
             .execution_options(populate_existing=True)
         )
     )
-    for item in items:
+    for item in items if versions is not None else ():
         if item.question_version_id in versions:
             set_committed_value(item, "version", versions[item.question_version_id])
     return items
@@ -227,6 +231,8 @@ def submit(attempt: Attempt) -> Attempt:
         finish(attempt, by="timeout")
     elif attempt.state == State.IN_PROGRESS:
         finish(attempt, by="member")
+    if "items" not in attempt.__dict__:  # loaded by finish, else read here with their versions
+        set_committed_value(attempt, "items", _fresh_items(attempt.id, None))
     return attempt
 
 
@@ -249,7 +255,11 @@ def finish(attempt: Attempt, *, by: str) -> bool:
     # save may have committed between loading them and the claim.
     for name, value in (("state", State.FINISHED), ("submitted_at", at), ("finished_by", by)):
         set_committed_value(attempt, name, value)
-    versions = {item.question_version_id: item.version for item in attempt.items}
+    versions = (
+        {item.question_version_id: item.version for item in attempt.items}
+        if "items" in attempt.__dict__
+        else None
+    )
     set_committed_value(attempt, "items", _fresh_items(attempt.id, versions))
     attempt.time_used_seconds = max(0, int((at - attempt.started_at).total_seconds()))
     grading.grade_attempt(attempt)
