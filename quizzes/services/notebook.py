@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import case, func, or_, select, update
 
 from lms.accounts.models import User
 from lms.core.clock import utcnow
+from lms.core.db import upsert_statement
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory, QuestionVersion
@@ -22,50 +23,67 @@ RIGHT_TIMES_TO_CLEAR = 2
 
 
 def record_attempt(attempt: Attempt) -> None:
-    """Note wrong answers of a graded attempt and count right answers of noted questions."""
-    items = [item for item in attempt.items if is_correct(item) is not None]
-    if not items:
-        return
-    question_ids = [item.version.question_id for item in items]
-    entries = {
-        entry.question_id: entry
-        for entry in db.session.scalars(
-            select(WrongAnswer).where(
-                WrongAnswer.user_id == attempt.user_id, WrongAnswer.question_id.in_(question_ids)
-            )
-        )
-    }
+    """Note wrong answers of a graded attempt and count right answers of noted questions.
+
+    Two statements and no rows read: an upsert for the questions answered wrong (a wrong
+    answer resets the streak, even when the same question was also answered right), and an
+    update of the streak of open entries for the questions answered right."""
+    wrong: dict[int, dict[str, Any]] = {}
+    right: set[int] = set()
     now = utcnow()
-    new_rows: dict[int, dict[str, Any]] = {}
-    for item in items:
+    for item in attempt.items:
+        verdict = is_correct(item)
+        if verdict is None:
+            continue
         question_id = item.version.question_id
-        entry = entries.get(question_id)
-        if is_correct(item):
-            if entry is not None and entry.cleared_at is None:
-                entry.right_streak += 1
-                if entry.right_streak >= RIGHT_TIMES_TO_CLEAR:
-                    entry.cleared_at = now
+        if verdict:
+            right.add(question_id)
             continue
-        if entry is None:
-            row = new_rows.setdefault(
-                question_id,
-                {"user_id": attempt.user_id, "question_id": question_id, "wrong_count": 0},
+        row = wrong.setdefault(
+            question_id,
+            {
+                "user_id": attempt.user_id,
+                "question_id": question_id,
+                "wrong_count": 0,
+                "right_streak": 0,
+                "last_wrong_at": now,
+                "cleared_at": None,
+            },
+        )
+        row.update(wrong_count=row["wrong_count"] + 1, question_version_id=item.question_version_id)
+    if wrong:
+        noted = upsert_statement(db.session, WrongAnswer)
+        db.session.execute(
+            noted.on_conflict_do_update(
+                index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
+                set_={
+                    "wrong_count": WrongAnswer.wrong_count + noted.excluded.wrong_count,
+                    "right_streak": 0,
+                    "cleared_at": None,
+                    "last_wrong_at": noted.excluded.last_wrong_at,
+                    "question_version_id": noted.excluded.question_version_id,
+                },
+            ),
+            list(wrong.values()),
+        )
+    if right - wrong.keys():
+        streak = WrongAnswer.right_streak + 1
+        db.session.execute(
+            update(WrongAnswer)
+            .where(
+                WrongAnswer.user_id == attempt.user_id,
+                WrongAnswer.question_id.in_(right - wrong.keys()),
+                WrongAnswer.cleared_at.is_(None),
             )
-            row.update(
-                wrong_count=row["wrong_count"] + 1,
-                right_streak=0,
-                last_wrong_at=now,
-                question_version_id=item.question_version_id,
+            .values(
+                right_streak=streak,
+                cleared_at=case((streak >= RIGHT_TIMES_TO_CLEAR, now), else_=None),
             )
-            continue
-        entry.wrong_count = (entry.wrong_count or 0) + 1
-        entry.right_streak = 0
-        entry.cleared_at = None
-        entry.last_wrong_at = now
-        entry.question_version_id = item.question_version_id
-    if new_rows:  # one statement, not one INSERT per question
-        db.session.execute(insert(WrongAnswer), list(new_rows.values()))
-    db.session.flush()
+            .execution_options(synchronize_session=False)
+        )
+    for instance in list(db.session.identity_map.values()):  # entries read earlier are stale
+        if isinstance(instance, WrongAnswer):
+            db.session.expire(instance)
 
 
 def open_entries(user: User) -> list[WrongAnswer]:

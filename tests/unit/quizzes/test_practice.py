@@ -17,7 +17,7 @@ from question_bank.models import Question
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt, Mode, State, WrongAnswer
-from quizzes.services import answers, attempts, daily, notebook, practice
+from quizzes.services import answers, attempts, daily, grading, notebook, practice
 from quizzes.signals import attempt_graded
 
 
@@ -240,6 +240,32 @@ def test_a_wrong_daily_answer_goes_to_the_notebook_and_clears_after_two_rights(d
     with pytest.raises(ConflictError, match="nothing to practise"):
         practice.start_notebook_session(member)
     assert _points(member) == 2  # notebook sessions earn nothing; the daily's 2 rights did
+
+
+def test_a_wrong_answer_after_a_right_one_resets_the_streak_and_counts_again(
+    db, member, count_queries
+):
+    bank = _statements("Notebook streak", 5)
+    practice.set_practice_categories([bank[0].category_id])
+    _answer(practice.start_practice(member, bank[0].category_id, 5), right=0)
+    _answer(practice.start_practice(member, bank[0].category_id, 5), right=5)
+    assert {e.entry.right_streak for e in notebook.entries(member)} == {1}
+
+    third = practice.start_practice(member, bank[0].category_id, 5)
+    for number, item in enumerate(third.items):
+        answers.save_answer(third, item.slot, number == 0, 1)
+    grading.grade_attempt(third)
+    db.session.flush()
+    with count_queries() as counter:
+        notebook.record_attempt(third)
+    # One upsert for the wrong answers, one update for the right one; no entry is read.
+    assert len(counter.statements) == 2, counter.statements
+    right_now = third.items[0].version.question_id
+    still_open = {e.entry.question_id: e.entry for e in notebook.entries(member)}
+    assert right_now not in still_open and len(still_open) == 4
+    assert {(e.wrong_count, e.right_streak) for e in still_open.values()} == {(2, 0)}
+    [cleared] = notebook.entries(member, cleared=True)
+    assert cleared.entry.question_id == right_now and cleared.entry.right_streak == 2
 
 
 def test_notebook_sessions_take_up_to_twenty_open_entries_and_filter_by_category(db, member):
