@@ -72,7 +72,7 @@ def reinstate(entry: Entry, reason: str, by: User | None) -> Entry:
     action = _audit(entry, REINSTATE, reason, by)
     competition = db.session.get(Competition, entry.competition_id)
     if entry.user.is_active:
-        place_on_boards(competition, entry)
+        place_on_boards(competition, entry, entry.user_id)
     db.session.flush()
     if competition.results_published_at is not None:
         results.reissue_award(competition, entry, action.id)
@@ -103,5 +103,5 @@ def _follow_activation(user: User, active: Any, before: Any, _initiator: Any) ->
             if not active:
                 take_off_boards(competition, user.id)
             elif entry.disqualified_at is None:
-                place_on_boards(competition, entry)
+                place_on_boards(competition, entry, entry.user_id)
             standings_changed.send(competition_id=entry.competition_id)

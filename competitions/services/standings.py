@@ -93,10 +93,10 @@ def is_ranked(entry: Entry, user: User) -> bool:
     return entry.disqualified_at is None and bool(user.is_active)
 
 
-def place_on_boards(competition: Competition, entry: Entry) -> None:
+def place_on_boards(competition: Competition, entry: Entry | Result, user_id: int) -> None:
     """Write the entry to the live board, and to the public one unless frozen."""
     ranking = get_ranking()
-    standing = standing_of(entry, entry.user_id)
+    standing = standing_of(entry, user_id)
     ranking.record(people_key(competition.id), standing)
     if not is_frozen(competition):
         ranking.record(public_key(competition.id), standing)
@@ -121,9 +121,10 @@ def _round_attempts(quiz_ids: list[int], user_ids: Any) -> list[Attempt]:
     )
 
 
-def _save(competition: Competition, user: User, result: Result) -> Entry:
+def _save(competition: Competition, user: User, result: Result) -> datetime | None:
     """Insert or update the member's entry in one statement (two rounds of the same member
-    graded at once both land on the one row)."""
+    graded at once both land on the one row); answers when the entry was disqualified. An Entry
+    this session read earlier is expired, as the statement bypasses it."""
     values = {
         "unit_id": user.unit_id,
         "score": result.score,
@@ -135,12 +136,15 @@ def _save(competition: Competition, user: User, result: Result) -> Entry:
     statement = upsert_statement(db.session, Entry).values(
         competition_id=competition.id, user_id=user.id, **values
     )
-    return db.session.scalars(
+    disqualified_at = db.session.scalars(
         statement.on_conflict_do_update(
             index_elements=[Entry.competition_id, Entry.user_id], set_=values
-        ).returning(Entry),
-        execution_options={"populate_existing": True},
+        ).returning(Entry.disqualified_at)
     ).one()
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, Entry):
+            db.session.expire(instance)
+    return disqualified_at
 
 
 def _fill(entry: Entry, user: User, result: Result) -> None:
@@ -173,9 +177,8 @@ def on_attempt_graded(_sender: Any = None, *, attempt: Attempt, **_extra: Any) -
     result = compute(quizzes, _round_attempts([q.id for q in quizzes], [user.id]))
     if result is None:
         return
-    entry = _save(competition, user, result)
-    if is_ranked(entry, user):
-        place_on_boards(competition, entry)
+    if _save(competition, user, result) is None and user.is_active:  # else on no board
+        place_on_boards(competition, result, user.id)
     standings_changed.send(competition_id=competition.id)
 
 
