@@ -10,13 +10,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courses.services.progress import complete_elsewhere
 from lms.accounts.models import User
 from lms.core.clock import utcnow
+from lms.core.db import upsert_statement
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
 from quizzes.models import Attempt, AttemptItem, Feedback, Mode, Quiz, State
@@ -110,7 +110,7 @@ def start_or_resume(user: User, quiz: Quiz) -> tuple[Attempt, bool]:
         guard(user, quiz)
     seed = drawing.new_seed()
     drawn = drawing.draw_quiz(quiz, seed)
-    attempt = Attempt(
+    attempt = _insert_attempt(
         quiz_id=quiz.id,
         user_id=user.id,
         mode=Mode.QUIZ,
@@ -121,20 +121,42 @@ def start_or_resume(user: User, quiz: Quiz) -> tuple[Attempt, bool]:
         grace_seconds=quiz.grace_seconds,
         max_score=_max_score(drawn),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
+    if attempt is None:
         # Another request of the same member started one first: resume that one.
         current = in_progress(user, quiz)
         if current is not None:
             return current, True
-        raise ConflictError(
-            _("You have used all your attempts at this quiz."), code="no_attempts"
-        ) from None
+        raise ConflictError(_("You have used all your attempts at this quiz."), code="no_attempts")
     _add_items(attempt, drawn)
     return attempt, False
+
+
+def _insert_attempt(**values: Any) -> Attempt | None:
+    """Insert a new attempt unless it breaks a uniqueness rule (one in progress per member and
+    quiz, unique attempt numbers): None then, and nothing else in the transaction is undone, so
+    no savepoint is needed. The attempt joins the session as loaded, without another read."""
+    columns = {
+        "state": State.IN_PROGRESS,
+        "submitted_at": None,
+        "finished_by": None,
+        "time_used_seconds": None,
+        "score": None,
+        "needs_grading": False,
+        "daily_on": None,
+        **values,
+    }
+    new_id = db.session.execute(
+        upsert_statement(db.session, Attempt)
+        .values(**columns)
+        .on_conflict_do_nothing()
+        .returning(Attempt.id)
+    ).scalar_one_or_none()
+    if new_id is None:
+        return None
+    attempt = Attempt(id=new_id, **columns)
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
+    return attempt
 
 
 def start_session(
