@@ -72,3 +72,18 @@ def per_request(before: Snapshot, after: Snapshot, requests: int) -> str:
     ]
     parts.append(f"idle {1000 * (after.idle - before.idle) / requests:.2f}")
     return "CPU ms per request: " + ", ".join(parts)
+
+
+def shares(snapshots: list[Snapshot]) -> str:
+    """Where the CPU went over (before, after) pairs of snapshots, as shares of all of it."""
+    used = dict.fromkeys(GROUPS, 0.0)
+    idle = 0.0
+    for before, after in zip(snapshots[::2], snapshots[1::2], strict=True):
+        for group in GROUPS:
+            used[group] += after.used[group] - before.used[group]
+        idle += after.idle - before.idle
+    total = sum(used.values()) + idle
+    if not total:
+        return "no CPU measured"
+    parts = [f"{group} {used[group] / total:.0%}" for group in GROUPS]
+    return "CPU: " + ", ".join([*parts, f"idle {idle / total:.0%}"])

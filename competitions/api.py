@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -349,7 +349,8 @@ def leaderboard(competition_id: int) -> Any:
     around = request.args.get("around")
     if around not in (None, "", "me"):
         raise BadRequestError(_("“around” can only be “me”."), field="around")
-    body = leaderboards.board_bytes(facts, scope, limit)
+    max_age = float(current_app.config["LEADERBOARD_API_MAX_AGE_SECONDS"])
+    body = leaderboards.board_bytes(facts, scope, limit, max_age=max_age)
     extra: dict[str, Any] = {}
     if scope == "people":
         me, neighbours = leaderboards.viewer_rows(

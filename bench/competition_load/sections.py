@@ -195,10 +195,13 @@ def _mixed(base: str, data: dict[str, Any]) -> None:
     quarter = len(pool) // 4
     phases = [("alone", False), ("with readers", True)] * 2
     results: dict[str, list[Outcome]] = {}
+    spent: dict[str, list[cpu.Snapshot]] = {}
     for n, (name, readers) in enumerate(phases):
+        before = cpu.snapshot()
         results.setdefault(name, []).append(
             _phase(base, data, pool[n * quarter : (n + 1) * quarter], readers)
         )
+        spent.setdefault(name, []).extend((before, cpu.snapshot()))
     seconds = MIXED_SECONDS * 2
     header = (
         f"{'phase':<14}{'submissions/s':>15}{'finished/s':>12}{'p99 ms':>9}{'board reads/s':>15}"
@@ -219,6 +222,8 @@ def _mixed(base: str, data: dict[str, Any]) -> None:
             f"{name:<14}{rates[name]:>15.1f}{len(total.submitted) / seconds:>12.1f}"
             f"{percentile(writes, 0.99):>9.1f}{total.count('leaderboard') / seconds:>15.1f}"
         )
+    for name, snapshots in spent.items():
+        print(f"{name:<14}{cpu.shares(snapshots)}")
     drop = 1 - rates["with readers"] / rates["alone"] if rates["alone"] else 0.0
     verdict = "ok" if drop <= 0.2 else "MISSED"
     print(f"submission rate drop with 2 readers: {drop:.1%} (target <= 20 %) {verdict}")

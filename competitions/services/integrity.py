@@ -16,7 +16,7 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm.base import NO_VALUE
 
 from competitions.models import Competition, Entry, EntryAction
-from competitions.services import results
+from competitions.services import leaderboards, results
 from competitions.services.standings import place_on_boards, take_off_boards
 from competitions.signals import standings_changed
 from lms.accounts.models import User
@@ -55,6 +55,7 @@ def disqualify(entry: Entry, reason: str, by: User | None) -> Entry:
     action = _audit(entry, DISQUALIFY, reason, by)
     competition = db.session.get(Competition, entry.competition_id)
     take_off_boards(competition, entry.user_id)
+    leaderboards.forget_recent(competition.id)
     db.session.flush()
     if competition.results_published_at is not None:
         results.withdraw_award(competition, entry, action.id, reason)
@@ -73,6 +74,7 @@ def reinstate(entry: Entry, reason: str, by: User | None) -> Entry:
     competition = db.session.get(Competition, entry.competition_id)
     if entry.user.is_active:
         place_on_boards(competition, entry, entry.user_id)
+    leaderboards.forget_recent(competition.id)
     db.session.flush()
     if competition.results_published_at is not None:
         results.reissue_award(competition, entry, action.id)
@@ -104,4 +106,5 @@ def _follow_activation(user: User, active: Any, before: Any, _initiator: Any) ->
                 take_off_boards(competition, user.id)
             elif entry.disqualified_at is None:
                 place_on_boards(competition, entry, entry.user_id)
+            leaderboards.forget_recent(competition.id)
             standings_changed.send(competition_id=entry.competition_id)

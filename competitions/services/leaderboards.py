@@ -33,6 +33,9 @@ NEIGHBOURS = 2
 UNITS_CACHE_SECONDS = 30  # eligible headcounts change without a board version: refresh often
 _CACHE_LIMIT = 512
 _cache: dict[tuple[Any, ...], bytes] = {}
+# (competition, scope, limit, ...) -> (monotonic time built or confirmed, bytes): board_bytes's
+# ``max_age``. Only ever read with a max_age, so the live page never sees it.
+_recent: dict[tuple[Any, ...], tuple[float, bytes]] = {}
 UNIT_SECONDS = 5.0
 _OWN_UNITS_LIMIT = 50_000
 _own_units: dict[tuple[Any, ...], tuple[float, str | None]] = {}
@@ -347,33 +350,48 @@ def _ids(ranked: list[Ranked]) -> set[int]:
 def clear_cache() -> None:
     """Forget every cached board and competition (tests empty the tables; versions restart)."""
     _cache.clear()
+    _recent.clear()
     _own_units.clear()
     audience.clear()
 
 
-def board_bytes(competition: Competition | CompetitionFacts, scope: str, limit: int) -> bytes:
+def board_bytes(
+    competition: Competition | CompetitionFacts, scope: str, limit: int, max_age: float = 0.0
+) -> bytes:
     """The public board as ready-made JSON, cached under every parameter it depends on.
 
     Given the competition's facts (``audience.facts_of``), a cached board costs one version
     read; the competition itself is loaded only to build a units board that is not cached.
+    With ``max_age``, a board this process built less than that many seconds ago is served
+    as it is, without reading the version: while scores change many times a second, the board
+    is rebuilt at most that often instead of on every read. The live page and the big screen
+    pass none, so a new score reaches them as soon as it is on the board.
     """
     if isinstance(competition, CompetitionFacts):
         frozen = competition.is_frozen()
     else:
         frozen = is_frozen(competition)
-    board = public_key(competition.id) if frozen else people_key(competition.id)
-    key: tuple[Any, ...] = (
+    recent_key: tuple[Any, ...] = (
         competition.id,
         scope,
         limit,
-        get_ranking().version(board),
         frozen,
         competition.created_at.timestamp(),  # an id reused after the tables were emptied
         competition.updated_at.timestamp(),
+    )
+    if max_age > 0:
+        recent = _recent.get(recent_key)
+        if recent is not None and time.monotonic() - recent[0] < max_age:
+            return recent[1]
+    board = public_key(competition.id) if frozen else people_key(competition.id)
+    key = (
+        *recent_key,
+        get_ranking().version(board),
         int(utcnow().timestamp() // UNITS_CACHE_SECONDS) if scope == "units" else 0,
     )
     cached = _cache.get(key)
     if cached is not None:
+        _remember_recent(recent_key, cached)
         return cached
     if scope == "people":  # the competition's id and freeze are all it takes
         payload = _people_payload(competition.id, limit, frozen)
@@ -390,4 +408,17 @@ def board_bytes(competition: Competition | CompetitionFacts, scope: str, limit: 
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
     _cache[key] = body
+    _remember_recent(recent_key, body)
     return body
+
+
+def _remember_recent(key: tuple[Any, ...], body: bytes) -> None:
+    if len(_recent) >= _CACHE_LIMIT:
+        _recent.clear()
+    _recent[key] = (time.monotonic(), body)
+
+
+def forget_recent(competition_id: int) -> None:
+    """Serve this competition's next board fresh in this process (after a local change)."""
+    for key in [k for k in _recent if k[0] == competition_id]:
+        _recent.pop(key, None)

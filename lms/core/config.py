@@ -52,6 +52,9 @@ class Config:
     API_TOKEN_TTL_HOURS = 24 * 30
     # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
     API_TOKEN_CACHE_SECONDS = 5
+    # Seconds the leaderboard API may serve a worker's last-built public board while scores keep
+    # changing (the viewer's own row is always live; live pages and big screens never wait).
+    LEADERBOARD_API_MAX_AGE_SECONDS = 1.0
     PASSWORD_RESET_TTL_HOURS = 24
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25
@@ -85,6 +88,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-not-secret"  # noqa: S105
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for the suite
+    LEADERBOARD_API_MAX_AGE_SECONDS = 0.0  # tests read a board right after changing it
 
 
 class ProductionConfig(Config):

@@ -85,6 +85,34 @@ def test_a_disqualified_viewer_leaves_the_board_and_loses_their_row(client, db, 
     assert [e["name"] for e in body["entries"]] == ["Second"]
 
 
+def test_under_constant_change_the_public_board_may_lag_by_max_age_but_me_never_does(
+    app, client, db, clock, login_as, monkeypatch
+):
+    world = _board(db, clock)
+    app.config["LEADERBOARD_API_MAX_AGE_SECONDS"] = 1.0
+    now = [1000.0]
+    monkeypatch.setattr(leaderboards.time, "monotonic", lambda: now[0])
+    login_as(world["second"])
+    before = client.get(_url(world)).get_json()
+    assert [e["name"] for e in before["entries"]] == ["First", "Second"]
+
+    take(world["second"], world["quiz"], right=3, clock=clock, seconds=5)  # now ahead
+    db.session.commit()
+    now[0] += 0.5
+    lagging = client.get(_url(world)).get_json()
+    assert [e["name"] for e in lagging["entries"]] == ["First", "Second"]  # built 0.5 s ago
+    assert lagging["me"]["rank"] == 1  # the viewer's own row is live
+
+    now[0] += 0.6
+    fresh = client.get(_url(world)).get_json()
+    assert [e["name"] for e in fresh["entries"]] == ["Second", "First"]
+
+    entry = db.session.scalar(db.select(Entry).where(Entry.user_id == world["second"].id))
+    integrity.disqualify(entry, "Shared answers", by=None)  # a change here applies at once
+    db.session.commit()
+    assert [e["name"] for e in client.get(_url(world)).get_json()["entries"]] == ["First"]
+
+
 def test_the_row_follows_a_viewer_who_moved_to_another_unit(client, db, clock, login_as):
     world = _board(db, clock)
     member = world["second"]
