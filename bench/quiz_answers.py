@@ -1,8 +1,11 @@
 """1,000 members each save 20 answers and submit, against gunicorn with several workers.
 
-Prints answer-save throughput as a ratio to a bare ``/healthz`` endpoint measured in the same run
-by the same client, p50/p95/p99 latencies per request kind, and then checks in the database that
-every acknowledged answer is stored exactly once and every attempt was graded once.
+The run has the shape of an exam: every member starts, then every member answers (each member's
+20 saves one after another, 32 members at a time), then every member submits. Answer-save
+throughput is the rate of the answering phase, printed as a ratio to a bare ``/healthz``
+endpoint measured in the same run by the same client, with p50/p95/p99 latencies and the CPU
+each side spent per request; then the database is checked: every acknowledged answer stored
+exactly once, every attempt graded once.
 
     python -m bench.quiz_answers                      # SQLite in a temporary folder
     LMS_BENCH_DATABASE_URL=postgresql+psycopg://lms:lms@127.0.0.1:5432/lms_bench \
@@ -347,6 +350,11 @@ def main() -> None:
     )
     verdict = "ok" if ratio >= target else "BELOW TARGET"
     print(f"save throughput / healthz throughput: {ratio:.2f} (target >= {target}) {verdict}")
+    whole = saves.count / total
+    print(
+        f"for comparison, saves per second of the whole run (starts and submits included, as "
+        f"measured before 2026-11-25): {whole:.0f}, {whole / bare.rate:.2f} x healthz"
+    )
     print(
         f"acknowledged saves: {len(run.acknowledged)}; lost: {lost}; duplicated: {duplicated}; "
         f"attempts not graded: {ungraded}; errors: {len(run.errors)}"
