@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from lms.core.sqlite import write_intent
 from quizzes.models import Attempt, AttemptItem, State
@@ -185,3 +185,22 @@ def test_an_uncommitted_save_holds_the_attempt_against_a_submit(app, client, db,
             submitter.rollback()
     finally:
         db.session.commit()
+
+
+def test_a_remembered_save_on_postgresql_runs_alone_in_autocommit(client, db, taker):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite the write takes the write lock in the request's transaction")
+    attempt = _attempt(client, db, taker)
+    option = attempt["items"][0]["options"][0]["id"]
+    seen: list[tuple[str, bool]] = []
+
+    def _record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append((statement.lstrip().split()[0], conn.connection.dbapi_connection.autocommit))
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        assert _put(client, taker, attempt["id"], option, 1).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _record)
+    # No BEGIN and COMMIT around it: one round trip (the worker remembers token and slot).
+    assert seen == [("UPDATE", True)]
