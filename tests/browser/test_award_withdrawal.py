@@ -26,7 +26,7 @@ def test_disqualifying_after_publication_withdraws_the_award(
     users["xiaowang"].display_name = "小王"
     organizer = make_user(username="zhang", role="organizer", password="organizer-pass-1")
     for entry in db.session.scalars(select(Entry)):  # inserted directly: put them on the boards
-        standings.place_on_boards(competition, entry)
+        standings.place_on_boards(competition, entry, entry.user_id)
     results.publish_results(competition, organizer)
     db.session.commit()
     shots = tmp_path / f"withdrawal-{viewport['width']}"
