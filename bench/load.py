@@ -43,6 +43,8 @@ def serve(
             str(Path(sys.executable).parent / "gunicorn"),
             "--workers",
             str(workers),
+            "--worker-class",
+            "gthread",
             "--threads",
             str(threads),
             "--bind",

@@ -9,50 +9,46 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import requests
-
 from bench.competition_load.settings import CLIENT_THREADS, TIMEOUT, Outcome
+from bench.http_client import ERRORS, Client, Response
 from bench.load import in_processes, percentile
 
 # -- the server and the clients --------------------------------------------------------------
 
 
-def _timed(outcome: Outcome, kind: str, call: Callable[[], requests.Response]) -> Any:
+def _timed(outcome: Outcome, kind: str, call: Callable[[], Response]) -> Any:
     """The response's JSON when it succeeded, else None (the error is recorded)."""
     start = time.perf_counter()
     try:
         response = call()
-    except requests.RequestException as error:
+    except ERRORS as error:
         outcome.errors.append(f"{kind} {type(error).__name__}")
         return None
     outcome.add(kind, time.perf_counter() - start)
     if response.status_code not in (200, 201):
         outcome.errors.append(f"{kind} {response.status_code} {response.text[:100]}")
         return None
-    return response.json() if "json" in response.headers.get("Content-Type", "") else {}
+    return response.json() if "json" in response.headers.get("content-type", "") else {}
 
 
-def _session(secret: str | None) -> requests.Session:
-    session = requests.Session()
-    if secret:
-        session.headers["Authorization"] = f"Bearer {secret}"
-    return session
+def _session(base: str, secret: str | None) -> Client:
+    return Client(base, secret or None, timeout=TIMEOUT)
 
 
 def _take_part(base: str, quiz_id: int, username: str, secret: str, outcome: Outcome) -> None:
     """Start the round, answer its 3 questions (at random, so scores differ) and submit."""
-    session = _session(secret)
+    session = _session(base, secret)
     url = f"{base}/api/v1/quizzes/{quiz_id}/attempts"
-    attempt = _timed(outcome, "start", lambda: session.post(url, json={}, timeout=TIMEOUT))
+    attempt = _timed(outcome, "start", lambda: session.post(url, json={}))
     if attempt is None:
         return
     rng = random.Random(username)
     for item in attempt["items"]:
         answer = {"answer": rng.random() < 0.6, "sequence": 1}
         url = f"{base}/api/v1/attempts/{attempt['id']}/answers/{item['slot']}"
-        _timed(outcome, "save", lambda url=url, a=answer: session.put(url, json=a, timeout=TIMEOUT))
+        _timed(outcome, "save", lambda url=url, a=answer: session.put(url, json=a))
     url = f"{base}/api/v1/attempts/{attempt['id']}/submit"
-    if _timed(outcome, "submit", lambda: session.post(url, timeout=TIMEOUT)) is not None:
+    if _timed(outcome, "submit", lambda: session.post(url)) is not None:
         outcome.submitted.append((username, attempt["id"]))
 
 
@@ -68,9 +64,9 @@ def _getter_client(base: str, kind: str, path: str, secrets: list[str], count: i
     outcome = Outcome()
 
     def run(secret: str) -> None:
-        session = _session(secret)
+        session = _session(base, secret)
         for _ in range(count // CLIENT_THREADS):
-            _timed(outcome, kind, lambda: session.get(f"{base}{path}", timeout=TIMEOUT))
+            _timed(outcome, kind, lambda: session.get(f"{base}{path}"))
 
     with ThreadPoolExecutor(CLIENT_THREADS) as pool:
         list(pool.map(run, [secrets[n % len(secrets)] for n in range(CLIENT_THREADS)]))
@@ -83,8 +79,8 @@ def _mine_client(base: str, competition_id: int, pairs: list[tuple[str, str]]) -
     path = f"{base}/api/v1/competitions/{competition_id}/leaderboard?scope=people&limit=1"
 
     def ask(pair: tuple[str, str]) -> None:
-        session = _session(pair[1])
-        body = _timed(outcome, "leaderboard me", lambda: session.get(path, timeout=TIMEOUT))
+        session = _session(base, pair[1])
+        body = _timed(outcome, "leaderboard me", lambda: session.get(path))
         if body is not None:
             outcome.mine[pair[0]] = body.get("me")
 
@@ -106,9 +102,9 @@ def _submitter(base: str, quiz_id: int, pairs: list[tuple[str, str]], until: flo
 
 def _reader(base: str, path: str, secret: str, until: float) -> Outcome:
     outcome = Outcome()
-    session = _session(secret)
+    session = _session(base, secret)
     while time.time() < until:
-        _timed(outcome, "leaderboard", lambda: session.get(f"{base}{path}", timeout=TIMEOUT))
+        _timed(outcome, "leaderboard", lambda: session.get(f"{base}{path}"))
     return outcome
 
 

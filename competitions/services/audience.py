@@ -1,16 +1,12 @@
 """Who may see a competition, answered from a per-process copy of the few facts it takes.
 
 A hot read (the leaderboard API) would otherwise load the competition and its units on every
-request. The copy lives ``FACTS_SECONDS`` at most, so an edit made by another worker shows
-within that time; an edit flushed in this process forgets the copy at once and again at commit
-(so a request that read the old row between the flush and the commit does not keep it). The
-viewer's side of the check (role, active, unit) is always read from the current user.
+request. The copy lives ``FACTS_SECONDS`` at most (``lms.core.memo`` says how edits are seen).
+The viewer's side of the check (role, active, unit) is always read from the current user.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
@@ -24,9 +20,9 @@ from competitions.services import stages
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
+from lms.core.memo import ProcessMemo
 
 FACTS_SECONDS = 5.0
-_CACHE_LIMIT = 4096
 _EDITED = "lms_competitions_edited"  # ids of competitions this session's transaction changed
 
 
@@ -52,8 +48,7 @@ class CompetitionFacts:
         return self.freeze_at is not None and self.freeze_at <= now < self.ends_at
 
 
-_cache: dict[tuple[Any, int], tuple[float, CompetitionFacts]] = {}
-_lock = threading.Lock()
+memo: ProcessMemo[CompetitionFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=False)
 
 
 def _facts(competition: Competition) -> CompetitionFacts:
@@ -70,24 +65,16 @@ def _facts(competition: Competition) -> CompetitionFacts:
 
 def facts_of(competition_id: int) -> CompetitionFacts | None:
     """The competition's facts (None: there is no such competition), at most FACTS_SECONDS old."""
-    key = (db.engine, competition_id)
-    now = time.monotonic()
-    found = _cache.get(key)
-    if found is not None and now - found[0] < FACTS_SECONDS:
-        return found[1]
+    return memo.get(competition_id, lambda: _load(competition_id))
+
+
+def _load(competition_id: int) -> CompetitionFacts | None:
     competition = db.session.scalar(
         select(Competition)
         .where(Competition.id == competition_id)
         .options(selectinload(Competition.units))
     )
-    if competition is None:
-        return None
-    facts = _facts(competition)
-    with _lock:
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[key] = (now, facts)
-    return facts
+    return None if competition is None else _facts(competition)
 
 
 def can_see(user: User | Any, facts: CompetitionFacts) -> bool:
@@ -96,15 +83,12 @@ def can_see(user: User | Any, facts: CompetitionFacts) -> bool:
 
 
 def forget(competition_id: int) -> None:
-    with _lock:
-        for key in [k for k in _cache if k[1] == competition_id]:
-            del _cache[key]
+    memo.forget(lambda key: key == competition_id)
 
 
 def clear() -> None:
     """Forget every competition (tests empty the tables and ids start again)."""
-    with _lock:
-        _cache.clear()
+    memo.forget()
 
 
 @event.listens_for(Competition, "after_update")

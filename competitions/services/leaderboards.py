@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from competitions.models import Competition, Entry
-from competitions.services import audience
+from competitions.services import audience, round_facts
 from competitions.services.audience import CompetitionFacts
 from competitions.services.stages import is_frozen
 from competitions.services.standings import people_key, public_key
@@ -222,6 +222,7 @@ def clear_cache() -> None:
     _recent.clear()
     _own_units.clear()
     audience.clear()
+    round_facts.clear()
 
 
 def board_bytes(

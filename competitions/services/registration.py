@@ -6,12 +6,15 @@ a round's quiz starts only while the competition runs, for eligible, registered 
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from competitions.models import Competition, Entry, Registration, Stage
-from competitions.services.stages import is_eligible, round_of, stage_of
+from competitions.services.round_facts import round_facts
+from competitions.services.stages import is_eligible, stage_of
 from lms.accounts.models import User
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
@@ -89,10 +92,10 @@ def participants_count(competition: Competition) -> int:
 
 def guard_round_start(user: User, quiz: Quiz) -> None:
     """A quizzes START_GUARD: a round starts only while running, for registered members."""
-    round_ = round_of(quiz.id, Competition.units)
-    if round_ is None:
+    facts = round_facts(quiz.id)
+    if facts is None:
         return
-    competition = round_.competition
+    competition = cast(Competition, facts)  # the stage and eligibility rules read these facts
     if stage_of(competition) != Stage.RUNNING:
         raise ConflictError(
             _(

@@ -12,15 +12,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
 from competitions.models import Competition, Entry, Registration
-from competitions.services.stages import freeze_at, is_frozen, round_of
+from competitions.services.round_facts import round_facts
+from competitions.services.stages import freeze_at, is_frozen
 from competitions.signals import standings_changed
 from lms.accounts.models import User
-from lms.core.db import upsert_statement
+from lms.core.db import built_once
 from lms.core.extensions import db
 from lms.core.ranking import Standing, get_ranking
 from quizzes.models import Attempt, Mode, Quiz, State
@@ -125,26 +126,41 @@ def _save(competition: Competition, user: User, result: Result) -> datetime | No
     """Insert or update the member's entry in one statement (two rounds of the same member
     graded at once both land on the one row); answers when the entry was disqualified. An Entry
     this session read earlier is expired, as the statement bypasses it."""
-    values = {
-        "unit_id": user.unit_id,
-        "score": result.score,
-        "max_score": result.max_score,
-        "time_used_seconds": result.time_used_seconds,
-        "submitted_at": result.submitted_at,
-        "rounds_done": result.rounds_done,
-    }
-    statement = upsert_statement(db.session, Entry).values(
-        competition_id=competition.id, user_id=user.id, **values
-    )
     disqualified_at = db.session.scalars(
-        statement.on_conflict_do_update(
-            index_elements=[Entry.competition_id, Entry.user_id], set_=values
-        ).returning(Entry.disqualified_at)
+        built_once(db.session, _saving_entry),
+        {
+            "competition_id": competition.id,
+            "user_id": user.id,
+            "unit_id": user.unit_id,
+            "score": result.score,
+            "max_score": result.max_score,
+            "time_used_seconds": result.time_used_seconds,
+            "submitted_at": result.submitted_at,
+            "rounds_done": result.rounds_done,
+        },
     ).one()
     for instance in list(db.session.identity_map.values()):
         if isinstance(instance, Entry):
             db.session.expire(instance)
     return disqualified_at
+
+
+_RESULT_COLUMNS = (
+    "unit_id",
+    "score",
+    "max_score",
+    "time_used_seconds",
+    "submitted_at",
+    "rounds_done",
+)
+
+
+def _saving_entry(upsert: Any) -> Any:
+    saved = upsert(Entry)
+    return saved.on_conflict_do_update(
+        index_elements=[Entry.competition_id, Entry.user_id],
+        set_={name: saved.excluded[name] for name in _RESULT_COLUMNS},
+    ).returning(Entry.disqualified_at)
 
 
 def _fill(entry: Entry, user: User, result: Result) -> None:
@@ -160,23 +176,19 @@ def on_attempt_graded(_sender: Any = None, *, attempt: Attempt, **_extra: Any) -
     """Update the member's entry and boards when one of their round attempts is graded."""
     if attempt.quiz_id is None or attempt.mode != Mode.QUIZ:
         return
-    round_ = round_of(attempt.quiz_id, Competition.rounds)
-    if round_ is None:
+    facts = round_facts(attempt.quiz_id)
+    if facts is None:
         return
-    competition = round_.competition
-    registered = db.session.scalar(
-        select(Registration.id).where(
-            Registration.competition_id == competition.id,
-            Registration.user_id == attempt.user_id,
-        )
+    competition = cast(Competition, facts)  # the freeze and the entry's key read these facts
+    registered = select(Registration.user_id).where(
+        Registration.competition_id == competition.id,
+        Registration.user_id == attempt.user_id,
     )
-    if registered is None:
+    quizzes = cast(list[Quiz], facts.quizzes)
+    result = compute(quizzes, _round_attempts([q.id for q in quizzes], registered))
+    if result is None:  # not registered (no attempts read), or no round counts
         return
     user = attempt.user
-    quizzes = [r.quiz for r in competition.rounds]
-    result = compute(quizzes, _round_attempts([q.id for q in quizzes], [user.id]))
-    if result is None:
-        return
     if _save(competition, user, result) is None and user.is_active:  # else on no board
         place_on_boards(competition, result, user.id)
     standings_changed.send(competition_id=competition.id)

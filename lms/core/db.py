@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,10 +95,30 @@ def ping_when_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> N
 
 def upsert_statement(session: Any, model: Any) -> Any:
     """``INSERT`` with ``ON CONFLICT`` for the session's database (PostgreSQL or SQLite)."""
+    return _upsert_for(session.get_bind().dialect.name, model)
+
+
+def _upsert_for(dialect: str, model: Any) -> Any:
     from sqlalchemy.dialects import postgresql, sqlite  # noqa: PLC0415
 
-    dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+_BUILT: dict[tuple[str, Callable[..., Any]], Any] = {}
+
+
+def built_once(session: Any, build: Callable[[Callable[[Any], Any]], Any]) -> Any:
+    """The statement ``build`` makes for the session's database, made once per process.
+
+    For the hottest writes: building a statement (its clauses, then its cache key) costs more
+    CPU than running it. ``build`` receives ``upsert(model)`` for this database and must take
+    every changing value as a ``bindparam``."""
+    dialect = session.get_bind().dialect.name
+    key = (dialect, build)
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = build(lambda model: _upsert_for(dialect, model))
+    return statement
 
 
 _HOLDS_CONNECTION = "lms.holds_connection"

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from courses.services.progress import complete_elsewhere
 from lms.accounts.models import User
 from lms.core.clock import utcnow
-from lms.core.db import upsert_statement
+from lms.core.db import built_once
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
 from quizzes.models import Attempt, AttemptItem, Feedback, Mode, Quiz, State
@@ -145,18 +145,17 @@ def _insert_attempt(**values: Any) -> Attempt | None:
         "daily_on": None,
         **values,
     }
-    new_id = db.session.execute(
-        upsert_statement(db.session, Attempt)
-        .values(**columns)
-        .on_conflict_do_nothing()
-        .returning(Attempt.id)
-    ).scalar_one_or_none()
+    new_id = db.session.execute(built_once(db.session, _inserting), columns).scalar_one_or_none()
     if new_id is None:
         return None
     attempt = Attempt(id=new_id, **columns)
     make_transient_to_detached(attempt)
     db.session.add(attempt)
     return attempt
+
+
+def _inserting(upsert: Any) -> Any:
+    return upsert(Attempt).on_conflict_do_nothing().returning(Attempt.id)
 
 
 def start_session(
@@ -188,9 +187,9 @@ def _max_score(drawn: list[drawing.Drawn]) -> float:
 
 def _add_items(attempt: Attempt, drawn: list[drawing.Drawn]) -> None:
     """Insert the drawn items in one statement (an ORM flush would send one INSERT per item
-    on SQLite) and hand them to the attempt as loaded."""
-    db.session.execute(
-        insert(AttemptItem),
+    on SQLite) that hands them back as loaded, and give them to the attempt."""
+    items = db.session.scalars(
+        insert(AttemptItem).returning(AttemptItem, sort_by_parameter_order=True),
         [
             {
                 "attempt_id": attempt.id,
@@ -202,9 +201,10 @@ def _add_items(attempt: Attempt, drawn: list[drawing.Drawn]) -> None:
             }
             for slot, entry in enumerate(drawn, start=1)
         ],
-    )
-    versions = {entry.version.id: entry.version for entry in drawn}
-    set_committed_value(attempt, "items", _fresh_items(attempt.id, versions))
+    ).all()
+    for item, entry in zip(items, drawn, strict=True):
+        set_committed_value(item, "version", entry.version)
+    set_committed_value(attempt, "items", list(items))
 
 
 def _fresh_items(attempt_id: int, versions: dict[int, Any] | None) -> list[AttemptItem]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 
 from lms.accounts.models import User
 from lms.core.clock import utcnow
-from lms.core.db import upsert_statement
+from lms.core.db import built_once
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory, QuestionVersion
@@ -52,38 +52,46 @@ def record_attempt(attempt: Attempt) -> None:
         )
         row.update(wrong_count=row["wrong_count"] + 1, question_version_id=item.question_version_id)
     if wrong:
-        noted = upsert_statement(db.session, WrongAnswer)
-        db.session.execute(
-            noted.on_conflict_do_update(
-                index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
-                set_={
-                    "wrong_count": WrongAnswer.wrong_count + noted.excluded.wrong_count,
-                    "right_streak": 0,
-                    "cleared_at": None,
-                    "last_wrong_at": noted.excluded.last_wrong_at,
-                    "question_version_id": noted.excluded.question_version_id,
-                },
-            ),
-            list(wrong.values()),
-        )
+        db.session.execute(built_once(db.session, _noting_wrong), list(wrong.values()))
     if right - wrong.keys():
-        streak = WrongAnswer.right_streak + 1
         db.session.execute(
-            update(WrongAnswer)
-            .where(
-                WrongAnswer.user_id == attempt.user_id,
-                WrongAnswer.question_id.in_(right - wrong.keys()),
-                WrongAnswer.cleared_at.is_(None),
-            )
-            .values(
-                right_streak=streak,
-                cleared_at=case((streak >= RIGHT_TIMES_TO_CLEAR, now), else_=None),
-            )
-            .execution_options(synchronize_session=False)
+            built_once(db.session, _counting_right),
+            {"user": attempt.user_id, "questions": sorted(right - wrong.keys()), "now": now},
         )
     for instance in list(db.session.identity_map.values()):  # entries read earlier are stale
         if isinstance(instance, WrongAnswer):
             db.session.expire(instance)
+
+
+def _noting_wrong(upsert: Any) -> Any:
+    noted = upsert(WrongAnswer)
+    return noted.on_conflict_do_update(
+        index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
+        set_={
+            "wrong_count": WrongAnswer.wrong_count + noted.excluded.wrong_count,
+            "right_streak": 0,
+            "cleared_at": None,
+            "last_wrong_at": noted.excluded.last_wrong_at,
+            "question_version_id": noted.excluded.question_version_id,
+        },
+    )
+
+
+def _counting_right(_upsert: Any) -> Any:
+    streak = WrongAnswer.right_streak + 1
+    return (
+        update(WrongAnswer)
+        .where(
+            WrongAnswer.user_id == bindparam("user"),
+            WrongAnswer.question_id.in_(bindparam("questions", expanding=True)),
+            WrongAnswer.cleared_at.is_(None),
+        )
+        .values(
+            right_streak=streak,
+            cleared_at=case((streak >= RIGHT_TIMES_TO_CLEAR, bindparam("now")), else_=None),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def open_entries(user: User) -> list[WrongAnswer]:

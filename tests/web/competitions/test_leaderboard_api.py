@@ -169,7 +169,7 @@ def test_an_edit_by_another_worker_applies_within_the_facts_lifetime(
         )
     db.session.commit()  # a request of its own would read the row afresh
     assert client.get(_url(world)).status_code == 200  # this process's copy, still fresh
-    monkeypatch.setattr(audience, "FACTS_SECONDS", 0.0)
+    monkeypatch.setattr(audience.memo, "seconds", 0.0)
     assert client.get(_url(world)).status_code == 404
 
 

@@ -1,0 +1,120 @@
+"""Whether a quiz is a competition round, and the few facts of its competition that starting and
+scoring an attempt read, from a per-process copy (``lms.core.memo``).
+
+Every start and every graded attempt of any quiz asks this (a START_GUARD, the attempt_graded
+receiver); loading the round, its competition, its units and its rounds' quizzes each time was
+two statements per member on the hottest path of a competition. The copy lives ``FACTS_SECONDS``
+at most, and this process forgets it as soon as it flushes a change to a competition, a round or
+a quiz. Only the member's registration and attempts are always read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction, joinedload
+
+from competitions.models import Competition, CompetitionRound
+from lms.core.extensions import db
+from lms.core.memo import ProcessMemo
+from quizzes.models import Grading, Quiz
+
+FACTS_SECONDS = 5.0
+_EDITED = "lms_rounds_edited"
+
+
+class RoundUnit(NamedTuple):
+    path: str
+
+
+class RoundQuiz(NamedTuple):
+    """What ``grading.counted_attempt`` reads from a round's quiz."""
+
+    id: int
+    grading: Grading
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """A competition as the stage, eligibility and freeze rules and the standings read it."""
+
+    id: int
+    title: str
+    is_published: bool
+    results_published_at: datetime | None
+    registration_opens_at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    freeze_minutes: int
+    units: tuple[RoundUnit, ...]
+    quizzes: tuple[RoundQuiz, ...]  # every round's quiz, in round order
+
+
+memo: ProcessMemo[RoundFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=True)
+
+
+def round_facts(quiz_id: int) -> RoundFacts | None:
+    """The facts of the competition whose round ``quiz_id`` is (None: it is no round)."""
+    return memo.get(quiz_id, lambda: _load(quiz_id))
+
+
+def _load(quiz_id: int) -> RoundFacts | None:
+    round_ = db.session.scalar(
+        select(CompetitionRound)
+        .where(CompetitionRound.quiz_id == quiz_id)
+        .options(
+            joinedload(CompetitionRound.competition).selectinload(Competition.units),
+            joinedload(CompetitionRound.competition)
+            .selectinload(Competition.rounds)
+            .joinedload(CompetitionRound.quiz),
+        )
+    )
+    if round_ is None:
+        return None
+    competition = round_.competition
+    return RoundFacts(
+        id=competition.id,
+        title=competition.title,
+        is_published=competition.is_published,
+        results_published_at=competition.results_published_at,
+        registration_opens_at=competition.registration_opens_at,
+        starts_at=competition.starts_at,
+        ends_at=competition.ends_at,
+        freeze_minutes=competition.freeze_minutes,
+        units=tuple(RoundUnit(unit.path) for unit in competition.units),
+        quizzes=tuple(RoundQuiz(r.quiz.id, r.quiz.grading) for r in competition.rounds),
+    )
+
+
+def clear() -> None:
+    """Forget every quiz (tests empty the tables and ids start again)."""
+    memo.forget()
+
+
+@event.listens_for(Competition, "after_update")
+@event.listens_for(Competition, "after_delete")
+@event.listens_for(CompetitionRound, "after_insert")
+@event.listens_for(CompetitionRound, "after_update")
+@event.listens_for(CompetitionRound, "after_delete")
+@event.listens_for(Quiz, "after_update")
+def _forget_edited(_mapper: Any, connection: Any, _target: Any) -> None:
+    """Edits are rare: any of them forgets every quiz, now and again at commit."""
+    session = Session.object_session(_target)
+    if session is not None:
+        session.info[_EDITED] = True
+    memo.forget()
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed(session: Session) -> None:
+    if session.info.pop(_EDITED, False):
+        memo.forget()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_edited(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_EDITED, None)
