@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from competitions.models import Competition, Entry, Registration
 from competitions.services.round_facts import round_facts
@@ -109,36 +109,60 @@ def take_off_boards(competition: Competition, user_id: int) -> None:
     ranking.remove(public_key(competition.id), user_id)
 
 
-def _round_attempts(quiz_ids: list[int], user_ids: Any) -> list[Attempt]:
-    return list(
-        db.session.scalars(
-            select(Attempt).where(
-                Attempt.quiz_id.in_(quiz_ids),
-                Attempt.user_id.in_(user_ids),
-                Attempt.mode == Mode.QUIZ,
-                Attempt.state == State.FINISHED,
+def _round_attempts(competition_id: int, quiz_ids: list[int], user_id: int) -> list[Attempt]:
+    """The member's finished round attempts, none unless they registered: rows holding the
+    columns :func:`compute` reads, not loaded instances (cheaper, and this runs per submit)."""
+    db.session.flush()  # the rows are read straight from the connection
+    rows = db.session.connection().execute(
+        built_once(db.session, _reading_round_attempts),
+        {"competition": competition_id, "quizzes": quiz_ids, "user": user_id},
+    )
+    return cast(list[Attempt], rows.all())
+
+
+def _reading_round_attempts(_upsert: Any) -> Any:
+    attempts, registrations = Attempt.__table__, Registration.__table__
+    registered = select(registrations.c.user_id).where(
+        registrations.c.competition_id == bindparam("competition"),
+        registrations.c.user_id == bindparam("user"),
+    )
+    return select(
+        *(
+            attempts.c[name]
+            for name in (
+                "quiz_id", "state", "number", "score", "max_score", "time_used_seconds",
+                "submitted_at", "deadline_at", "started_at",
             )
         )
-    )
+    ).where(
+        attempts.c.quiz_id.in_(bindparam("quizzes", expanding=True)),
+        attempts.c.user_id.in_(registered),
+        attempts.c.mode == Mode.QUIZ,
+        attempts.c.state == State.FINISHED,
+    )  # fmt: skip
 
 
 def _save(competition: Competition, user: User, result: Result) -> datetime | None:
     """Insert or update the member's entry in one statement (two rounds of the same member
     graded at once both land on the one row); answers when the entry was disqualified. An Entry
     this session read earlier is expired, as the statement bypasses it."""
-    disqualified_at = db.session.scalars(
-        built_once(db.session, _saving_entry),
-        {
-            "competition_id": competition.id,
-            "user_id": user.id,
-            "unit_id": user.unit_id,
-            "score": result.score,
-            "max_score": result.max_score,
-            "time_used_seconds": result.time_used_seconds,
-            "submitted_at": result.submitted_at,
-            "rounds_done": result.rounds_done,
-        },
-    ).one()
+    disqualified_at = (
+        db.session.connection()
+        .scalars(
+            built_once(db.session, _saving_entry),
+            {
+                "competition_id": competition.id,
+                "user_id": user.id,
+                "unit_id": user.unit_id,
+                "score": result.score,
+                "max_score": result.max_score,
+                "time_used_seconds": result.time_used_seconds,
+                "submitted_at": result.submitted_at,
+                "rounds_done": result.rounds_done,
+            },
+        )
+        .one()
+    )
     for instance in list(db.session.identity_map.values()):
         if isinstance(instance, Entry):
             db.session.expire(instance)
@@ -156,11 +180,12 @@ _RESULT_COLUMNS = (
 
 
 def _saving_entry(upsert: Any) -> Any:
-    saved = upsert(Entry)
+    entries = Entry.__table__
+    saved = upsert(entries)
     return saved.on_conflict_do_update(
-        index_elements=[Entry.competition_id, Entry.user_id],
+        index_elements=[entries.c.competition_id, entries.c.user_id],
         set_={name: saved.excluded[name] for name in _RESULT_COLUMNS},
-    ).returning(Entry.disqualified_at)
+    ).returning(entries.c.disqualified_at)
 
 
 def _fill(entry: Entry, user: User, result: Result) -> None:
@@ -180,12 +205,9 @@ def on_attempt_graded(_sender: Any = None, *, attempt: Attempt, **_extra: Any) -
     if facts is None:
         return
     competition = cast(Competition, facts)  # the freeze and the entry's key read these facts
-    registered = select(Registration.user_id).where(
-        Registration.competition_id == competition.id,
-        Registration.user_id == attempt.user_id,
-    )
     quizzes = cast(list[Quiz], facts.quizzes)
-    result = compute(quizzes, _round_attempts([q.id for q in quizzes], registered))
+    attempts = _round_attempts(competition.id, [q.id for q in quizzes], attempt.user_id)
+    result = compute(quizzes, attempts)
     if result is None:  # not registered (no attempts read), or no round counts
         return
     user = attempt.user
@@ -202,7 +224,14 @@ def rebuild(competition: Competition) -> int:
     quizzes = [r.quiz for r in competition.rounds]
     registered = select(Registration.user_id).where(Registration.competition_id == competition.id)
     attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in _round_attempts([q.id for q in quizzes], registered):
+    for attempt in db.session.scalars(
+        select(Attempt).where(
+            Attempt.quiz_id.in_([q.id for q in quizzes]),
+            Attempt.user_id.in_(registered),
+            Attempt.mode == Mode.QUIZ,
+            Attempt.state == State.FINISHED,
+        )
+    ):
         attempts[attempt.user_id].append(attempt)
     users = {
         user.id: user for user in db.session.scalars(select(User).where(User.id.in_(registered)))

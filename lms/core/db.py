@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, bindparam, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 from lms.core.clock import utcnow
@@ -119,6 +120,41 @@ def built_once(session: Any, build: Callable[[Callable[[Any], Any]], Any]) -> An
     if statement is None:
         statement = _BUILT[key] = build(lambda model: _upsert_for(dialect, model))
     return statement
+
+
+_STORES: dict[tuple[type, tuple[str, ...]], Any] = {}
+
+
+def store_values(session: Any, changes: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Write new values of stored instances of one model, by primary key, and give them
+    those values as stored: nothing is marked changed, so no flush runs for them.
+
+    For the hottest writes, where the ORM's unit of work costs more CPU than the writing: one
+    ``UPDATE`` on the session's connection for every instance (executemany, one round trip on
+    PostgreSQL), from a statement made once per process. Every change names the same columns.
+    """
+    if not changes:
+        return
+    model = type(changes[0][0])
+    names = tuple(changes[0][1])
+    statement = _STORES.get((model, names))
+    if statement is None:
+        table = model.__table__
+        (primary,) = table.primary_key.columns
+        statement = _STORES[(model, names)] = (
+            update(table)
+            .where(primary == bindparam("_key"))
+            .values({name: bindparam(f"_{name}") for name in names})
+        )
+    key = model.__mapper__.primary_key[0].key
+    rows = [
+        {"_key": getattr(instance, key)} | {f"_{name}": values[name] for name in names}
+        for instance, values in changes
+    ]
+    session.connection().execute(statement, rows if len(rows) > 1 else rows[0])
+    for instance, values in changes:
+        for name, value in values.items():
+            set_committed_value(instance, name, value)
 
 
 _HOLDS_CONNECTION = "lms.holds_connection"

@@ -26,19 +26,34 @@ def auto_fraction(item: AttemptItem, version: QuestionVersion | None = None) -> 
     return get_type(version.type).grade(version.definition, item.response)
 
 
-def grade_item(item: AttemptItem) -> None:
+def item_grade(item: AttemptItem) -> dict[str, float | None] | None:
+    """The item's automatic fraction and score; None when a person's mark stands."""
     if item.graded_by_id is not None:  # a person's mark stands until they change it
-        return
+        return None
     fraction = auto_fraction(item)
-    item.fraction = None if fraction is None else round(fraction, 6)
-    item.score = None if fraction is None else round(fraction * item.mark, 4)
+    return {
+        "fraction": None if fraction is None else round(fraction, 6),
+        "score": None if fraction is None else round(fraction * item.mark, 4),
+    }
+
+
+def grade_item(item: AttemptItem) -> None:
+    for name, value in (item_grade(item) or {}).items():
+        setattr(item, name, value)
+
+
+def totals(items: list[AttemptItem]) -> dict[str, float | bool]:
+    """An attempt's score from its items; waiting for a person while any item is ungraded."""
+    return {
+        "max_score": round(sum(item.mark for item in items), 4),
+        "score": round(sum(item.score or 0.0 for item in items), 4),
+        "needs_grading": any(item.fraction is None for item in items),
+    }
 
 
 def total(attempt: Attempt) -> None:
-    """The attempt's score from its items; waiting for a person while any item is ungraded."""
-    attempt.max_score = round(sum(item.mark for item in attempt.items), 4)
-    attempt.score = round(sum(item.score or 0.0 for item in attempt.items), 4)
-    attempt.needs_grading = any(item.fraction is None for item in attempt.items)
+    for name, value in totals(attempt.items).items():
+        setattr(attempt, name, value)
 
 
 def grade_attempt(attempt: Attempt) -> None:

@@ -51,10 +51,11 @@ def record_attempt(attempt: Attempt) -> None:
             },
         )
         row.update(wrong_count=row["wrong_count"] + 1, question_version_id=item.question_version_id)
+    connection = db.session.connection()  # statements of the table: no ORM bulk machinery
     if wrong:
-        db.session.execute(built_once(db.session, _noting_wrong), list(wrong.values()))
+        connection.execute(built_once(db.session, _noting_wrong), list(wrong.values()))
     if right - wrong.keys():
-        db.session.execute(
+        connection.execute(
             built_once(db.session, _counting_right),
             {"user": attempt.user_id, "questions": sorted(right - wrong.keys()), "now": now},
         )
@@ -63,12 +64,15 @@ def record_attempt(attempt: Attempt) -> None:
             db.session.expire(instance)
 
 
+_TABLE = WrongAnswer.__table__
+
+
 def _noting_wrong(upsert: Any) -> Any:
-    noted = upsert(WrongAnswer)
+    noted = upsert(_TABLE)
     return noted.on_conflict_do_update(
-        index_elements=[WrongAnswer.user_id, WrongAnswer.question_id],
+        index_elements=[_TABLE.c.user_id, _TABLE.c.question_id],
         set_={
-            "wrong_count": WrongAnswer.wrong_count + noted.excluded.wrong_count,
+            "wrong_count": _TABLE.c.wrong_count + noted.excluded.wrong_count,
             "right_streak": 0,
             "cleared_at": None,
             "last_wrong_at": noted.excluded.last_wrong_at,
@@ -78,19 +82,18 @@ def _noting_wrong(upsert: Any) -> Any:
 
 
 def _counting_right(_upsert: Any) -> Any:
-    streak = WrongAnswer.right_streak + 1
+    streak = _TABLE.c.right_streak + 1
     return (
-        update(WrongAnswer)
+        update(_TABLE)
         .where(
-            WrongAnswer.user_id == bindparam("user"),
-            WrongAnswer.question_id.in_(bindparam("questions", expanding=True)),
-            WrongAnswer.cleared_at.is_(None),
+            _TABLE.c.user_id == bindparam("user"),
+            _TABLE.c.question_id.in_(bindparam("questions", expanding=True)),
+            _TABLE.c.cleared_at.is_(None),
         )
         .values(
             right_streak=streak,
             cleared_at=case((streak >= RIGHT_TIMES_TO_CLEAR, bindparam("now")), else_=None),
         )
-        .execution_options(synchronize_session=False)
     )
 
 
