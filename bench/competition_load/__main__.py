@@ -23,8 +23,8 @@ default ``finish,board,mixed``); prints tables and asserts nothing.
 The PostgreSQL database must exist; its tables are dropped first. Redis keys go under a fresh
 prefix (LMS_RANKING_PREFIX for the server) and are deleted at the end. Other settings:
 LMS_BENCH_BOARD_REQUESTS (per endpoint and round, 5,000), LMS_BENCH_MIXED_USERS (entrants who
-submit in the mixed section, 4,000), LMS_BENCH_WORKERS (gunicorn processes, 2),
-LMS_BENCH_THREADS (per worker, 4), LMS_BENCH_CLIENTS (client processes, 4) and
+submit in the mixed section, 8,000), LMS_BENCH_WORKERS (gunicorn processes, 2),
+LMS_BENCH_THREADS (per worker, 2), LMS_BENCH_CLIENTS (client processes, 4) and
 LMS_BENCH_CLIENT_THREADS (per client process, 8).
 """
 
