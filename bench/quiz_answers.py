@@ -12,7 +12,7 @@ exactly once, every attempt graded once.
         python -m bench.quiz_answers                  # PostgreSQL (the database must exist)
 
 Targets (issue 5): ratio >= 0.25 on SQLite and >= 0.4 on PostgreSQL; zero lost or duplicated.
-Settings: LMS_BENCH_MEMBERS (1000), LMS_BENCH_WORKERS (gunicorn processes, 3),
+Settings: LMS_BENCH_MEMBERS (1000), LMS_BENCH_WORKERS (gunicorn processes, 2),
 LMS_BENCH_THREADS (per worker, 2), LMS_BENCH_CLIENTS (client processes, 4) and
 LMS_BENCH_CLIENT_THREADS (per client process, 8).
 """
@@ -53,7 +53,7 @@ from quizzes.services.authoring import QuizSettings, SlotSpec
 
 MEMBERS = int(os.environ.get("LMS_BENCH_MEMBERS", "1000"))
 QUESTIONS = 20
-WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "3"))
+WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("LMS_BENCH_THREADS", "2"))
 CLIENTS = int(os.environ.get("LMS_BENCH_CLIENTS", "4"))
 CLIENT_THREADS = int(os.environ.get("LMS_BENCH_CLIENT_THREADS", "8"))
