@@ -6,16 +6,17 @@ a round's quiz starts only while the competition runs, for eligible, registered 
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from competitions.models import Competition, Entry, Registration, Stage
 from competitions.services.round_facts import round_facts
 from competitions.services.stages import is_eligible, stage_of
 from lms.accounts.models import User
+from lms.core.db import built_once
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
 from quizzes.models import Quiz
@@ -31,7 +32,25 @@ def _registration(user: User, competition: Competition) -> Registration | None:
 
 
 def is_registered(user: User, competition: Competition) -> bool:
-    return getattr(user, "id", None) is not None and _registration(user, competition) is not None
+    """One ``EXISTS`` from a statement built once: every start of a round asks."""
+    if getattr(user, "id", None) is None:
+        return False
+    db.session.flush()  # a registration added in this session counts
+    found = db.session.connection().execute(
+        built_once(db.session, _asking_registered),
+        {"competition": competition.id, "user": user.id},
+    )
+    return bool(found.scalar())
+
+
+def _asking_registered(_upsert: Any) -> Any:
+    registrations = Registration.__table__
+    return select(
+        exists().where(
+            registrations.c.competition_id == bindparam("competition"),
+            registrations.c.user_id == bindparam("user"),
+        )
+    )
 
 
 def register(user: User, competition: Competition) -> Registration:
