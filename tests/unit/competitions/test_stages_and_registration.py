@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from competitions.models import Stage
+from competitions.models import Registration, Stage
 from competitions.services import authoring, registration, stages
+from lms.accounts.session import Guest
 from lms.core.errors import ConflictError, ValidationError
 from tests.unit.competitions.helpers import auto_quiz, person, running, settings, take, tree
 
@@ -144,3 +145,13 @@ def test_the_guard_speaks_when_the_quiz_window_is_wider(db, clock):
     clock.advance(hours=3)
     with pytest.raises(ConflictError, match="only while the competition"):
         take(member, quiz, right=1)
+
+
+def test_is_registered_counts_a_registration_of_this_session_and_only_that_member(db, clock):
+    competition = running()
+    member, other = person(), person()
+    assert not registration.is_registered(member, competition)
+    db.session.add(Registration(competition_id=competition.id, user_id=member.id))  # no flush
+    assert registration.is_registered(member, competition)
+    assert not registration.is_registered(other, competition)
+    assert not registration.is_registered(Guest(), competition)
