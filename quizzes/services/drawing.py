@@ -9,10 +9,12 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, or_, select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.errors import ConflictError
 from lms.core.extensions import db
@@ -132,14 +134,35 @@ def _current_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
     return {question_id: version for question_id, version in rows}
 
 
+def _slots_and_fixed_versions(quiz: Quiz) -> tuple[list[QuizSlot], dict[int, QuestionVersion]]:
+    """The quiz's slots with their categories, and the current versions of its fixed questions:
+    one statement (every start of an attempt asks), unless the slots are loaded already."""
+    if "slots" in quiz.__dict__:
+        return quiz.slots, {}
+    rows = db.session.execute(
+        select(QuizSlot, QuestionVersion)
+        .outerjoin(QuizSlot.category)
+        .outerjoin(Question, Question.id == QuizSlot.question_id)
+        .outerjoin(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(QuizSlot.quiz_id == quiz.id)
+        .order_by(QuizSlot.position, QuizSlot.id)
+        .options(contains_eager(QuizSlot.category))
+    ).all()
+    slots = [slot for slot, _version in rows]
+    set_committed_value(quiz, "slots", slots)
+    fixed = {slot.question_id: version for slot, version in rows if version is not None}
+    return slots, cast(dict[int, QuestionVersion], fixed)
+
+
 def draw_quiz(quiz: Quiz, seed: int) -> list[Drawn]:
     """The questions of a new attempt: fixed slots as they are, random slots drawn without
     repeating a question already in the attempt."""
     rng = random.Random(seed)
-    fixed_ids = [slot.question_id for slot in quiz.slots if slot.question_id is not None]
+    slots, versions = _slots_and_fixed_versions(quiz)
+    fixed_ids = [slot.question_id for slot in slots if slot.question_id is not None]
     taken: set[int] = set(fixed_ids)
     picks: list[tuple[QuizSlot, int]] = []
-    for slot in quiz.slots:
+    for slot in slots:
         if slot.question_id is not None:
             picks.append((slot, slot.question_id))
             continue
@@ -158,7 +181,7 @@ def draw_quiz(quiz: Quiz, seed: int) -> list[Drawn]:
         for question_id in rng.sample(pool, slot.count):
             taken.add(question_id)
             picks.append((slot, question_id))
-    versions = _current_versions([question_id for _slot, question_id in picks])
+    versions |= _current_versions([qid for _slot, qid in picks if qid not in versions])
     if quiz.shuffle_questions:
         rng.shuffle(picks)
     drawn = []
