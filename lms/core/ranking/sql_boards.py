@@ -6,7 +6,18 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import String, cast, delete, event, func, insert, literal, select, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -193,24 +204,14 @@ class SqlRanking(Ranking):
 
     def _meta(self, board: str) -> Meta | None:
         """The version row, read afresh."""
-        query = select(*_KEY).where(
-            _ENTRIES.c.board == board, _ENTRIES.c.member_id == VERSION_MEMBER_ID
-        )
-        row = db.session.execute(query).first()
+        row = db.session.execute(_META, {"board": board}).first()
         return _meta_of(row) if row is not None else None
 
     def _meta_and_row(self, board: str, member_id: int) -> tuple[Meta | None, Standing | None]:
         """The version row and the member's row, in one statement (so they agree)."""
         if member_id < 0:
             return self._meta(board), None
-        version, member = _ENTRIES.alias("version"), _ENTRIES.alias("member")
-        members = version.c.board + literal(_SEPARATOR) + cast(version.c.finished_at_ms, String)
-        query = (
-            select(*(version.c[name] for name in _KEY_NAMES), *(member.c[n] for n in _KEY_NAMES))
-            .outerjoin(member, (member.c.board == members) & (member.c.member_id == member_id))
-            .where(version.c.board == board, version.c.member_id == VERSION_MEMBER_ID)
-        )
-        found = db.session.execute(query).first()
+        found = db.session.execute(_META_AND_ROW, {"board": board, "member_id": member_id}).first()
         if found is None:
             return None, None
         row = Standing(member_id, *found[3:]) if found[3] is not None else None
@@ -232,17 +233,8 @@ class SqlRanking(Ranking):
             known = better_than(board, meta, sort_key(*row[1:]))
             if known is not None:
                 return known
-        on_board, score = _ENTRIES.c.board == members_of(board, meta), _ENTRIES.c.score
-        same_score = (on_board, score == row.score)
-        counts = select(
-            select(func.count()).where(on_board, score > row.score).scalar_subquery(),
-            select(func.count()).where(*same_score, _ENTRIES.c.time_used_ms < row.time_used_ms)
-            .scalar_subquery(),
-            select(func.count()).where(*same_score, _ENTRIES.c.time_used_ms == row.time_used_ms,
-                                       _ENTRIES.c.finished_at_ms < row.finished_at_ms)
-            .scalar_subquery(),
-        )  # fmt: skip
-        return sum(db.session.execute(counts).one())
+        values = {"members": members_of(board, meta), **row._asdict()}
+        return sum(db.session.execute(_BETTER, values).one())
 
     def _ranked_page(self, board: str, limit: int, offset: int, meta: Meta | None) -> list[Ranked]:
         """A page from ``offset``; ``meta`` is read first unless the page starts at the top."""
@@ -290,6 +282,43 @@ class SqlRanking(Ranking):
 
 
 _SEPARATOR = sql_snapshots.SEPARATOR
+
+
+def _meta_and_row_statement() -> Any:
+    version, member = _ENTRIES.alias("version"), _ENTRIES.alias("member")
+    members = version.c.board + literal(_SEPARATOR) + cast(version.c.finished_at_ms, String)
+    on_board = (member.c.board == members) & (member.c.member_id == bindparam("member_id"))
+    return (
+        select(*(version.c[name] for name in _KEY_NAMES), *(member.c[n] for n in _KEY_NAMES))
+        .outerjoin(member, on_board)
+        .where(version.c.board == bindparam("board"), version.c.member_id == VERSION_MEMBER_ID)
+    )
+
+
+def _better_statement() -> Any:
+    """Three counts of the members above a row (binds ``members`` and the row's fields)."""
+    columns = _ENTRIES.c
+    on_board, score = columns.board == bindparam("members"), columns.score
+    same_score = (on_board, score == bindparam("score"))
+    same_time = (*same_score, columns.time_used_ms == bindparam("time_used_ms"))
+    return select(
+        select(func.count()).where(on_board, score > bindparam("score")).scalar_subquery(),
+        select(func.count())
+        .where(*same_score, columns.time_used_ms < bindparam("time_used_ms"))
+        .scalar_subquery(),
+        select(func.count())
+        .where(*same_time, columns.finished_at_ms < bindparam("finished_at_ms"))
+        .scalar_subquery(),
+    )
+
+
+# Built once: making these statements costs more CPU than running them (every leaderboard
+# read with the viewer's own row asks).
+_META = select(*_KEY).where(
+    _ENTRIES.c.board == bindparam("board"), _ENTRIES.c.member_id == VERSION_MEMBER_ID
+)
+_META_AND_ROW = _meta_and_row_statement()
+_BETTER = _better_statement()
 
 
 def _meta_of(row: Any) -> Meta:
