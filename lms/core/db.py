@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, bindparam, event, update
 from sqlalchemy.engine import Engine
@@ -158,6 +158,7 @@ def store_values(session: Any, changes: list[tuple[Any, dict[str, Any]]]) -> Non
 
 
 _HOLDS_CONNECTION = "lms.holds_connection"
+T = TypeVar("T")
 
 
 def holds_connection(session: Any) -> bool:
@@ -168,6 +169,22 @@ def holds_connection(session: Any) -> bool:
     run one statement by itself in autocommit needs to know whether work is already pending.
     """
     return bool(session.info.get(_HOLDS_CONNECTION))
+
+
+def execute_alone(session: Any, statement: Any, parameters: Any, take: Callable[[Any], T]) -> T:
+    """Run one statement and ``take`` what it needs from the result.
+
+    Inside the session's transaction when that has work on the database (begun, or changes
+    waiting for a flush) or the database is not PostgreSQL; else on a connection of its own in
+    autocommit, where PostgreSQL spends no BEGIN and no ROLLBACK (a round trip each) on it. For
+    the hottest single statements: a remembered answer's save, a leaderboard reader's own rank.
+    """
+    bind = session.get_bind()
+    pending = session.new or session.dirty or session.deleted
+    if bind.dialect.name != "postgresql" or holds_connection(session) or pending:
+        return take(session.execute(statement, parameters))
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return take(connection.execute(statement, parameters))
 
 
 @event.listens_for(Session, "after_begin")

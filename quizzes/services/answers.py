@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.clock import utcnow
-from lms.core.db import holds_connection
+from lms.core.db import execute_alone
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
 from question_bank.models import QuestionVersion
@@ -288,10 +288,7 @@ def _write_alone(attempt_id: int, item_id: int, sequence: int, stored: Any, now:
         "stored": stored,
         "now": now,
     }
-    if db.session.get_bind().dialect.name != "postgresql" or holds_connection(db.session()):
-        return db.session.execute(_WRITE_ANSWER, parameters).rowcount == 1
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return connection.execute(_WRITE_ANSWER, parameters).rowcount == 1
+    return execute_alone(db.session(), _WRITE_ANSWER, parameters, lambda r: r.rowcount == 1)
 
 
 def set_flag(attempt: Attempt, slot: int, flagged: bool) -> AttemptItem:

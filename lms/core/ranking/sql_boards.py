@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
+from lms.core.db import execute_alone
 from lms.core.extensions import db
 from lms.core.ranking import sql_snapshots
 from lms.core.ranking.base import (
@@ -211,7 +212,8 @@ class SqlRanking(Ranking):
         """The version row and the member's row, in one statement (so they agree)."""
         if member_id < 0:
             return self._meta(board), None
-        found = db.session.execute(_META_AND_ROW, {"board": board, "member_id": member_id}).first()
+        values = {"board": board, "member_id": member_id}
+        found = execute_alone(db.session(), _META_AND_ROW, values, lambda result: result.first())
         if found is None:
             return None, None
         row = Standing(member_id, *found[3:]) if found[3] is not None else None
