@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, or_, select
@@ -150,8 +150,10 @@ def _slots_and_fixed_versions(quiz: Quiz) -> tuple[list[QuizSlot], dict[int, Que
     ).all()
     slots = [slot for slot, _version in rows]
     set_committed_value(quiz, "slots", slots)
-    fixed = {slot.question_id: version for slot, version in rows if version is not None}
-    return slots, cast(dict[int, QuestionVersion], fixed)
+    fixed: dict[int, QuestionVersion] = {
+        slot.question_id: version for slot, version in rows if version is not None
+    }
+    return slots, fixed
 
 
 def draw_quiz(quiz: Quiz, seed: int) -> list[Drawn]:
