@@ -12,7 +12,8 @@ from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank
 
 
 def _mixed_quiz(db):
-    """Two fixed questions (the first edited after the quiz was built) and two random ones."""
+    """Two fixed questions (the first edited after the quiz was built) and two random ones;
+    answers the quiz's id, the edited version's, the second fixed version's and the pool's."""
     fixed = make_bank("Fixed", types=("single_choice", "true_false"))
     pool = make_bank("Pool")
     quiz = authoring.create_quiz(
@@ -28,20 +29,18 @@ def _mixed_quiz(db):
         fixed[0], dataclasses.replace(content, stem_md="Capital of France, today?")
     )
     db.session.commit()
-    ids = (quiz.id, [q.id for q in fixed], [q.current_version_id for q in fixed])
-    edited_id = edited.id
-    pool_ids = {question.id for question in pool}
+    made = (quiz.id, edited.id, fixed[1].current_version_id, {question.id for question in pool})
     db.session.expunge_all()  # a new request: nothing of the quiz is loaded yet
-    return ids, pool_ids, edited_id
+    return made
 
 
 def test_a_draw_takes_the_current_versions_and_random_picks_from_the_category(db):
-    (quiz_id, _fixed_ids, versions), pool_ids, edited_id = _mixed_quiz(db)
+    quiz_id, edited_id, second_fixed_version_id, pool_ids = _mixed_quiz(db)
     drawn = drawing.draw_quiz(db.session.get(Quiz, quiz_id), seed=7)
 
     assert [entry.mark for entry in drawn] == [2.0, 1.0, 1.0, 3.0]
     assert drawn[0].version.id == edited_id
-    assert drawn[3].version.id == versions[1]
+    assert drawn[3].version.id == second_fixed_version_id
     random_ids = {entry.version.question_id for entry in drawn[1:3]}
     assert len(random_ids) == 2
     assert random_ids <= pool_ids
@@ -49,7 +48,7 @@ def test_a_draw_takes_the_current_versions_and_random_picks_from_the_category(db
 
 
 def test_a_draw_reads_slots_and_fixed_versions_in_one_statement(db, count_queries):
-    (quiz_id, *_ids), *_rest = _mixed_quiz(db)
+    quiz_id, *_rest = _mixed_quiz(db)
     quiz = db.session.get(Quiz, quiz_id)
     with count_queries() as counter:
         drawing.draw_quiz(quiz, seed=7)
