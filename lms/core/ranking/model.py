@@ -12,15 +12,25 @@ class RankingEntry(db.Model):
     """The SQL back end's rows: one per board and member (a person or a unit)."""
 
     __tablename__ = "ranking_entries"
-    __table_args__ = (
-        Index("ix_ranking_entries_order", "board", "score", "time_used_ms", "finished_at_ms"),
-    )
 
     board: Mapped[str] = mapped_column(String(80), primary_key=True)
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     time_used_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     finished_at_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# In board order (score descending, then time used, finish time and member id ascending): a page
+# and a member's neighbours are read straight along it, in either direction, without sorting
+# the board; the counts of better rows and a snapshot's keys are read from it alone.
+Index(
+    "ix_ranking_entries_rank",
+    RankingEntry.board,
+    RankingEntry.score.desc(),
+    RankingEntry.time_used_ms,
+    RankingEntry.finished_at_ms,
+    RankingEntry.member_id,
+)
 
 
 class RankingChange(db.Model):

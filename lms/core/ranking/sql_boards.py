@@ -53,6 +53,25 @@ _PAGE = (
     "SELECT member_id, score, time_used_ms, finished_at_ms FROM ranking_entries WHERE board = "
     "{members} ORDER BY score DESC, time_used_ms, finished_at_ms, member_id LIMIT ? OFFSET ?"
 )
+# A member's neighbours, read from their row along the index ``ix_ranking_entries_rank``: the
+# rows ranked before it, nearest first (``_ABOVE``), and the row itself with the rows after it
+# (``_BELOW``, the same condition negated). Parameters: ``_from_row``, then the limit.
+_ABOVE = (
+    "SELECT member_id, score, time_used_ms, finished_at_ms FROM ranking_entries"
+    " WHERE board = ? AND score >= ? AND (score > ? OR (score = ? AND (time_used_ms < ?"
+    " OR (time_used_ms = ? AND (finished_at_ms < ? OR (finished_at_ms = ? AND member_id < ?))))))"
+    " ORDER BY score, time_used_ms DESC, finished_at_ms DESC, member_id DESC LIMIT ?"
+)
+_BELOW = (
+    "SELECT member_id, score, time_used_ms, finished_at_ms FROM ranking_entries"
+    " WHERE board = ? AND score <= ? AND NOT (score > ? OR (score = ? AND (time_used_ms < ?"
+    " OR (time_used_ms = ? AND (finished_at_ms < ? OR (finished_at_ms = ? AND member_id < ?))))))"
+    " ORDER BY score DESC, time_used_ms, finished_at_ms, member_id LIMIT ?"
+)
+_TIED_BEFORE = (
+    "SELECT count(*) FROM ranking_entries WHERE board = ? AND score = ? AND time_used_ms = ?"
+    " AND finished_at_ms = ? AND member_id < ?"
+)
 _MEMBERS_NOW = (  # the member rows' board name, from the version row, inside the statement
     "(SELECT board || ? || CAST(finished_at_ms AS VARCHAR(20)) FROM ranking_entries"
     " WHERE board = ? AND member_id = -1)"
@@ -80,7 +99,7 @@ class SqlRanking(Ranking):
     until they commit, and versions follow commit order), then reads the member's current row,
     writes it, and, on a large board, logs the change under the new version
     (``RankingChange``). A rank is one plus the number of better rows: counted through the
-    index ``(board, score, time_used_ms, finished_at_ms)`` on small boards and by the writer's
+    index ``ix_ranking_entries_rank`` (the board's order) on small boards and by the writer's
     own transaction, found by bisection in a per-process snapshot on large ones
     (``sql_snapshots``).
     """
@@ -267,20 +286,16 @@ class SqlRanking(Ranking):
         meta, me = self._meta_and_row(board, member_id)
         if meta is None or me is None:
             return []
-        better = self._better(board, me, meta)
-        tied_before = db.session.scalar(
-            select(func.count()).where(
-                _ENTRIES.c.board == members_of(board, meta),
-                _ENTRIES.c.score == me.score,
-                _ENTRIES.c.time_used_ms == me.time_used_ms,
-                _ENTRIES.c.finished_at_ms == me.finished_at_ms,
-                _ENTRIES.c.member_id < member_id,
-            )
-        )
-        position = better + int(tied_before or 0)
-        start = max(0, position - max(neighbours, 0))
-        limit = position - start + max(neighbours, 0) + 1
-        return self._ranked_page(board, limit, start, meta)
+        members, count = members_of(board, meta), max(neighbours, 0)
+        # Read along the board-order index from the member's row, both ways: a few rows, not
+        # the board sorted up to an offset.
+        above = fetch_all(_ABOVE, (*_from_row(members, me), count)) if count else []
+        below = fetch_all(_BELOW, (*_from_row(members, me), count + 1))
+        rows = [*reversed(above), *below]
+        tied_before = fetch_all(_TIED_BEFORE, (members, *me[1:], member_id))[0][0]
+        first = Standing._make(rows[0])
+        first_position = self._better(board, me, meta) + tied_before - len(above)
+        return rank_rows(rows, self._better(board, first, meta) + 1, first_position)
 
 
 _SEPARATOR = sql_snapshots.SEPARATOR
@@ -321,6 +336,12 @@ _META = select(*_KEY).where(
 )
 _META_AND_ROW = _meta_and_row_statement()
 _BETTER = _better_statement()
+
+
+def _from_row(members: str, row: Standing) -> tuple[Any, ...]:
+    """The parameters of ``_ABOVE`` and ``_BELOW`` but the limit."""
+    member_id, score, time_used, finished = row
+    return (members, score, score, score, time_used, time_used, finished, finished, member_id)
 
 
 def _meta_of(row: Any) -> Meta:

@@ -140,6 +140,30 @@ def test_around_gives_neighbours_each_side_clipped_at_the_ends(ranking: Ranking)
     assert ranks(ranking.around(BOARD, 7, 0)) == [(7, 7)]
 
 
+def test_neighbours_and_pages_are_read_along_the_index_without_sorting_the_board(db: Any) -> None:
+    """On SQLite, whose planner answers for any size: the query plans seek the board-order
+    index from the member's row (or the top) and never sort (no temporary B-tree)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by table statistics; a test's tiny table is scanned")
+    from lms.core.ranking import sql_boards  # noqa: PLC0415
+
+    row = ("board", 1.0, 1.0, 1.0, 5, 5, 9, 9, 3, 4)
+    plans = {
+        name: db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", row).all()
+        for name, sql in (("above", sql_boards._ABOVE), ("below", sql_boards._BELOW))
+    }
+    page = sql_boards._PAGE.format(members="?")
+    plans["page"] = (
+        db.session.connection()
+        .exec_driver_sql(f"EXPLAIN QUERY PLAN {page}", ("board", 50, 100))
+        .all()
+    )
+    for name, plan in plans.items():
+        details = " ".join(str(step[-1]) for step in plan)
+        assert "ix_ranking_entries_rank" in details, (name, details)
+        assert "TEMP B-TREE" not in details, (name, details)
+
+
 def test_replace_all_rebuilds_the_board(ranking: Ranking) -> None:
     ranking.record(BOARD, s(1, 10))
     ranking.record(BOARD, s(2, 20))
