@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,10 +78,13 @@ def _full_board(ranking: Ranking) -> float:
     return _median_ms(build, 5)
 
 
-def _lookups(ranking: Ranking, board: str, size: int) -> Callable[[], object]:
+def _picks(size: int) -> Iterator[int]:
     rng = random.Random(size)
-    members = [rng.randint(1, size) for _ in range(LOOKUPS * 2)]
-    picks = iter(members)
+    return iter([rng.randint(1, size) for _ in range(LOOKUPS * 2)])
+
+
+def _lookups(ranking: Ranking, board: str, size: int) -> Callable[[], object]:
+    picks = _picks(size)
     return lambda: ranking.rank_of(board, next(picks))
 
 
@@ -130,6 +133,9 @@ def _growth(ranking: Ranking) -> dict[str, dict[int, float]]:
         times.setdefault("rank lookup on a quiet board", {})[size] = lookup
         top = _median_ms(lambda board=board: ranking.top(board, 50), LOOKUPS)
         times.setdefault("top 50", {})[size] = top
+        picks = _picks(size)
+        around = _median_ms(lambda b=board, p=picks: ranking.around(b, next(p), 5), LOOKUPS)
+        times.setdefault("neighbours of a random member (5 each side)", {})[size] = around
         db.session.commit()
     return times
 
