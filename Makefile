@@ -35,6 +35,7 @@ extract-translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  -o lms/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -N --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/python tools/i18n.py apply-pending
 	$(BIN)/python tools/i18n.py fill-en
 	$(BIN)/python tools/i18n.py missing || echo "Translate the strings above in lms/translations/zh_Hans"
 

@@ -1,11 +1,15 @@
-"""Catalog chores: ``python tools/i18n.py fill-en`` and ``python tools/i18n.py missing``.
+"""Catalog chores: ``python tools/i18n.py fill-en|apply-pending|missing``.
 
 Source strings are English, so the English catalog says the same as the source: ``fill-en``
 copies every untranslated msgid into its msgstr. ``missing`` lists what a catalog lacks.
+``apply-pending`` writes the Chinese translations kept in ``lms/translations/pending/*.json``
+(``{"msgid": "译文"}``) into the zh_Hans catalog: work on parallel branches records its new
+strings there, so merging branches never fights over the catalog itself.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -53,10 +57,28 @@ def fill_english() -> None:
     save(catalog, "en")
 
 
+def apply_pending() -> None:
+    pending: dict[str, str] = {}
+    for path in sorted((TRANSLATIONS / "pending").glob("*.json")):
+        pending.update(json.loads(path.read_text(encoding="utf-8")))
+    catalog = load("zh_Hans")
+    for message in catalog:
+        key = message.id if isinstance(message.id, str) else message.id[0] if message.id else ""
+        if key in pending:
+            message.string = (
+                (pending[key],) if isinstance(message.id, tuple | list) else pending[key]
+            )
+            message.flags.discard("fuzzy")
+    save(catalog, "zh_Hans")
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "missing"
     if command == "fill-en":
         fill_english()
+        return 0
+    if command == "apply-pending":
+        apply_pending()
         return 0
     status = 0
     for language in ("zh_Hans", "en"):
