@@ -1,37 +1,90 @@
-"""Certificates as PDF: A4 landscape, one page each, Chinese text in the font the repo ships.
+"""Certificates as PDF: A4 landscape, one page each, Chinese text in fonts embedded in the file.
 
-The font (a GB 2312 subset of Noto Sans CJK SC, SIL OFL, see static/fonts/) is embedded, so a
-certificate reads the same on a machine without any CJK font installed.
+The primary font ships with the repo (Noto Sans CJK SC, SIL OFL, every CJK Unified Ideograph and
+Extension A, see static/fonts/), so a certificate reads the same on a machine without any CJK font.
+Names may hold rarer characters (CJK Extension B and later): for those, the fonts listed in
+``CERTIFICATE_FALLBACK_FONTS`` (by default Debian's ``fonts-hanazono``) are embedded as fallbacks,
+and only when a certificate needs them. A character no font covers is logged, never dropped
+silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
+from competitions.services.certificate_settings import CertificateSettings
 from competitions.services.results import Certificate
 
-FONT_FILE = "fonts/NotoSansSC-Regular-GB2312.ttf"
+FONT_FILE = "fonts/NotoSansSC-Regular-Han.ttf"
 FONT = "CertificateCJK"
 GOLD = (176, 132, 40)
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
+SEAL_ROOM_MM = 44  # a round seal of 42 mm, stamped over the issuer's name and the date
 
 
 def _font_path() -> Path:
     return Path(current_app.static_folder or "static") / FONT_FILE
 
 
-def _new_document() -> FPDF:
+@functools.cache
+def _coverage(path: str) -> frozenset[int]:
+    """The code points a font file draws (a fact of the file, so one read per process)."""
+    font = TTFont(path, lazy=True, fontNumber=0)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def _fallbacks_for(texts: Iterable[str]) -> tuple[list[str], set[str]]:
+    """Fallback font files needed for ``texts``, and the characters that no font draws."""
+    missing = {char for text in texts for char in text if not char.isspace()}
+    missing -= {chr(point) for point in _coverage(str(_font_path())) if chr(point) in missing}
+    chosen = []
+    for path in current_app.config.get("CERTIFICATE_FALLBACK_FONTS") or ():
+        if not missing:
+            break
+        if not Path(path).is_file():
+            continue
+        covered = {char for char in missing if ord(char) in _coverage(path)}
+        if covered:
+            chosen.append(path)
+            missing -= covered
+    return chosen, missing
+
+
+def uncovered_characters(texts: Iterable[str]) -> set[str]:
+    """Characters of ``texts`` that neither the shipped font nor a fallback can print."""
+    return _fallbacks_for(texts)[1]
+
+
+def _new_document(texts: Sequence[str]) -> FPDF:
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_creator("Study Platform")
     pdf.add_font(FONT, fname=str(_font_path()))
+    fallbacks, missing = _fallbacks_for(texts)
+    names = []
+    for index, path in enumerate(fallbacks):
+        names.append(f"{FONT}Fallback{index}")
+        pdf.add_font(names[-1], fname=path)
+    if names:
+        pdf.set_fallback_fonts(names)
+    if missing:
+        current_app.logger.warning(
+            "Certificate characters without a font: %s (install fonts-hanazono or set "
+            "LMS_CERTIFICATE_FALLBACK_FONTS)",
+            " ".join(f"U+{ord(char):04X}" for char in sorted(missing)),
+        )
     return pdf
 
 
@@ -45,7 +98,26 @@ def _centred(
     pdf.ln(gap)
 
 
-def _page(pdf: FPDF, certificate: Certificate) -> None:
+def _issuer_block(pdf: FPDF, certificate: Certificate, settings: CertificateSettings) -> None:
+    """Bottom right: the issuer and the date, where the seal is stamped; the code bottom left."""
+    width, height = pdf.w, pdf.h
+    column = 90.0
+    left = width - 30 - column
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, size=15)
+    if settings.issuer:
+        pdf.set_xy(left, height - 50)
+        pdf.cell(w=column, h=8, text=settings.issuer, align="C")
+    pdf.set_font(FONT, size=13)
+    pdf.set_xy(left, height - 41)
+    pdf.cell(w=column, h=8, text=format_date(certificate.issued_on, "long"), align="C")
+    pdf.set_font(FONT, size=10)
+    pdf.set_text_color(*MUTED)
+    pdf.set_xy(30, height - 32)
+    pdf.cell(w=column, h=6, text=_("Certificate code: %(code)s", code=certificate.code))
+
+
+def _page(pdf: FPDF, certificate: Certificate, settings: CertificateSettings) -> None:
     pdf.add_page()
     width, height = pdf.w, pdf.h
     pdf.set_draw_color(*GOLD)
@@ -54,31 +126,27 @@ def _page(pdf: FPDF, certificate: Certificate) -> None:
     pdf.set_line_width(0.4)
     pdf.rect(14, 14, width - 28, height - 28)
     pdf.set_margins(30, 30, 30)
-    pdf.set_y(34)
-    _centred(pdf, _("Certificate"), size=40, colour=GOLD, gap=10)
+    pdf.set_y(30 if settings.seal_space else 34)
+    _centred(pdf, _("Certificate"), size=40, colour=GOLD, gap=8)
     _centred(pdf, _("This certifies that"), size=16, colour=MUTED, gap=4)
     _centred(pdf, certificate.name, size=34, colour=INK, gap=6)
     _centred(pdf, _("took part in"), size=16, colour=MUTED, gap=4)
-    _centred(pdf, certificate.competition_title, size=24, colour=INK, gap=8)
+    _centred(pdf, certificate.competition_title, size=24, colour=INK, gap=6)
     _centred(pdf, certificate.place, size=30, colour=GOLD, gap=0)
-    pdf.set_font(FONT, size=12)
-    pdf.set_text_color(*MUTED)
-    pdf.set_xy(30, height - 36)
-    pdf.cell(w=(width - 60) / 2, h=8, text=format_date(certificate.issued_on, "long"), align="L")
-    pdf.cell(
-        w=(width - 60) / 2,
-        h=8,
-        text=_("Certificate code: %(code)s", code=certificate.code),
-        align="R",
-    )
+    _issuer_block(pdf, certificate, settings)
 
 
-def certificates_pdf(certificates: Sequence[Certificate], *, title: str) -> bytes:
+def certificates_pdf(
+    certificates: Sequence[Certificate], *, title: str, settings: CertificateSettings
+) -> bytes:
     """One PDF with a page per certificate."""
-    pdf = _new_document()
+    texts = [title, settings.issuer]
+    for certificate in certificates:
+        texts += [certificate.name, certificate.competition_title, certificate.place]
+    pdf = _new_document(texts)
     pdf.set_title(title)
     for certificate in certificates:
-        _page(pdf, certificate)
+        _page(pdf, certificate, settings)
     if not certificates:
         pdf.add_page()
     return bytes(pdf.output())

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from competitions import certificates as certificate_pdf
-from competitions.services import leaderboards, results
+from competitions.services import certificate_settings, leaderboards, results
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.core.forms import submit
@@ -82,6 +82,7 @@ def certificate(competition_id: int, award_id: int) -> Any:
         "competitions/results/certificate.html",
         competition=competition,
         certificate=results.certificate(competition, award),
+        settings=certificate_settings.current(),
     )
 
 
@@ -91,7 +92,9 @@ def certificate_file(competition_id: int, award_id: int) -> Any:
     competition = results.load_competition(competition_id, current_user)
     award = results.get_award(competition, award_id, current_user)
     document = certificate_pdf.certificates_pdf(
-        [results.certificate(competition, award)], title=competition.title
+        [results.certificate(competition, award)],
+        title=competition.title,
+        settings=certificate_settings.current(),
     )
     return send_file(
         io.BytesIO(document),
@@ -105,7 +108,9 @@ def certificate_file(competition_id: int, award_id: int) -> Any:
 def all_certificates(competition_id: int) -> Any:
     competition = results.load_competition(competition_id, current_user)
     document = certificate_pdf.certificates_pdf(
-        results.certificates(competition), title=competition.title
+        results.certificates(competition),
+        title=competition.title,
+        settings=certificate_settings.current(),
     )
     return send_file(
         io.BytesIO(document),

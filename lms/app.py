@@ -10,6 +10,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competitions import api as competitions_api
+from competitions import certificate_views
 from competitions import live_views as competition_live_views
 from competitions import manage_views as competition_manage_views
 from competitions import models as competition_models
@@ -83,6 +84,7 @@ PAGE_BLUEPRINTS = (
     competition_manage_views.bp,
     competition_live_views.bp,
     competition_results_views.bp,
+    certificate_views.bp,
     points_views.bp,
 )
 

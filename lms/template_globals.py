@@ -43,6 +43,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
+    ("certificate_settings.edit", _l("Certificates"), None),
 )
 
 

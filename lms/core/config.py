@@ -59,6 +59,12 @@ class Config:
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25
     LESSON_MIN_READ_SECONDS = 30
+    # Fonts embedded in certificates for characters beyond the shipped font (CJK Extension B and
+    # later), tried in order and only when a name needs them: Debian's fonts-hanazono by default.
+    CERTIFICATE_FALLBACK_FONTS = (
+        "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+        "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    )
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 

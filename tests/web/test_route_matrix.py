@@ -54,6 +54,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "units_admin.edit": ADMIN,
     "units_admin.delete": ADMIN,
     "site_admin.settings": ADMIN,
+    "certificate_settings.edit": ADMIN,
     "courses.index": AUTHENTICATED,
     "courses.course": AUTHENTICATED,
     "courses.enrol": AUTHENTICATED,
