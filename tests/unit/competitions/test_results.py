@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from competitions.certificates import certificates_pdf
 from competitions.models import Award, Competition, Entry
-from competitions.services import integrity, results
+from competitions.services import certificate_settings, integrity, results
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
@@ -243,7 +243,9 @@ def test_certificate_pdf_embeds_the_chinese_name_and_title(app: Any, db: Any, cl
 
     with app.test_request_context():
         document = certificates_pdf(
-            [results.certificate(competition, award)], title=competition.title
+            [results.certificate(competition, award)],
+            title=competition.title,
+            settings=certificate_settings.current(),
         )
 
     reader = PdfReader(io.BytesIO(document))
