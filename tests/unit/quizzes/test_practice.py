@@ -89,12 +89,31 @@ def test_practice_refuses_a_bad_size_and_too_few_questions_with_a_clear_message(
     _statements("Small", 3)
     small = categories.by_path("Small")
     practice.set_practice_categories([small.id])
-    with pytest.raises(ValidationError, match="5, 10 or 20"):
+    with pytest.raises(ValidationError, match="has 3 questions: choose 3"):
         practice.start_practice(member, small.id, 7)
-    with pytest.raises(ConflictError, match="only 3 questions"):
+    with pytest.raises(ValidationError, match="has 3 questions: choose 3"):
         practice.start_practice(member, small.id, 5)
     with pytest.raises(ValidationError):
         practice.set_practice_categories([small.id, 987654])
+
+
+def test_practice_offers_only_sizes_that_fit_and_all_of_a_small_category(db, member):
+    _statements("Tiny", 2)
+    _statements("Mid", 12)
+    _statements("Empty/Sub", 0)
+    categories.ensure_path("Empty")
+    practice.set_practice_categories(
+        [categories.by_path(path).id for path in ("Tiny", "Mid", "Empty")]
+    )
+
+    offered = {offer.category.path: (offer.sizes, offer.takes_all) for offer in practice.offers()}
+
+    assert offered == {"Mid": ([5, 10], False), "Tiny": ([2], True)}
+    session = practice.start_practice(member, categories.by_path("Tiny").id, 2)
+    assert len(session.items) == 2
+    assert len(practice.start_practice(member, categories.by_path("Mid").id, 10).items) == 10
+    with pytest.raises(ValidationError, match="choose 5, 10"):
+        practice.start_practice(member, categories.by_path("Mid").id, 12)
 
 
 def test_practice_never_awards_points(db, member):

@@ -68,6 +68,7 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     login_as(member)
     page = _text(client.get("/practice", headers=EN))
     assert "10 questions" in page and "4 questions" in page and "Finance" not in page
+    assert 'value="10"' in page and 'value="20"' not in page and "All 4 questions" in page
     started = client.post("/practice/start", data={"category": safety.id, "size": 10})
     assert started.status_code == 302
     attempt = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.PRACTICE))
@@ -96,7 +97,8 @@ def test_practice_explains_bad_input(client, db, member, login_as):
     few = client.post(
         "/practice/start", data={"category": categories.by_path("Small").id, "size": 5}, headers=EN
     )
-    assert "only 3 questions: choose a smaller number" in _text(few)
+    assert "has 3 questions: choose 3." in _text(few)
+    assert 'data-testid="practice-errors"' in _text(few)
     missing = client.post("/practice/start", data={"size": 5}, headers=EN)
     assert "Choose a category to practise." in _text(missing)
     nonsense = client.post("/practice/start", data={"category": "x", "size": "7"}, headers=EN)
