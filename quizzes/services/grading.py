@@ -172,6 +172,12 @@ def counted_attempt(quiz: Quiz, attempts: list[Attempt]) -> Attempt | None:
     return max(finished, key=lambda a: (a.score or 0.0, -a.number))
 
 
+def has_pass_mark(quiz: Quiz) -> bool:
+    """Whether passing means anything: without a pass mark (or with 0 %) every finished attempt
+    passes, so pages and exports show no pass figures for it."""
+    return bool(quiz.pass_percent)
+
+
 def passed(quiz: Quiz, attempt: Attempt) -> bool:
     """Reached the pass mark (any finished attempt passes a quiz without one)."""
     if attempt.state != State.FINISHED or attempt.needs_grading:

@@ -114,7 +114,7 @@ def attempt_view(attempt: Attempt, viewer: Any) -> dict[str, Any]:
         view["percent"] = attempt.percent
         view["needs_grading"] = attempt.needs_grading
         if quiz is not None:
-            view["passed"] = grading.passed(quiz, attempt) if quiz.pass_percent else None
+            view["passed"] = grading.passed(quiz, attempt) if grading.has_pass_mark(quiz) else None
     return view
 
 

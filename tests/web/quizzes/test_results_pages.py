@@ -252,3 +252,38 @@ def test_regrade_to_the_current_versions_reports_the_changed_attempts(
     db.session.refresh(right)
     db.session.refresh(wrong)
     assert (right.score, wrong.score) == (0.0, 2.0)
+
+
+def test_without_a_pass_mark_results_and_exports_show_no_pass_figures(
+    client, db, login_as, organizer
+):
+    """A quiz with no pass mark: 40 % is no "✓ passed" and there is no "pass rate 100 %"."""
+    bank = make_bank(types=("single_choice", "multiple_choice", "true_false", "fill_blank"))
+    bank += make_bank("Other", types=("numerical",))
+    quiz = make_quiz(bank, pass_percent=None)
+    member = UserFactory(username="lin", display_name="Lin Forty")
+    attempt = attempts.start(member, quiz)
+    for item in attempt_view(attempt, member)["items"][:2]:
+        answers.save_answer(attempt, item["slot"], right_answer(item), 1)
+    attempts.submit(attempt)
+    db.session.commit()
+    assert attempt.percent == 40
+    organizer.language = "en"
+    login_as(organizer)
+
+    page = client.get(_url(quiz)).get_data(as_text=True)
+    assert "Lin Forty" in page and "(40.0%)" in page
+    assert "stat-pass-rate" not in page and "Pass rate" not in page
+    assert "no pass mark" in page and "✓" not in page and "Passed" not in page
+    assert 'name="outcome"' not in page
+    assert "Lin Forty" in client.get(_url(quiz, outcome="failed")).get_data(as_text=True)
+    exported = client.get(_url(quiz, "results.csv")).get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert "Passed" not in rows[0] and "Yes" not in rows[1]
+    sheet = load_workbook(io.BytesIO(client.get(_url(quiz, "results.xlsx")).data)).active
+    assert "Passed" not in [cell.value for cell in sheet[1]]
+
+    quiz.pass_percent = 50.0
+    db.session.commit()
+    page = client.get(_url(quiz)).get_data(as_text=True)
+    assert 'data-testid="stat-pass-rate">0%' in page and "✗" in page
