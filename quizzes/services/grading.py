@@ -62,10 +62,13 @@ def grade_attempt(attempt: Attempt) -> None:
     total(attempt)
 
 
+RIGHT_FRACTION = 0.999  # a fraction this high is a right answer (rounding aside)
+
+
 def is_correct(item: AttemptItem) -> bool | None:
     if item.fraction is None:
         return None
-    return item.fraction >= 0.999
+    return item.fraction >= RIGHT_FRACTION
 
 
 def grade_manually(item: AttemptItem, *, fraction: float, comment: str, by: User) -> AttemptItem:
