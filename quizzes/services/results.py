@@ -23,6 +23,7 @@ from lms.core.errors import NotFoundError
 from lms.core.extensions import db
 from question_bank.models import QuestionVersion
 from quizzes.models import Attempt, AttemptItem, Quiz, State
+from quizzes.permissions import can_manage_quiz
 from quizzes.services import grading
 
 OUTCOMES = ("passed", "failed")
@@ -253,6 +254,15 @@ def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
 def load_quiz(quiz_id: int) -> Quiz:
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
+        raise NotFoundError(_("This quiz does not exist."))
+    return quiz
+
+
+def results_quiz(user: User, quiz_id: int) -> Quiz:
+    """The quiz whose results ``user`` asks for: a draft only for its managers (a unit leader
+    finds no draft, as members find none)."""
+    quiz = load_quiz(quiz_id)
+    if not quiz.is_published and not can_manage_quiz(user, quiz):
         raise NotFoundError(_("This quiz does not exist."))
     return quiz
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from question_bank.services import questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt
-from quizzes.services import answers, attempts
+from quizzes.services import answers, attempts, authoring
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz, right_answer
@@ -287,3 +287,29 @@ def test_without_a_pass_mark_results_and_exports_show_no_pass_figures(
     db.session.commit()
     page = client.get(_url(quiz)).get_data(as_text=True)
     assert 'data-testid="stat-pass-rate">0%' in page and "✗" in page
+
+
+def test_results_of_a_draft_quiz_are_only_for_its_managers(client, db, login_as, organizer, admin):
+    """A unit leader sees the results of a published quiz for their units, and nothing of a
+    draft (404, as members find no draft); organizers and admins see both."""
+    world = _world(db)
+    draft = world["quiz"]
+    authoring.set_published(draft, False)
+    published = make_quiz(make_bank("Published bank", types=("true_false",)))
+    _take(world["ann"], published, right=True)
+    db.session.commit()
+    paths = ("results", "results.csv", "results.xlsx")
+
+    def statuses(user, quiz) -> list[int]:
+        login_as(user)
+        return [client.get(_url(quiz, path)).status_code for path in paths]
+
+    assert statuses(world["leader"], draft) == [404, 404, 404]
+    assert statuses(world["leader"], published) == [200, 200, 200]
+    assert statuses(world["sue"], draft) == [403, 403, 403]  # a member leads nothing
+    assert statuses(organizer, draft) == [200, 200, 200]
+    assert statuses(admin, draft) == [200, 200, 200]
+    client.post("/logout")
+    with client.session_transaction() as session:
+        session.clear()
+    assert all(client.get(_url(draft, path)).status_code == 302 for path in paths)
