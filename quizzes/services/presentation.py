@@ -31,6 +31,7 @@ def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[st
     view: dict[str, Any] = {
         "slot": item.slot,
         "type": version.type,
+        "type_label": str(get_type(version.type).label),
         "stem_html": str(stem_html(version)),
         "mark": item.mark,
         "answer": responses.to_client(item, item.response),

@@ -139,6 +139,22 @@ def test_daily_page_from_start_to_result(client, db, member, login_as, clock):
     assert 'data-testid="daily-streak">1<' in page
     assert _attempt_count(db, Mode.DAILY) == 1
 
+    member.language = "zh_Hans"
+    db.session.commit()
+    end = _text(client.get(f"/attempts/{session.id}/review"))
+    assert 'data-testid="daily-end-points">获得 2 积分<' in end
+    assert 'data-testid="daily-end-streak">已连续 1 天<' in end
+    assert 'href="/daily" role="button" data-testid="back-to-daily">返回每日答题<' in end
+    assert 'href="/daily" data-testid="back">← 每日答题<' in end
+
+
+def test_practice_settings_link_to_the_daily_points_rule(client, db, admin, login_as):
+    login_as(admin)
+    page = _text(client.get("/manage/practice", headers=EN))
+    link = re.search(r'href="([^"]+)" data-testid="daily-points-rule"', page)
+    assert link is not None and link.group(1) == "/admin/points#rule-daily_quiz_correct"
+    assert 'id="rule-daily_quiz_correct"' in _text(client.get("/admin/points", headers=EN))
+
 
 def test_notebook_lists_open_entries_filters_and_practises_them(client, db, member, login_as):
     bank = _statements("Road", 2) + _statements("Home", 1)
