@@ -38,7 +38,8 @@ def record_attempt(attempt: Attempt) -> None:
     """Note the wrong answers of a graded attempt and count its right answers toward mastery.
 
     Only answers given count (a skipped question is ignored), in the order they were given, so
-    an attempt graded late (at its deadline, by a person) never undoes what came after it:
+    an attempt handed in late (or closed hours later at its deadline) never undoes what came
+    after its answers:
     a wrong answer resets the streak only when it is the newest one, and it starts with the
     right answers given since in any attempt (quiz, practice, daily quiz, notebook). At most
     three statements and no entry read: the right answers given to the questions answered wrong,
