@@ -99,13 +99,20 @@ def test_an_organizer_builds_a_quiz_with_a_fixed_and_a_random_slot_and_a_member_
     expect(page.get_by_text("共 2 道试题")).to_be_visible()
     page.screenshot(path=SHOTS / "quiz-built-by-people.png", full_page=True)
 
+    # Its settings edited: a clearer title.
+    page.get_by_role("button", name="编辑测验设置").click()
+    page.get_by_label("标题").fill("廉洁从政知识小测")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="廉洁从政知识小测")).to_be_visible()
+    expect(page.get_by_text("共 2 道试题")).to_be_visible()
+
     page.get_by_role("button", name="发布").click()
     expect(page.get_by_role("button", name="取消发布")).to_be_visible()
     _log_out(page)
 
     _log_in(page, site, "xiaoli", "member-pass-1")
     page.get_by_role("link", name="测验", exact=True).click()
-    page.get_by_role("link", name="廉洁从政小测").click()
+    page.get_by_role("link", name="廉洁从政知识小测").click()
     page.get_by_role("button", name="开始作答").click()
     first = page.get_by_role("article").filter(has_text="最高领导机关")
     first.get_by_label("党的全国代表大会和它所产生的中央委员会").check()
