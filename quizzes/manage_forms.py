@@ -86,7 +86,8 @@ class QuizForm(FlaskForm):
 
 class FixedSlotForm(FlaskForm):
     question_id = IntegerField(_l("Question number"), [InputRequired(), NumberRange(1, 2**31 - 1)])
-    mark = FloatField(_l("Mark"), [InputRequired()], default=1.0)
+    # Both slot forms share a page: their marks need ids of their own for their labels.
+    mark = FloatField(_l("Mark"), [InputRequired()], default=1.0, id="fixed_mark")
     submit = SubmitField(_l("Add question"))
 
 
@@ -97,7 +98,7 @@ class RandomSlotForm(FlaskForm):
     difficulty = SelectField(_l("Difficulty"), choices=[], default="")
     type = SelectField(_l("Type"), choices=[], default="")
     count = IntegerField(_l("Number of questions"), [InputRequired()], default=1)
-    mark = FloatField(_l("Mark of each question"), [InputRequired()], default=1.0)
+    mark = FloatField(_l("Mark of each question"), [InputRequired()], default=1.0, id="rule_mark")
     submit = SubmitField(_l("Add random questions"))
 
 

@@ -5,29 +5,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, SubmitField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from lms.accounts.forms import as_choices
 from quizzes.services.daily import DEFAULT_COUNT, MAX_COUNT
-from quizzes.services.practice import SESSION_SIZES
 
 
 class PracticeForm(FlaskForm):
-    category = RadioField(
-        _l("Category"),
-        coerce=int,
-        validators=[InputRequired(message=_l("Choose a category to practise."))],
-        validate_choice=False,  # the service says whether it may be practised
+    """One category's row on the practice page: its id, and the size button pressed (the
+    service says whether the category may be practised and which sizes it can fill)."""
+
+    category = IntegerField(
+        _l("Category"), validators=[InputRequired(message=_l("Choose a category to practise."))]
     )
-    size = RadioField(
+    size = IntegerField(
         _l("Number of questions"),
-        coerce=int,
-        choices=as_choices((size, str(size)) for size in SESSION_SIZES),
-        default=SESSION_SIZES[1],
         validators=[InputRequired(message=_l("Choose how many questions."))],
     )
-    submit = SubmitField(_l("Start practising"))
 
 
 class NotebookPracticeForm(FlaskForm):

@@ -60,7 +60,7 @@ def _filters() -> ResultFilters:
 @permissions.authenticated
 def results_page(quiz_id: int) -> Any:
     scope = results.viewer_scope(current_user)
-    quiz = results.load_quiz(quiz_id)
+    quiz = results.results_quiz(current_user, quiz_id)
     filters = _filters()
     found = results.quiz_results(quiz, scope, filters)
     page = results.page_of(
@@ -83,7 +83,7 @@ def export(quiz_id: int, fmt: str) -> Any:
     if fmt not in MIMETYPES:
         abort(404)
     scope = results.viewer_scope(current_user)
-    quiz = results.load_quiz(quiz_id)
+    quiz = results.results_quiz(current_user, quiz_id)
     header, rows = results.result_table(results.quiz_results(quiz, scope, _filters()))
     return send_file(
         io.BytesIO(table_bytes(fmt, header, rows)),

@@ -24,7 +24,7 @@ from lms.core.extensions import db
 from lms.core.forms import submit as run
 from lms.core.sqlite import writes_on_get
 from quizzes.models import Attempt, Mode, State
-from quizzes.services import answers, attempts, responses, timing
+from quizzes.services import answers, attempts, daily, responses, timing
 from quizzes.services.attempts import ClosedError
 from quizzes.services.authoring import question_count, quiz_of_item, total_marks
 from quizzes.services.catalogue import catalogue
@@ -255,4 +255,5 @@ def review(attempt_id: int) -> Any:
         attempt=found,
         title=attempt_title(found),
         view=_shown(attempt_view(found, current_user)),
+        daily_end=daily.end_of(found) if found.mode == Mode.DAILY else None,
     )

@@ -153,6 +153,19 @@ def status(user: User) -> DailyStatus:
     )
 
 
+@dataclass(frozen=True)
+class DailyEnd:
+    """What the end of a daily session tells: the points it earned and the streak now."""
+
+    points: int
+    streak: int
+
+
+def end_of(attempt: Attempt) -> DailyEnd:
+    """The points a finished daily session earned, and its member's streak as of today."""
+    return DailyEnd(points=_points_of(attempt), streak=_streak(attempt.user, today()))
+
+
 def award_points(attempt: Attempt) -> None:
     """Points for each correct answer of a finished daily session, once per answer."""
     if attempt.mode != Mode.DAILY or not attempt.is_finished:

@@ -62,10 +62,13 @@ def grade_attempt(attempt: Attempt) -> None:
     total(attempt)
 
 
+RIGHT_FRACTION = 0.999  # a fraction this high is a right answer (rounding aside)
+
+
 def is_correct(item: AttemptItem) -> bool | None:
     if item.fraction is None:
         return None
-    return item.fraction >= 0.999
+    return item.fraction >= RIGHT_FRACTION
 
 
 def grade_manually(item: AttemptItem, *, fraction: float, comment: str, by: User) -> AttemptItem:
@@ -170,6 +173,12 @@ def counted_attempt(quiz: Quiz, attempts: list[Attempt]) -> Attempt | None:
     if quiz.grading == Grading.FIRST:
         return finished[0]
     return max(finished, key=lambda a: (a.score or 0.0, -a.number))
+
+
+def has_pass_mark(quiz: Quiz) -> bool:
+    """Whether passing means anything: without a pass mark (or with 0 %) every finished attempt
+    passes, so pages and exports show no pass figures for it."""
+    return bool(quiz.pass_percent)
 
 
 def passed(quiz: Quiz, attempt: Attempt) -> bool:

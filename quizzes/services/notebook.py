@@ -4,6 +4,7 @@ explanation, until they answer it right twice in a row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,28 +17,44 @@ from lms.core.errors import ConflictError
 from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory, QuestionVersion
 from question_bank.render import correct_answer_text
-from quizzes.models import Attempt, WrongAnswer
-from quizzes.services.grading import is_correct
+from quizzes.models import Attempt, AttemptItem, State, WrongAnswer
+from quizzes.services.grading import RIGHT_FRACTION, is_correct
 
 RIGHT_TIMES_TO_CLEAR = 2
 
 
-def record_attempt(attempt: Attempt) -> None:
-    """Note wrong answers of a graded attempt and count right answers of noted questions.
+def answered(response: Any) -> bool:
+    """Whether the member gave an answer at all: a skipped question is no wrong answer."""
+    if isinstance(response, str):
+        return bool(response.strip())
+    if isinstance(response, list):
+        return any(answered(part) for part in response)
+    if isinstance(response, dict):
+        return bool(response)
+    return response is not None
 
-    Two statements and no rows read: an upsert for the questions answered wrong (a wrong
-    answer resets the streak, even when the same question was also answered right), and an
-    update of the streak of open entries for the questions answered right."""
+
+def record_attempt(attempt: Attempt) -> None:
+    """Note the wrong answers of a graded attempt and count its right answers toward mastery.
+
+    Only answers given count (a skipped question is ignored), in the order they were given, so
+    an attempt handed in late (or closed hours later at its deadline) never undoes what came
+    after its answers:
+    a wrong answer resets the streak only when it is the newest one, and it starts with the
+    right answers given since in any attempt (quiz, practice, daily quiz, notebook). At most
+    three statements and no entry read: the right answers given to the questions answered wrong,
+    an upsert for those questions, and an update of the streaks of the ones answered right."""
     wrong: dict[int, dict[str, Any]] = {}
-    right: set[int] = set()
+    right: dict[int, datetime] = {}
     now = utcnow()
     for item in attempt.items:
         verdict = is_correct(item)
-        if verdict is None:
+        if verdict is None or not answered(item.response):
             continue
         question_id = item.version.question_id
+        given_at = item.saved_at or now
         if verdict:
-            right.add(question_id)
+            right[question_id] = given_at
             continue
         row = wrong.setdefault(
             question_id,
@@ -46,37 +63,92 @@ def record_attempt(attempt: Attempt) -> None:
                 "question_id": question_id,
                 "wrong_count": 0,
                 "right_streak": 0,
-                "last_wrong_at": now,
+                "last_wrong_at": given_at,
                 "cleared_at": None,
             },
         )
-        row.update(wrong_count=row["wrong_count"] + 1, question_version_id=item.question_version_id)
+        row.update(
+            wrong_count=row["wrong_count"] + 1,
+            question_version_id=item.question_version_id,
+            last_wrong_at=max(row["last_wrong_at"], given_at),
+        )
     connection = db.session.connection()  # statements of the table: no ORM bulk machinery
     if wrong:
+        _count_rights_since(connection, attempt.user_id, wrong, now)
         connection.execute(built_once(db.session, _noting_wrong), list(wrong.values()))
-    if right - wrong.keys():
-        connection.execute(
-            built_once(db.session, _counting_right),
-            {"user": attempt.user_id, "questions": sorted(right - wrong.keys()), "now": now},
-        )
+    rights = [
+        {"user": attempt.user_id, "question": question_id, "at": at, "now": now}
+        for question_id, at in right.items()
+        if question_id not in wrong
+    ]
+    if rights:
+        connection.execute(built_once(db.session, _counting_right), rights)
     for instance in list(db.session.identity_map.values()):  # entries read earlier are stale
         if isinstance(instance, WrongAnswer):
             db.session.expire(instance)
 
 
+def _count_rights_since(
+    connection: Any, user_id: int, wrong: dict[int, dict[str, Any]], now: datetime
+) -> None:
+    """Start each wrong answer's streak with the right answers given after it elsewhere."""
+    given = connection.execute(
+        built_once(db.session, _rights_given),
+        {"user": user_id, "questions": sorted(wrong), "finished": State.FINISHED.value},
+    )
+    for question_id, given_at in given:
+        row = wrong[question_id]
+        if given_at is not None and _aware(given_at) >= row["last_wrong_at"]:
+            row["right_streak"] = min(row["right_streak"] + 1, RIGHT_TIMES_TO_CLEAR)
+    for row in wrong.values():
+        if row["right_streak"] >= RIGHT_TIMES_TO_CLEAR:
+            row["cleared_at"] = now
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time read as a plain row (SQLite gives it naive) as an aware UTC time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 _TABLE = WrongAnswer.__table__
+_ITEMS = AttemptItem.__table__
+_ATTEMPTS = Attempt.__table__
+_VERSIONS = QuestionVersion.__table__
+
+
+def _rights_given(_upsert: Any) -> Any:
+    return (
+        select(_VERSIONS.c.question_id, _ITEMS.c.saved_at)
+        .select_from(_ITEMS)
+        .join(_ATTEMPTS, _ATTEMPTS.c.id == _ITEMS.c.attempt_id)
+        .join(_VERSIONS, _VERSIONS.c.id == _ITEMS.c.question_version_id)
+        .where(
+            _ATTEMPTS.c.user_id == bindparam("user"),
+            _ATTEMPTS.c.state == bindparam("finished"),
+            _ITEMS.c.fraction >= RIGHT_FRACTION,
+            _VERSIONS.c.question_id.in_(bindparam("questions", expanding=True)),
+        )
+    )
 
 
 def _noting_wrong(upsert: Any) -> Any:
     noted = upsert(_TABLE)
+    newest = noted.excluded.last_wrong_at >= _TABLE.c.last_wrong_at
     return noted.on_conflict_do_update(
         index_elements=[_TABLE.c.user_id, _TABLE.c.question_id],
         set_={
             "wrong_count": _TABLE.c.wrong_count + noted.excluded.wrong_count,
-            "right_streak": 0,
-            "cleared_at": None,
-            "last_wrong_at": noted.excluded.last_wrong_at,
-            "question_version_id": noted.excluded.question_version_id,
+            "right_streak": case(
+                (newest, noted.excluded.right_streak), else_=_TABLE.c.right_streak
+            ),
+            "cleared_at": case((newest, noted.excluded.cleared_at), else_=_TABLE.c.cleared_at),
+            "last_wrong_at": case(
+                (newest, noted.excluded.last_wrong_at), else_=_TABLE.c.last_wrong_at
+            ),
+            "question_version_id": case(
+                (newest, noted.excluded.question_version_id),
+                else_=_TABLE.c.question_version_id,
+            ),
         },
     )
 
@@ -87,8 +159,9 @@ def _counting_right(_upsert: Any) -> Any:
         update(_TABLE)
         .where(
             _TABLE.c.user_id == bindparam("user"),
-            _TABLE.c.question_id.in_(bindparam("questions", expanding=True)),
+            _TABLE.c.question_id == bindparam("question"),
             _TABLE.c.cleared_at.is_(None),
+            _TABLE.c.last_wrong_at <= bindparam("at"),
         )
         .values(
             right_streak=streak,

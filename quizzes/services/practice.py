@@ -33,6 +33,22 @@ class CategoryOffer:
     questions: int
     depth: int  # 0 for a category an admin chose, 1 for its children, ...
 
+    @property
+    def sizes(self) -> list[int]:
+        return sizes_for(self.questions)
+
+    @property
+    def takes_all(self) -> bool:
+        """Too few questions for the smallest size: the one session offered has them all."""
+        return self.questions < SESSION_SIZES[0]
+
+
+def sizes_for(available: int) -> list[int]:
+    """The session sizes a pool of ``available`` questions can fill: the usual sizes that fit,
+    or all of them when even the smallest does not."""
+    fitting = [size for size in SESSION_SIZES if size <= available]
+    return fitting or ([available] if available > 0 else [])
+
 
 def _is_within(category: QuestionCategory, root: QuestionCategory) -> bool:
     return category.path == root.path or category.path.startswith(root.path + "/")
@@ -89,7 +105,8 @@ def live_counts() -> Counter[int]:
 
 
 def offers() -> list[CategoryOffer]:
-    """Every practisable category (the chosen ones and their subcategories), by path."""
+    """Every practisable category (the chosen ones and their subcategories) with questions in
+    it, by path."""
     roots = practice_roots()
     if not roots:
         return []
@@ -101,7 +118,8 @@ def offers() -> list[CategoryOffer]:
         for category in below:
             total = sum(counts[c.id] for c in below if _is_within(c, category))
             depth = category.path.count("/") - root.path.count("/")
-            result.append(CategoryOffer(category, total, depth))
+            if total:
+                result.append(CategoryOffer(category, total, depth))
     return result
 
 
@@ -118,9 +136,8 @@ def practisable(category_id: int) -> QuestionCategory:
 
 
 def start_practice(user: User, category_id: int, size: int) -> Attempt:
-    """A practice session of ``size`` questions drawn at random from the category."""
-    if size not in SESSION_SIZES:
-        raise ValidationError(_("Choose 5, 10 or 20 questions."), field="size")
+    """A practice session of ``size`` questions drawn at random from the category: one of the
+    usual sizes that fits, or all of its questions when it has fewer than the smallest."""
     category = practisable(category_id)
     question_ids = pool(category)
     if not question_ids:
@@ -128,14 +145,15 @@ def start_practice(user: User, category_id: int, size: int) -> Attempt:
             _("“%(name)s” has no questions to practise yet.", name=category.name),
             code="empty",
         )
-    if len(question_ids) < size:
-        raise ConflictError(
+    if size not in sizes_for(len(question_ids)):
+        raise ValidationError(
             _(
-                "“%(name)s” has only %(have)d questions: choose a smaller number.",
+                "“%(name)s” has %(have)d questions: choose %(sizes)s.",
                 name=category.name,
                 have=len(question_ids),
+                sizes=", ".join(str(n) for n in sizes_for(len(question_ids))),
             ),
-            code="not_enough_questions",
+            field="size",
         )
     chosen = random.SystemRandom().sample(question_ids, size)
     return attempts.start_session(user, chosen, mode=Mode.PRACTICE)

@@ -31,6 +31,7 @@ def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[st
     view: dict[str, Any] = {
         "slot": item.slot,
         "type": version.type,
+        "type_label": str(get_type(version.type).label),
         "stem_html": str(stem_html(version)),
         "mark": item.mark,
         "answer": responses.to_client(item, item.response),
@@ -114,7 +115,7 @@ def attempt_view(attempt: Attempt, viewer: Any) -> dict[str, Any]:
         view["percent"] = attempt.percent
         view["needs_grading"] = attempt.needs_grading
         if quiz is not None:
-            view["passed"] = grading.passed(quiz, attempt) if quiz.pass_percent else None
+            view["passed"] = grading.passed(quiz, attempt) if grading.has_pass_mark(quiz) else None
     return view
 
 

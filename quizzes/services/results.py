@@ -23,6 +23,7 @@ from lms.core.errors import NotFoundError
 from lms.core.extensions import db
 from question_bank.models import QuestionVersion
 from quizzes.models import Attempt, AttemptItem, Quiz, State
+from quizzes.permissions import can_manage_quiz
 from quizzes.services import grading
 
 OUTCOMES = ("passed", "failed")
@@ -97,6 +98,11 @@ class QuizResults:
     rows: list[MemberResult] = field(default_factory=list)
     units: list[UnitSummary] = field(default_factory=list)
     total: UnitSummary = field(default_factory=lambda: UnitSummary(""))
+
+    @property
+    def shows_pass(self) -> bool:
+        """Pass figures (rate, column, filter) only mean something with a pass mark."""
+        return grading.has_pass_mark(self.quiz)
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,7 @@ def quiz_results(quiz: Quiz, scope: list[OrgUnit] | None, filters: ResultFilters
     for attempt in _attempts(quiz, scope, filters):
         by_member[attempt.user_id].append(attempt)
     results = QuizResults(quiz, total=UnitSummary(_("All units")))
+    outcome = filters.outcome if results.shows_pass else ""
     units: dict[str, UnitSummary] = {}
     for attempts in by_member.values():
         counted = grading.counted_attempt(quiz, attempts)
@@ -185,9 +192,9 @@ def quiz_results(quiz: Quiz, scope: list[OrgUnit] | None, filters: ResultFilters
             grade=grading.member_grade(quiz, attempts),
             passed=counted is not None and grading.passed(quiz, counted),
         )
-        if filters.outcome == "passed" and not row.passed:
+        if outcome == "passed" and not row.passed:
             continue
-        if filters.outcome == "failed" and row.passed:
+        if outcome == "failed" and row.passed:
             continue
         results.rows.append(row)
         units.setdefault(row.user.unit.path, UnitSummary(row.user.unit.path)).add(row)
@@ -212,7 +219,8 @@ def duration(seconds: int | None) -> str:
 
 
 def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
-    """The results as a header and rows for an XLSX or CSV file."""
+    """The results as a header and rows for an XLSX or CSV file; "Passed" only with a pass mark."""
+    shows_pass = results.shows_pass
     header = [
         pgettext("person", "Name"),
         _("Username"),
@@ -222,7 +230,7 @@ def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
         _("Maximum"),
         _("Percent"),
         _("Time used"),
-        _("Passed"),
+        *([_("Passed")] if shows_pass else []),
         _("Waiting for grading"),
     ]
     rows: list[list[object]] = [
@@ -235,7 +243,7 @@ def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
             row.max_score,
             row.percent,
             duration(row.time_used_seconds),
-            _("Yes") if row.passed else _("No"),
+            *([_("Yes") if row.passed else _("No")] if shows_pass else []),
             _("Yes") if row.needs_grading else "",
         ]
         for row in results.rows
@@ -246,6 +254,15 @@ def result_table(results: QuizResults) -> tuple[list[str], list[list[object]]]:
 def load_quiz(quiz_id: int) -> Quiz:
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
+        raise NotFoundError(_("This quiz does not exist."))
+    return quiz
+
+
+def results_quiz(user: User, quiz_id: int) -> Quiz:
+    """The quiz whose results ``user`` asks for: a draft only for its managers (a unit leader
+    finds no draft, as members find none)."""
+    quiz = load_quiz(quiz_id)
+    if not quiz.is_published and not can_manage_quiz(user, quiz):
         raise NotFoundError(_("This quiz does not exist."))
     return quiz
 

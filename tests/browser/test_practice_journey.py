@@ -72,8 +72,13 @@ def test_daily_quiz_points_and_the_notebook(
     expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
     _hand_in(page)
     expect(page.get_by_test_id("score")).to_contain_text("2")
+    expect(page.get_by_test_id("question-type")).to_have_text(["判断题"] * 3)
+    expect(page.get_by_test_id("daily-end")).to_contain_text("获得 2 积分")
+    expect(page.get_by_test_id("daily-end")).to_contain_text("已连续 1 天")
+    page.screenshot(path=SHOTS / f"practice-daily-end-{name}.png", full_page=True)
+    page.get_by_role("button", name="返回每日答题").click()
 
-    page.goto(f"{site}/daily")
+    expect(page).to_have_url(re.compile(r"/daily$"))
     expect(page.get_by_test_id("daily-correct")).to_have_text("2/3")
     expect(page.get_by_test_id("daily-points")).to_have_text("2")
     expect(page.get_by_test_id("daily-streak")).to_have_text("1")
@@ -128,4 +133,49 @@ def test_admin_opens_practice_and_the_daily_quiz(
     assert daily.current_settings() == daily.DailySettings(
         [categories.by_path("安全常识/消防").id], 8
     )
+    assert browser_errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_small_category_offers_all_its_questions(
+    page: Page, site: str, make_user, db, browser_errors, viewport
+) -> None:
+    """A category with fewer questions than the smallest session size offers "all N"; one
+    without questions is not offered; a bigger one offers only the sizes it can fill."""
+    page.set_viewport_size(viewport)
+    make_user(username="xiaozhang", password="member-pass-1")
+    small = categories.ensure_path("保密常识")
+    for number in (1, 2):
+        questions.create_question(
+            small,
+            QuestionContent(
+                type="true_false", stem_md=f"保密第{number}题", definition={"correct": True}
+            ),
+        )
+    bigger = categories.ensure_path("消防知识")
+    for number in range(1, 8):
+        questions.create_question(
+            bigger,
+            QuestionContent(
+                type="true_false", stem_md=f"消防第{number}题", definition={"correct": True}
+            ),
+        )
+    empty = categories.ensure_path("空分类")
+    practice.set_practice_categories([small.id, bigger.id, empty.id])
+    db.session.commit()
+
+    log_in(page, site, "xiaozhang", "member-pass-1")
+    page.goto(f"{site}/practice")
+    choices = page.get_by_test_id("practice-form")
+    expect(choices).not_to_contain_text("空分类")
+    small_row = page.get_by_test_id("practice-offer").filter(has_text="保密常识")
+    bigger_row = page.get_by_test_id("practice-offer").filter(has_text="消防知识")
+    expect(small_row.get_by_role("button")).to_have_text(["全部 2 道"])
+    expect(bigger_row.get_by_role("button")).to_have_text(["随机 5 道"])
+    name = "phone" if viewport == PHONE else "desktop"
+    page.screenshot(path=SHOTS / f"practice-sizes-{name}.png", full_page=True)
+
+    small_row.get_by_role("button", name="全部 2 道").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    expect(page.get_by_test_id("question")).to_have_count(2)
     assert browser_errors == []

@@ -89,12 +89,31 @@ def test_practice_refuses_a_bad_size_and_too_few_questions_with_a_clear_message(
     _statements("Small", 3)
     small = categories.by_path("Small")
     practice.set_practice_categories([small.id])
-    with pytest.raises(ValidationError, match="5, 10 or 20"):
+    with pytest.raises(ValidationError, match="has 3 questions: choose 3"):
         practice.start_practice(member, small.id, 7)
-    with pytest.raises(ConflictError, match="only 3 questions"):
+    with pytest.raises(ValidationError, match="has 3 questions: choose 3"):
         practice.start_practice(member, small.id, 5)
     with pytest.raises(ValidationError):
         practice.set_practice_categories([small.id, 987654])
+
+
+def test_practice_offers_only_sizes_that_fit_and_all_of_a_small_category(db, member):
+    _statements("Tiny", 2)
+    _statements("Mid", 12)
+    _statements("Empty/Sub", 0)
+    categories.ensure_path("Empty")
+    practice.set_practice_categories(
+        [categories.by_path(path).id for path in ("Tiny", "Mid", "Empty")]
+    )
+
+    offered = {offer.category.path: (offer.sizes, offer.takes_all) for offer in practice.offers()}
+
+    assert offered == {"Mid": ([5, 10], False), "Tiny": ([2], True)}
+    session = practice.start_practice(member, categories.by_path("Tiny").id, 2)
+    assert len(session.items) == 2
+    assert len(practice.start_practice(member, categories.by_path("Mid").id, 10).items) == 10
+    with pytest.raises(ValidationError, match="choose 5, 10"):
+        practice.start_practice(member, categories.by_path("Mid").id, 12)
 
 
 def test_practice_never_awards_points(db, member):
@@ -258,14 +277,61 @@ def test_a_wrong_answer_after_a_right_one_resets_the_streak_and_counts_again(
     db.session.flush()
     with count_queries() as counter:
         notebook.record_attempt(third)
-    # One upsert for the wrong answers, one update for the right one; no entry is read.
-    assert len(counter.statements) == 2, counter.statements
+    # The right answers given to the wrong ones, one upsert for the wrong answers, one update
+    # for the right one; no entry is read.
+    assert len(counter.statements) == 3, counter.statements
     right_now = third.items[0].version.question_id
     still_open = {e.entry.question_id: e.entry for e in notebook.entries(member)}
     assert right_now not in still_open and len(still_open) == 4
     assert {(e.wrong_count, e.right_streak) for e in still_open.values()} == {(2, 0)}
     [cleared] = notebook.entries(member, cleared=True)
     assert cleared.entry.question_id == right_now and cleared.entry.right_streak == 2
+
+
+def test_skipped_questions_never_enter_the_notebook(db, member):
+    bank = _statements("Skipped", 5)
+    practice.set_practice_categories([bank[0].category_id])
+    session = practice.start_practice(member, bank[0].category_id, 5)
+    first, second, third = session.items[:3]
+    answers.save_answer(session, first.slot, True, 1)  # right
+    answers.save_answer(session, second.slot, False, 1)  # wrong
+    answers.save_answer(session, third.slot, None, 1)  # given, then taken back
+    attempts.submit(session)  # the last two never answered
+
+    assert [e.entry.question_id for e in notebook.entries(member)] == [second.version.question_id]
+    assert not notebook.answered(None) and not notebook.answered(["", " "])
+    assert notebook.answered(False) and notebook.answered(0) and notebook.answered(["", "x"])
+
+
+def test_right_answers_given_anywhere_after_a_wrong_one_count_even_when_it_is_graded_late(
+    db, member, clock
+):
+    """A session answered wrong in the morning and handed in at night: the right answers given
+    in between elsewhere count toward mastery, and a newer wrong answer is not undone."""
+    bank = _statements("Late", 5)
+    practice.set_practice_categories([bank[0].category_id])
+    morning = practice.start_practice(member, bank[0].category_id, 5)
+    for item in morning.items:
+        answers.save_answer(morning, item.slot, False, 1)
+    clock.advance(hours=1)
+    _answer(practice.start_practice(member, bank[0].category_id, 5), right=5)
+    clock.advance(hours=1)
+    noon = practice.start_practice(member, bank[0].category_id, 5)
+    for number, item in enumerate(noon.items):
+        answers.save_answer(noon, item.slot, number > 0, 1)  # the first one wrong again
+    attempts.submit(noon)
+    again_wrong = noon.items[0].version.question_id
+    clock.advance(hours=1)
+    _answer(practice.start_practice(member, bank[0].category_id, 5), right=5)
+    clock.advance(hours=8)
+    attempts.submit(morning)
+
+    [still_open] = notebook.entries(member)
+    assert still_open.entry.question_id == again_wrong
+    assert (still_open.entry.wrong_count, still_open.entry.right_streak) == (2, 1)
+    assert still_open.entry.last_wrong_at == noon.items[0].saved_at
+    cleared = notebook.entries(member, cleared=True)
+    assert len(cleared) == 4 and {c.entry.right_streak for c in cleared} == {2}
 
 
 def test_notebook_sessions_take_up_to_twenty_open_entries_and_filter_by_category(db, member):

@@ -68,6 +68,7 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     login_as(member)
     page = _text(client.get("/practice", headers=EN))
     assert "10 questions" in page and "4 questions" in page and "Finance" not in page
+    assert 'value="10"' in page and 'value="20"' not in page and "All 4 questions" in page
     started = client.post("/practice/start", data={"category": safety.id, "size": 10})
     assert started.status_code == 302
     attempt = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.PRACTICE))
@@ -96,7 +97,8 @@ def test_practice_explains_bad_input(client, db, member, login_as):
     few = client.post(
         "/practice/start", data={"category": categories.by_path("Small").id, "size": 5}, headers=EN
     )
-    assert "only 3 questions: choose a smaller number" in _text(few)
+    assert "has 3 questions: choose 3." in _text(few)
+    assert 'data-testid="practice-errors"' in _text(few)
     missing = client.post("/practice/start", data={"size": 5}, headers=EN)
     assert "Choose a category to practise." in _text(missing)
     nonsense = client.post("/practice/start", data={"category": "x", "size": "7"}, headers=EN)
@@ -136,6 +138,22 @@ def test_daily_page_from_start_to_result(client, db, member, login_as, clock):
     assert "2 of 3 correct, 2 points" in page
     assert 'data-testid="daily-streak">1<' in page
     assert _attempt_count(db, Mode.DAILY) == 1
+
+    member.language = "zh_Hans"
+    db.session.commit()
+    end = _text(client.get(f"/attempts/{session.id}/review"))
+    assert 'data-testid="daily-end-points">获得 2 积分<' in end
+    assert 'data-testid="daily-end-streak">已连续 1 天<' in end
+    assert 'href="/daily" role="button" data-testid="back-to-daily">返回每日答题<' in end
+    assert 'href="/daily" data-testid="back">← 每日答题<' in end
+
+
+def test_practice_settings_link_to_the_daily_points_rule(client, db, admin, login_as):
+    login_as(admin)
+    page = _text(client.get("/manage/practice", headers=EN))
+    link = re.search(r'href="([^"]+)" data-testid="daily-points-rule"', page)
+    assert link is not None and link.group(1) == "/admin/points#rule-daily_quiz_correct"
+    assert 'id="rule-daily_quiz_correct"' in _text(client.get("/admin/points", headers=EN))
 
 
 def test_notebook_lists_open_entries_filters_and_practises_them(client, db, member, login_as):

@@ -364,3 +364,31 @@ def test_a_practice_session_is_titled_by_its_mode(client, db, login_as):
     assert "<h1>Practice</h1>" in page
     assert 'data-testid="timer"' not in page
     assert page.count('data-testid="check"') == 2
+
+
+ZH_TYPE_LABELS = ["单选题", "多选题", "判断题", "填空题", "数值题", "匹配题", "简答题"]
+
+
+def test_every_question_says_its_type_and_multiple_choice_says_select_all(client, db, login_as):
+    """On the attempt page and on the review, in a quiz and in a practice session."""
+    member = login_as(UserFactory(language="zh_Hans"))
+    attempt = _started(member, review_answers="after_attempt")
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    labels = re.findall(r'data-testid="question-type">([^<]+)<', page)
+    assert labels == ZH_TYPE_LABELS
+    assert page.count('data-testid="select-all">可多选<') == 1
+    member.language = "en"
+    _db.session.commit()
+    english = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Select all that apply" in english and ">Multiple choice<" in english
+    member.language = "zh_Hans"
+
+    attempts.submit(attempt)
+    session = attempts.start_session(
+        member, [q.id for q in make_bank("Practice bank")], mode=Mode.PRACTICE
+    )
+    _db.session.commit()
+    review = client.get(f"/attempts/{attempt.id}/review").get_data(as_text=True)
+    assert re.findall(r'data-testid="question-type">([^<]+)<', review) == ZH_TYPE_LABELS
+    practice = client.get(f"/attempts/{session.id}").get_data(as_text=True)
+    assert re.findall(r'data-testid="question-type">([^<]+)<', practice) == ZH_TYPE_LABELS

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from question_bank.services import questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt
-from quizzes.services import answers, attempts
+from quizzes.services import answers, attempts, authoring
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz, right_answer
@@ -252,3 +252,64 @@ def test_regrade_to_the_current_versions_reports_the_changed_attempts(
     db.session.refresh(right)
     db.session.refresh(wrong)
     assert (right.score, wrong.score) == (0.0, 2.0)
+
+
+def test_without_a_pass_mark_results_and_exports_show_no_pass_figures(
+    client, db, login_as, organizer
+):
+    """A quiz with no pass mark: 40 % is no "✓ passed" and there is no "pass rate 100 %"."""
+    bank = make_bank(types=("single_choice", "multiple_choice", "true_false", "fill_blank"))
+    bank += make_bank("Other", types=("numerical",))
+    quiz = make_quiz(bank, pass_percent=None)
+    member = UserFactory(username="lin", display_name="Lin Forty")
+    attempt = attempts.start(member, quiz)
+    for item in attempt_view(attempt, member)["items"][:2]:
+        answers.save_answer(attempt, item["slot"], right_answer(item), 1)
+    attempts.submit(attempt)
+    db.session.commit()
+    assert attempt.percent == 40
+    organizer.language = "en"
+    login_as(organizer)
+
+    page = client.get(_url(quiz)).get_data(as_text=True)
+    assert "Lin Forty" in page and "(40.0%)" in page
+    assert "stat-pass-rate" not in page and "Pass rate" not in page
+    assert "no pass mark" in page and "✓" not in page and "Passed" not in page
+    assert 'name="outcome"' not in page
+    assert "Lin Forty" in client.get(_url(quiz, outcome="failed")).get_data(as_text=True)
+    exported = client.get(_url(quiz, "results.csv")).get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert "Passed" not in rows[0] and "Yes" not in rows[1]
+    sheet = load_workbook(io.BytesIO(client.get(_url(quiz, "results.xlsx")).data)).active
+    assert "Passed" not in [cell.value for cell in sheet[1]]
+
+    quiz.pass_percent = 50.0
+    db.session.commit()
+    page = client.get(_url(quiz)).get_data(as_text=True)
+    assert 'data-testid="stat-pass-rate">0%' in page and "✗" in page
+
+
+def test_results_of_a_draft_quiz_are_only_for_its_managers(client, db, login_as, organizer, admin):
+    """A unit leader sees the results of a published quiz for their units, and nothing of a
+    draft (404, as members find no draft); organizers and admins see both."""
+    world = _world(db)
+    draft = world["quiz"]
+    authoring.set_published(draft, False)
+    published = make_quiz(make_bank("Published bank", types=("true_false",)))
+    _take(world["ann"], published, right=True)
+    db.session.commit()
+    paths = ("results", "results.csv", "results.xlsx")
+
+    def statuses(user, quiz) -> list[int]:
+        login_as(user)
+        return [client.get(_url(quiz, path)).status_code for path in paths]
+
+    assert statuses(world["leader"], draft) == [404, 404, 404]
+    assert statuses(world["leader"], published) == [200, 200, 200]
+    assert statuses(world["sue"], draft) == [403, 403, 403]  # a member leads nothing
+    assert statuses(organizer, draft) == [200, 200, 200]
+    assert statuses(admin, draft) == [200, 200, 200]
+    client.post("/logout")
+    with client.session_transaction() as session:
+        session.clear()
+    assert all(client.get(_url(draft, path)).status_code == 302 for path in paths)
