@@ -59,8 +59,11 @@ def login() -> Any:
 @permissions.public
 def logout() -> Any:
     language = session.get("language")
-    logout_user()
+    if current_user.is_authenticated:
+        auth.log_out(current_user)
+        db.session.commit()
     session.clear()
+    logout_user()  # after clearing: it leaves the flag that deletes the remember-me cookie
     if language:
         session["language"] = language
     flash(_("You have logged out."), "success")
@@ -123,7 +126,13 @@ def change_password() -> Any:
         ),
     ).ok:  # fmt: skip
         login_user(current_user._get_current_object())  # the session carries the new nonce
-        flash(_("Your password was changed. Other devices were logged out."), "success")
+        flash(
+            _(
+                "Your password was changed. You were logged out on every other device, "
+                "and your API tokens were revoked."
+            ),
+            "success",
+        )
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
 

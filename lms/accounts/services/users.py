@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
-from lms.accounts.models import ROLE_VALUES, OrgUnit, Role, User, new_session_nonce
+from lms.accounts.models import ROLE_VALUES, OrgUnit, Role, User
 from lms.accounts.services.passwords import check_password_policy, hash_password
+from lms.accounts.services.sessions import end_everything
 from lms.accounts.signals import unit_assigned
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
@@ -159,10 +160,7 @@ def set_active(user: User, active: bool, *, acting: User | None = None) -> User:
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
-        user.session_nonce = new_session_nonce()
-        from lms.accounts.services.tokens import revoke_all_tokens  # noqa: PLC0415
-
-        revoke_all_tokens(user)
+        end_everything(user)
     db.session.flush()
     return user
 
