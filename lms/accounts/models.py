@@ -131,3 +131,18 @@ class PasswordResetLink(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """One failed login, counted once against the account tried and once against the address.
+
+    ``key`` is the SHA-256 of ``account:<username>`` or ``address:<ip>``, so the table holds no
+    typed usernames (some are mistyped passwords). Rows older than the window are deleted.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(index=True)

@@ -47,7 +47,9 @@ class Config:
     LANGUAGES = ("zh_Hans", "en")
     TIMEZONE = "Asia/Shanghai"
 
+    # Failed logins (page and API together) per account, and per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT_ADDRESS = "50 per minute"
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
     # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
