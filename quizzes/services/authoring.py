@@ -15,6 +15,7 @@ from courses.services import authoring as course_authoring
 from lms.accounts.models import OrgUnit, Role, User
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import text_problem
 from question_bank.models import Question, QuestionCategory
 from question_bank.types import registered_types
 from quizzes.models import Attempt, Feedback, Grading, Quiz, QuizSlot, ReviewWhen
@@ -64,13 +65,19 @@ class SlotSpec:
     count: int = 1
 
 
+def _title_problem(title: str) -> str | None:
+    if not title:
+        return _("Give the quiz a title.")
+    if len(title) > 200:
+        return _("The title has at most 200 characters.")
+    return text_problem(title)
+
+
 def _check(settings: QuizSettings) -> QuizSettings:
     problems: list[str] = []
     settings.title = (settings.title or "").strip()
-    if not settings.title:
-        problems.append(_("Give the quiz a title."))
-    elif len(settings.title) > 200:
-        problems.append(_("The title has at most 200 characters."))
+    if title_problem := _title_problem(settings.title):
+        problems.append(title_problem)
     limit = settings.time_limit_seconds
     if limit is not None and not 0 < limit <= MAX_TIME_LIMIT:
         problems.append(_("The time limit is between 1 second and 24 hours."))

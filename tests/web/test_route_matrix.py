@@ -41,6 +41,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "accounts_api.issue_token": PUBLIC,
     "accounts_api.revoke_token": AUTHENTICATED,
     "accounts_api.me": AUTHENTICATED,
+    "accounts_api.update_me": AUTHENTICATED,
     "accounts_api.openapi": PUBLIC,
     "users_admin.index": ADMIN,
     "users_admin.create": ADMIN,

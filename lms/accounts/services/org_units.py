@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import OrgUnit, User
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 
 MAX_NAME_LENGTH = 100
 
@@ -26,7 +27,7 @@ def clean_unit_name(name: str) -> str:
         raise ValidationError(
             _("A unit name has at most %(n)d characters.", n=MAX_NAME_LENGTH), field="name"
         )
-    return name
+    return check_plain_text(name, field="name")
 
 
 def split_path(path: str) -> list[str]:

@@ -14,6 +14,7 @@ from lms.accounts.services.sessions import end_everything
 from lms.accounts.signals import unit_assigned
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 SUPPORTED_LANGUAGES = ("zh_Hans", "en")
@@ -52,7 +53,7 @@ def check_display_name(display_name: str) -> str:
         raise ValidationError(
             _("The display name has at most 100 characters."), field="display_name"
         )
-    return display_name
+    return check_plain_text(display_name, field="display_name")
 
 
 def check_language(language: str | None) -> str | None:
