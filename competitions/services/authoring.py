@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from competitions.models import Competition, CompetitionRound, UnitMetric
 from lms.accounts.models import OrgUnit, User
+from lms.core.dates import moment_problem
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.text import text_problem
@@ -45,6 +46,9 @@ def _problems(settings: CompetitionSettings) -> list[str]:
         problems.append(_("The title is too long (at most 200 characters)."))
     elif problem := text_problem(settings.title):
         problems.append(problem)
+    moments = (settings.registration_opens_at, settings.starts_at, settings.ends_at)
+    if dates_problem := moment_problem(*moments):
+        problems.append(dates_problem)
     if settings.registration_opens_at > settings.starts_at:
         problems.append(_("Registration must open before the competition starts."))
     if settings.starts_at >= settings.ends_at:

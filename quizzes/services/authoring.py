@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from courses.models import Course, CourseModule
 from courses.services import authoring as course_authoring
 from lms.accounts.models import OrgUnit, Role, User
+from lms.core.dates import moment_problem
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.text import text_problem
@@ -85,6 +86,7 @@ def _check(settings: QuizSettings) -> QuizSettings:
         problems.append(_("The grace period is between 0 seconds and one hour."))
     if settings.max_attempts is not None and not 1 <= settings.max_attempts <= 100:
         problems.append(_("Allow between 1 and 100 attempts, or leave it unlimited."))
+    problems.extend(filter(None, [moment_problem(settings.opens_at, settings.closes_at)]))
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         problems.append(_("The quiz must close after it opens."))
     if settings.pass_percent is not None and not 0 <= settings.pass_percent <= 100:
