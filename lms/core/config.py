@@ -58,6 +58,8 @@ class Config:
     # changing (the viewer's own row is always live; live pages and big screens never wait).
     LEADERBOARD_API_MAX_AGE_SECONDS = 1.0
     PASSWORD_RESET_TTL_HOURS = 24
+    # Minutes the generated passwords of a user import can be downloaded (once) as a file.
+    PASSWORD_HANDOUT_MINUTES = 60
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25
     LESSON_MIN_READ_SECONDS = 30

@@ -50,6 +50,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "users_admin.reset_link": ADMIN,
     "users_admin.import_file": ADMIN,
     "users_admin.import_template": ADMIN,
+    "users_admin.import_passwords": ADMIN,
     "units_admin.index": ADMIN,
     "units_admin.create": ADMIN,
     "units_admin.edit": ADMIN,
