@@ -28,6 +28,7 @@ from lms.core.extensions import db, limiter
 class FailureCounter(Protocol):
     def used_up(self, item: RateLimitItem, key: str) -> bool: ...
     def add(self, item: RateLimitItem, key: str) -> None: ...
+    def forget_older_than(self, seconds: int) -> None: ...
 
 
 class DatabaseCounter:
@@ -43,14 +44,12 @@ class DatabaseCounter:
         return (count or 0) >= item.amount
 
     def add(self, item: RateLimitItem, key: str) -> None:
-        now = utcnow()
-        db.session.execute(
-            delete(LoginFailure).where(
-                LoginFailure.failed_at <= now - timedelta(seconds=item.get_expiry())
-            )
-        )
-        db.session.add(LoginFailure(key=key, failed_at=now))
+        db.session.add(LoginFailure(key=key, failed_at=utcnow()))
         db.session.flush()
+
+    def forget_older_than(self, seconds: int) -> None:
+        since = utcnow() - timedelta(seconds=seconds)
+        db.session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= since))
 
 
 class StorageCounter:
@@ -64,6 +63,9 @@ class StorageCounter:
 
     def add(self, item: RateLimitItem, key: str) -> None:
         self._window.hit(item, "login-failures", key)
+
+    def forget_older_than(self, seconds: int) -> None:
+        """Redis expires each window's key by itself."""
 
 
 def _counter() -> FailureCounter:
@@ -91,5 +93,7 @@ def login_allowed(username: str, address: str) -> bool:
 
 def record_failure(username: str, address: str) -> None:
     counter = _counter()
-    for item, key in _limits(username, address):
+    limits = _limits(username, address)
+    counter.forget_older_than(max(item.get_expiry() for item, _key in limits))
+    for item, key in limits:
         counter.add(item, key)

@@ -87,3 +87,15 @@ def test_the_window_moves_on_and_no_username_is_stored(client, db, member, clock
     assert len(keys) == 20 and not any("member1" in key for key in keys)
     clock.advance(seconds=61)
     assert log_in_from(client, "10.0.0.4", "member1", PASSWORD).status_code == 302
+
+
+def test_a_longer_account_window_outlives_the_address_window(app, client, member, clock):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per hour"
+    try:
+        for n in range(3):
+            log_in_from(client, f"10.0.3.{n}", "member1", WRONG)
+        clock.advance(minutes=5)  # past the address window: its rows go, the account's stay
+        log_in_from(client, "10.0.3.9", "someone", WRONG)
+        assert log_in_from(client, "10.0.3.8", "member1", PASSWORD).status_code == 429
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10 per minute"
