@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from lms.accounts import permissions
 from lms.accounts.forms import (
@@ -125,7 +135,10 @@ def change_password() -> Any:
             new=form.new_password.data or "",
         ),
     ).ok:  # fmt: skip
-        login_user(current_user._get_current_object())  # the session carries the new nonce
+        # This device carries the new nonce on, in its session and its remember-me cookie.
+        cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+        remembered = cookie in request.cookies
+        login_user(current_user._get_current_object(), remember=remembered)
         flash(
             _(
                 "Your password was changed. You were logged out on every other device, "

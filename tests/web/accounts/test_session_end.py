@@ -87,6 +87,18 @@ def test_a_remember_cookie_dies_with_a_password_change(app, client, member):
     assert stranger.get("/profile").status_code == 302
 
 
+def test_this_device_stays_remembered_after_a_password_change(app, client, member):
+    _logged_in_copy(app, client, remember=True)
+    client.post(
+        "/password",
+        data={"current_password": PASSWORD, "new_password": "brand-new-pass",
+              "confirm": "brand-new-pass"},
+    )  # fmt: skip
+    restarted = app.test_client()  # the browser restarted: only the remember-me cookie is left
+    restarted.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert restarted.get("/profile").status_code == 200
+
+
 def test_a_password_change_revokes_api_tokens(client, member):
     token = client.post(
         "/api/v1/auth/token", json={"username": "member1", "password": PASSWORD}
