@@ -16,6 +16,7 @@ from courses.item_kinds import KINDS
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
 from lms.accounts.services.org_units import leads_a_unit
+from lms.core.dates import install_date_filters
 from lms.core.markup import render_markdown
 from question_bank.render import stem_html
 
@@ -86,6 +87,7 @@ def page_url(page: int) -> str:
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    install_date_filters(app)
     app.jinja_env.globals.update(
         nav_items=nav_items,
         manage_items=manage_items,

@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from competitions.models import Competition, CompetitionRound, UnitMetric
 from lms.accounts.models import OrgUnit, User
+from lms.core.dates import moment_problem
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import text_problem
 from quizzes.models import Quiz
 from quizzes.services import authoring as quiz_authoring
 
@@ -42,6 +44,11 @@ def _problems(settings: CompetitionSettings) -> list[str]:
         problems.append(_("Give the competition a title."))
     elif len(settings.title) > 200:
         problems.append(_("The title is too long (at most 200 characters)."))
+    elif problem := text_problem(settings.title):
+        problems.append(problem)
+    moments = (settings.registration_opens_at, settings.starts_at, settings.ends_at)
+    if dates_problem := moment_problem(*moments):
+        problems.append(dates_problem)
     if settings.registration_opens_at > settings.starts_at:
         problems.append(_("Registration must open before the competition starts."))
     if settings.starts_at >= settings.ends_at:

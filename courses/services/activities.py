@@ -31,6 +31,7 @@ from courses.services.enrolment import enrol
 from courses.services.progress import course_for, ensure_visible, progress_of
 from lms.accounts.models import User
 from lms.core.clock import to_local, utcnow
+from lms.core.dates import check_moment
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.points.services import award
@@ -55,6 +56,8 @@ def _check(
 ) -> str:
     if kind not in ACTIVITY_KINDS:
         raise ValidationError(_("Unknown kind of activity."), field="activity_kind")
+    check_moment(starts_at, field="starts_at")
+    check_moment(ends_at, field="ends_at")
     if ends_at <= starts_at:
         raise ValidationError(_("The activity must end after it starts."), field="ends_at")
     if capacity is not None and capacity < 1:

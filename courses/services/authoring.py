@@ -15,6 +15,7 @@ from courses.services.enrolment import enrol_audience
 from lms.accounts.models import OrgUnit, Role, User
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 from lms.core.uploads import Upload
 
 MAX_TITLE = 200
@@ -29,7 +30,7 @@ def _title(value: str, field: str = "title") -> str:
         raise ValidationError(_("A title is required."), field=field)
     if len(value) > MAX_TITLE:
         raise ValidationError(_("A title has at most %(n)d characters.", n=MAX_TITLE), field=field)
-    return value
+    return check_plain_text(value, field=field)
 
 
 def parse_tags(text: str | Sequence[str]) -> list[str]:

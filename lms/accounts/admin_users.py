@@ -22,19 +22,21 @@ from lms.accounts import permissions
 from lms.accounts.forms import (
     ConfirmForm,
     ImportUsersForm,
+    PasswordHandoutForm,
     UserForm,
     as_choices,
     role_choices,
 )
-from lms.accounts.services import org_units, tokens, users
+from lms.accounts.services import org_units, password_handouts, tokens, users
 from lms.accounts.services.user_import import (
     TEMPLATE_COLUMNS,
     import_template_file,
     import_users,
 )
-from lms.core.errors import ValidationError
+from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.forms import submit
+from lms.core.spreadsheets import MIMETYPES
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 
@@ -178,6 +180,7 @@ def import_file() -> Any:
     form = ImportUsersForm()
     problems: list[str] = []
     created: list[Any] = []
+    handout: PasswordHandoutForm | None = None
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -187,16 +190,44 @@ def import_file() -> Any:
             problems = error.problems or [error.message]
             flash(_("Nothing was imported. Correct the rows below and try again."), "error")
         else:
+            key = password_handouts.create_handout(result.created, by=current_user)
             db.session.commit()
             created = result.created
+            handout = PasswordHandoutForm(formdata=None, key=key) if key else None
             flash(_("%(n)d users were imported.", n=len(created)), "success")
     return render_template(
         "accounts/admin/import.html",
         form=form,
         problems=problems,
         created=created,
+        handout=handout,
         columns=TEMPLATE_COLUMNS,
     )
+
+
+@bp.route("/import/passwords", methods=["POST"])
+@permissions.admin
+def import_passwords() -> Any:
+    """The generated passwords of an import as a file, once (then they are gone)."""
+    form = PasswordHandoutForm()
+    fmt = "csv" if form.csv.data else "xlsx"
+    try:
+        if not form.validate_on_submit():
+            raise NotFoundError(_("Nothing to download."))
+        rows = password_handouts.take_handout(form.key.data or "", by=current_user)
+    except NotFoundError as error:
+        db.session.commit()  # expired handouts were purged on the way
+        flash(error.message, "error")
+        return redirect(url_for("users_admin.import_file"))
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(password_handouts.handout_file(rows, fmt)),
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"initial-passwords.{fmt}",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")

@@ -11,8 +11,8 @@ from flask_login import current_user
 from lms.accounts import permissions
 from lms.accounts.models import User
 from lms.accounts.ratelimits import login_attempts, mark_failed
-from lms.accounts.services import auth, tokens
-from lms.core.api import documented
+from lms.accounts.services import auth, tokens, users
+from lms.core.api import BadRequestError, documented, json_body, require_string
 from lms.core.errors import json_error
 from lms.core.extensions import db
 from lms.core.openapi import build_openapi
@@ -102,6 +102,40 @@ def revoke_token() -> Any:
 @permissions.authenticated
 @documented("The current user", response_schema=USER_SCHEMA)
 def me() -> Any:
+    return jsonify(user_json(current_user))
+
+
+PROFILE_INPUT = {
+    "type": "object",
+    "properties": {
+        "display_name": {"type": "string", "maxLength": 100},
+        "language": {"type": "string", "enum": ["zh_Hans", "en"], "nullable": True},
+    },
+}
+
+
+@bp.route("/me", methods=["PATCH"])
+@permissions.authenticated
+@documented(
+    "Change the current user's display name or language",
+    request_schema=PROFILE_INPUT,
+    response_schema=USER_SCHEMA,
+)
+def update_me() -> Any:
+    data = json_body()
+    language = data.get("language", current_user.language)
+    if language is not None and not isinstance(language, str):
+        raise BadRequestError(_("“%(key)s” must be a string.", key="language"), field="language")
+    users.update_profile(
+        current_user,
+        display_name=(
+            require_string(data, "display_name", max_length=1000)
+            if "display_name" in data
+            else current_user.display_name
+        ),
+        language=language,
+    )
+    db.session.commit()
     return jsonify(user_json(current_user))
 
 

@@ -119,6 +119,14 @@ class ImportUsersForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
+class PasswordHandoutForm(FlaskForm):
+    """Downloads the generated passwords of the last import, once."""
+
+    key = HiddenField(validators=[DataRequired()])
+    xlsx = SubmitField(_l("Download passwords (Excel)"))
+    csv = SubmitField(_l("Download passwords (CSV)"))
+
+
 class RegistrationSettingsForm(FlaskForm):
     enabled = BooleanField(_l("Anyone may create a member account"))
     unit_id = SelectField(_l("Unit for new accounts"), coerce=int, choices=[])

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import TimestampMixin
@@ -131,3 +131,36 @@ class PasswordResetLink(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """One failed login, counted once against the account tried and once against the address.
+
+    ``key`` is the SHA-256 of ``account:<username>`` or ``address:<ip>``, so the table holds no
+    typed usernames (some are mistyped passwords). Rows older than the window are deleted.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PasswordHandout(db.Model):
+    """The generated passwords of one user import, waiting to be downloaded once.
+
+    ``payload`` is encrypted with a key that only the importing admin's page holds (the
+    download form sends it back); the table keeps its SHA-256. The row is deleted when the file
+    is downloaded, and is useless and purged once ``expires_at`` has passed.
+    """
+
+    __tablename__ = "password_handouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

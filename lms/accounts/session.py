@@ -1,9 +1,9 @@
 """Who is making the request: a browser session (Flask-Login) or an API bearer token.
 
-Browser sessions carry ``id:nonce``; changing the user's nonce (new password, deactivation)
-ends every session and remember-me cookie at once. API requests that carry a bearer token are
-authenticated by it alone and need no CSRF token; API requests riding on the browser session
-must send the CSRF token (``X-CSRFToken``) like any form; a guest's API call (asking for a
+Browser sessions carry ``id:nonce`` (the session version); a new nonce (logout, new password,
+deactivation) ends every session and remember-me cookie at once. API requests with a bearer
+token are authenticated by it alone and need no CSRF token; API requests riding on the browser
+session must send the CSRF token (``X-CSRFToken``) like any form; a guest's API call (asking for a
 token) has no session to abuse and needs none.
 """
 

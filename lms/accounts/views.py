@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from lms.accounts import permissions
 from lms.accounts.forms import (
@@ -59,8 +69,11 @@ def login() -> Any:
 @permissions.public
 def logout() -> Any:
     language = session.get("language")
-    logout_user()
+    if current_user.is_authenticated:
+        auth.log_out(current_user)
+        db.session.commit()
     session.clear()
+    logout_user()  # after clearing: it leaves the flag that deletes the remember-me cookie
     if language:
         session["language"] = language
     flash(_("You have logged out."), "success")
@@ -122,8 +135,17 @@ def change_password() -> Any:
             new=form.new_password.data or "",
         ),
     ).ok:  # fmt: skip
-        login_user(current_user._get_current_object())  # the session carries the new nonce
-        flash(_("Your password was changed. Other devices were logged out."), "success")
+        # This device carries the new nonce on, in its session and its remember-me cookie.
+        cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+        remembered = cookie in request.cookies
+        login_user(current_user._get_current_object(), remember=remembered)
+        flash(
+            _(
+                "Your password was changed. You were logged out on every other device, "
+                "and your API tokens were revoked."
+            ),
+            "success",
+        )
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from lms.core.dates import representable
+
 _now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
 
@@ -22,9 +24,9 @@ def set_clock(now: Callable[[], datetime] | None) -> None:
 
 def from_local(naive: datetime, timezone: str) -> datetime:
     """A wall-clock time typed in ``timezone`` (a form's datetime-local) as aware UTC."""
-    return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+    return representable(naive).replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def to_local(moment: datetime, timezone: str) -> datetime:
     """An aware time as a naive wall-clock time in ``timezone``, to fill a form."""
-    return moment.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    return representable(moment).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)

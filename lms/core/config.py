@@ -47,7 +47,9 @@ class Config:
     LANGUAGES = ("zh_Hans", "en")
     TIMEZONE = "Asia/Shanghai"
 
+    # Failed logins (page and API together) per account, and per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT_ADDRESS = "50 per minute"
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
     # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
@@ -56,6 +58,8 @@ class Config:
     # changing (the viewer's own row is always live; live pages and big screens never wait).
     LEADERBOARD_API_MAX_AGE_SECONDS = 1.0
     PASSWORD_RESET_TTL_HOURS = 24
+    # Minutes the generated passwords of a user import can be downloaded (once) as a file.
+    PASSWORD_HANDOUT_MINUTES = 60
     PASSWORD_MIN_LENGTH = 8
     USERS_PER_PAGE = 25
     LESSON_MIN_READ_SECONDS = 30

@@ -2,6 +2,8 @@
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
 formula by Excel or LibreOffice ("CSV injection"); such text is prefixed with an apostrophe.
+Every text is first cleaned of the characters a file cannot hold (control characters, which
+make openpyxl refuse the whole workbook, and lone surrogates), so any stored text exports.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from lms.core.text import printable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -22,8 +26,9 @@ MIMETYPES = {
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     return value

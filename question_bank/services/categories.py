@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 from question_bank.models import Question, QuestionCategory
 
 MAX_NAME = 100
@@ -22,7 +23,7 @@ def clean_name(name: str) -> str:
         raise ValidationError(
             _("A category name has at most %(n)d characters.", n=MAX_NAME), field="name"
         )
-    return name
+    return check_plain_text(name, field="name")
 
 
 def _path(parent: QuestionCategory | None, name: str) -> str:

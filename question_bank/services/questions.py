@@ -16,6 +16,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 from question_bank.models import Question, QuestionCategory, QuestionTag, QuestionVersion
 from question_bank.types import get_type
 
@@ -48,6 +49,8 @@ class QuestionContent:
             raise ValidationError(_("The question needs its text."), field="stem")
         if len(stem) > MAX_STEM:
             raise ValidationError(_("The question text is too long."), field="stem")
+        check_plain_text(stem, field="stem", multiline=True)
+        check_plain_text(self.title or "", field="title")
         if not isinstance(self.difficulty, int) or not 1 <= self.difficulty <= 5:
             raise ValidationError(_("Difficulty is 1 to 5."), field="difficulty")
         if not isinstance(self.default_mark, int | float) or not 0 < self.default_mark <= 1000:

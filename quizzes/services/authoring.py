@@ -13,8 +13,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from courses.models import Course, CourseModule
 from courses.services import authoring as course_authoring
 from lms.accounts.models import OrgUnit, Role, User
+from lms.core.dates import moment_problem
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import text_problem
 from question_bank.models import Question, QuestionCategory
 from question_bank.types import registered_types
 from quizzes.models import Attempt, Feedback, Grading, Quiz, QuizSlot, ReviewWhen
@@ -64,13 +66,19 @@ class SlotSpec:
     count: int = 1
 
 
+def _title_problem(title: str) -> str | None:
+    if not title:
+        return _("Give the quiz a title.")
+    if len(title) > 200:
+        return _("The title has at most 200 characters.")
+    return text_problem(title)
+
+
 def _check(settings: QuizSettings) -> QuizSettings:
     problems: list[str] = []
     settings.title = (settings.title or "").strip()
-    if not settings.title:
-        problems.append(_("Give the quiz a title."))
-    elif len(settings.title) > 200:
-        problems.append(_("The title has at most 200 characters."))
+    if title_problem := _title_problem(settings.title):
+        problems.append(title_problem)
     limit = settings.time_limit_seconds
     if limit is not None and not 0 < limit <= MAX_TIME_LIMIT:
         problems.append(_("The time limit is between 1 second and 24 hours."))
@@ -78,6 +86,7 @@ def _check(settings: QuizSettings) -> QuizSettings:
         problems.append(_("The grace period is between 0 seconds and one hour."))
     if settings.max_attempts is not None and not 1 <= settings.max_attempts <= 100:
         problems.append(_("Allow between 1 and 100 attempts, or leave it unlimited."))
+    problems.extend(filter(None, [moment_problem(settings.opens_at, settings.closes_at)]))
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         problems.append(_("The quiz must close after it opens."))
     if settings.pass_percent is not None and not 0 <= settings.pass_percent <= 100:

@@ -8,8 +8,10 @@ import redis
 from lms.app import create_app
 from tests.conftest import require_service
 from tests.factories import PASSWORD, UserFactory
+from tests.web.accounts.helpers import log_in_from
 
 pytestmark = pytest.mark.redis
+WRONG = "wrong-pass"
 
 
 @pytest.fixture
@@ -43,3 +45,25 @@ def test_failed_logins_are_counted_in_redis(redis_app, db, redis_url):
     assert refused.status_code == 429
     keys = redis.Redis.from_url(redis_url).keys("*")
     assert any(b"login" in key for key in keys)
+
+
+def test_redis_counts_per_account_and_per_address(redis_app, db):
+    UserFactory(username="member1")
+    UserFactory(username="colleague")
+    db.session.commit()
+    first, second = redis_app.test_client(), redis_app.test_client()
+    for n in range(10):
+        assert (
+            log_in_from(first if n % 2 else second, f"10.0.0.{n}", "member1", WRONG).status_code
+            == 200
+        )
+    assert log_in_from(first, "10.0.9.9", "member1", PASSWORD).status_code == 429
+    assert (
+        log_in_from(redis_app.test_client(), "10.0.0.1", "colleague", PASSWORD).status_code == 302
+    )
+    per_address = int(redis_app.config["LOGIN_RATE_LIMIT_ADDRESS"].split()[0])
+    for n in range(per_address):
+        log_in_from(first if n % 2 else second, "10.0.5.5", f"guess{n}", WRONG)
+    assert log_in_from(first, "10.0.5.5", "colleague", PASSWORD).status_code == 429
+    assert log_in_from(second, "10.0.5.6", "colleague", PASSWORD).status_code == 302
+    assert not db.session.execute(db.text("SELECT count(*) FROM login_failures")).scalar()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from lms.accounts.models import OrgUnit, Role, User, new_session_nonce
+from lms.accounts.models import OrgUnit, Role, User
 from lms.accounts.services.passwords import check_password_policy, hash_password, verify_password
+from lms.accounts.services.sessions import end_browser_sessions, end_everything
 from lms.accounts.services.users import create_user, user_by_username
 from lms.core.clock import utcnow
 from lms.core.errors import PermissionDeniedError, ValidationError
@@ -29,7 +30,10 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
-    """Set a new password; every other session and remember-me cookie of the user ends."""
+    """Set a new password; every session, remember-me cookie and API token of the user ends.
+
+    The view logs the current browser back in with the new session version.
+    """
     if not verify_password(user.password_hash, current):
         raise ValidationError(_("The current password is not correct."), field="current_password")
     set_password(user, new)
@@ -38,8 +42,12 @@ def change_password(user: User, *, current: str, new: str) -> None:
 def set_password(user: User, new: str) -> None:
     check_password_policy(new, username=user.username)
     user.password_hash = hash_password(new)
-    user.session_nonce = new_session_nonce()
-    db.session.flush()
+    end_everything(user)
+
+
+def log_out(user: User) -> None:
+    """Logging out ends every copy of the user's browser sessions, on every device."""
+    end_browser_sessions(user)
 
 
 def self_registration_enabled() -> bool:

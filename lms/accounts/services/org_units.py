@@ -6,12 +6,16 @@ in the same transaction.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.accounts.models import OrgUnit, User
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 
 MAX_NAME_LENGTH = 100
 
@@ -26,7 +30,7 @@ def clean_unit_name(name: str) -> str:
         raise ValidationError(
             _("A unit name has at most %(n)d characters.", n=MAX_NAME_LENGTH), field="name"
         )
-    return name
+    return check_plain_text(name, field="name")
 
 
 def split_path(path: str) -> list[str]:
@@ -175,6 +179,26 @@ def member_count(unit: OrgUnit) -> int:
     )
 
 
-def member_counts() -> dict[int, int]:
+@dataclass(frozen=True)
+class MemberCount:
+    own: int  # users whose unit is this one
+    total: int  # users of this unit and of every unit below it
+
+
+def member_counts() -> dict[int, MemberCount]:
+    """Per unit id: its own users and those of its whole subtree, in two queries."""
     rows = db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id))
-    return {unit_id: count for unit_id, count in rows}
+    own: dict[int, int] = {unit_id: count for unit_id, count in rows}
+    units = [
+        (unit_id, path) for unit_id, path in db.session.execute(select(OrgUnit.id, OrgUnit.path))
+    ]
+    id_of_path = {path: unit_id for unit_id, path in units}
+    totals: dict[int, int] = defaultdict(int)
+    for unit_id, path in units:
+        count = own.get(unit_id, 0)
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            ancestor = id_of_path.get("/".join(parts[:depth]))
+            if ancestor is not None:
+                totals[ancestor] += count
+    return {unit_id: MemberCount(own.get(unit_id, 0), totals[unit_id]) for unit_id, _p in units}

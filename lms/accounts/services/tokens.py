@@ -67,15 +67,6 @@ def revoke_api_token(secret: str) -> bool:
     return True
 
 
-def revoke_all_tokens(user: User) -> None:
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    token_cache.forget_all()
-
-
 def issue_reset_link(user: User, *, created_by: User) -> IssuedSecret:
     """A new one-time reset secret; earlier unused links of the user stop working."""
     now = utcnow()

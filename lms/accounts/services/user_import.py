@@ -72,6 +72,16 @@ LANGUAGE_ALIASES = {"": None, "zh_hans": "zh_Hans", "zh": "zh_Hans", "zh-cn": "z
                     "中文": "zh_Hans", "en": "en", "english": "en", "英文": "en"}  # fmt: skip
 
 
+# Letters and digits that cannot be mistaken for one another when read out or typed from paper;
+# a password never starts with a character a spreadsheet would read as a formula.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+GENERATED_LENGTH = 12
+
+
+def generate_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(GENERATED_LENGTH))
+
+
 @dataclass
 class ImportedUser:
     user: User
@@ -182,7 +192,7 @@ def import_users(filename: str, data: bytes) -> ImportResult:
     result = ImportResult()
     for values in accepted:
         password = values.get("password") or None
-        generated = None if password else secrets.token_urlsafe(9)
+        generated = None if password else generate_password()
         user = users.build_user(  # usernames were checked against the database above
             username=values["username"],
             password=password or generated or "",

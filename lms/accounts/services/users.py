@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
-from lms.accounts.models import ROLE_VALUES, OrgUnit, Role, User, new_session_nonce
+from lms.accounts.models import ROLE_VALUES, OrgUnit, Role, User
 from lms.accounts.services.passwords import check_password_policy, hash_password
+from lms.accounts.services.sessions import end_everything
 from lms.accounts.signals import unit_assigned
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.text import check_plain_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 SUPPORTED_LANGUAGES = ("zh_Hans", "en")
@@ -51,7 +53,7 @@ def check_display_name(display_name: str) -> str:
         raise ValidationError(
             _("The display name has at most 100 characters."), field="display_name"
         )
-    return display_name
+    return check_plain_text(display_name, field="display_name")
 
 
 def check_language(language: str | None) -> str | None:
@@ -159,10 +161,7 @@ def set_active(user: User, active: bool, *, acting: User | None = None) -> User:
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
-        user.session_nonce = new_session_nonce()
-        from lms.accounts.services.tokens import revoke_all_tokens  # noqa: PLC0415
-
-        revoke_all_tokens(user)
+        end_everything(user)
     db.session.flush()
     return user
 

@@ -37,6 +37,26 @@ def test_change_password_renews_the_session_nonce(db):
     assert auth.authenticate(user.username, "new-password-1") is user
 
 
+def test_change_password_and_reset_revoke_api_tokens(db):
+    user = UserFactory()
+    issued = tokens.issue_api_token(user)
+    auth.change_password(user, current=PASSWORD, new="new-password-1")
+    assert tokens.user_for_api_token(issued.secret) is None
+    again = tokens.issue_api_token(user)
+    link = tokens.issue_reset_link(user, created_by=user)
+    tokens.reset_password(link.secret, "new-password-2")
+    assert tokens.user_for_api_token(again.secret) is None
+
+
+def test_logging_out_renews_the_nonce_but_keeps_api_tokens(db):
+    user = UserFactory()
+    issued = tokens.issue_api_token(user)
+    nonce = user.session_nonce
+    auth.log_out(user)
+    assert user.session_nonce != nonce
+    assert tokens.user_for_api_token(issued.secret) is user
+
+
 def test_registration_needs_the_switch_and_a_unit(db):
     with pytest.raises(PermissionDeniedError):
         auth.register(username="guest", display_name="G", password="guest-pass-1", language=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from lms.accounts.models import OrgUnit
@@ -90,3 +92,22 @@ def test_tree_page_queries_stay_constant(client, db, admin, login_as, count_quer
         UserFactory(unit=OrgUnitFactory(name=f"B{n}", leader=admin))
     db.session.commit()
     assert page_queries() == small
+
+
+def test_the_tree_counts_the_members_of_sub_units(client, db, admin, login_as):
+    org = OrgUnitFactory(name="机关")
+    branch = OrgUnitFactory(name="机关党委", parent=org)
+    group = OrgUnitFactory(name="第一小组", parent=branch)
+    OrgUnitFactory(name="空单位", parent=org)
+    for unit, n in ((org, 1), (branch, 2), (group, 3)):
+        for _ in range(n):
+            UserFactory(unit=unit)
+    db.session.commit()
+    login_as(admin)
+    page = client.get("/admin/units/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    rows = re.findall(r'data-testid="unit-members">([^<]*?)(?: · |</small>)', page)
+    by_text = " | ".join(" ".join(row.split()) for row in rows)
+    assert "6 members (1 directly in this unit)" in by_text  # 机关: 1 + 2 + 3
+    assert "5 members (2 directly in this unit)" in by_text  # 机关党委: 2 + 3
+    assert "3 members |" in by_text + " |"  # 第一小组 has no sub-units
+    assert "0 members" in by_text  # 空单位

@@ -1,11 +1,14 @@
-"""Guessing passwords is rate limited: the 11th failed try within a minute gets 429."""
+"""Guessing passwords is rate limited per account (10 a minute) and per address (higher)."""
 
 from __future__ import annotations
 
+from lms.accounts.models import LoginFailure
+from lms.app import create_app
 from tests.factories import PASSWORD
-from tests.web.accounts.helpers import log_in
+from tests.web.accounts.helpers import log_in, log_in_from
 
 EN = {"Accept-Language": "en"}
+WRONG = "wrong-password"
 
 
 def test_eleventh_failed_login_gets_429_page(client, member):
@@ -43,12 +46,56 @@ def test_the_page_and_the_api_share_one_counter(client, member):
     assert refused.get_json()["error"]["code"] == "rate_limited"
 
 
-def test_other_addresses_are_not_affected(client, member):
-    for _ in range(11):
-        log_in(client, "member1", "wrong-password")
-    other = client.post(
-        "/login",
-        data={"username": "member1", "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.9"},
-    )
-    assert other.status_code == 302
+def test_an_account_is_limited_whatever_the_address(client, member):
+    for n in range(10):
+        assert log_in_from(client, f"10.0.0.{n + 1}", "member1", WRONG).status_code == 200
+    assert log_in_from(client, "10.0.1.1", "MEMBER1 ", PASSWORD).status_code == 429
+
+
+def test_colleagues_behind_one_address_are_not_locked_out(client, member, make_user):
+    make_user(username="colleague")
+    for _ in range(10):
+        log_in_from(client, "10.0.0.9", "member1", WRONG)
+    assert log_in_from(client, "10.0.0.9", "member1", PASSWORD).status_code == 429
+    assert log_in_from(client, "10.0.0.9", "colleague", PASSWORD).status_code == 302
+
+
+def test_an_address_is_limited_across_accounts_at_a_higher_count(app, client, member):
+    per_address = int(app.config["LOGIN_RATE_LIMIT_ADDRESS"].split()[0])
+    assert per_address > int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    for n in range(per_address):
+        assert log_in_from(client, "10.0.0.7", f"guess{n}", WRONG).status_code == 200
+    assert log_in_from(client, "10.0.0.7", "member1", PASSWORD).status_code == 429
+    assert log_in_from(client, "10.0.0.8", "member1", PASSWORD).status_code == 302
+
+
+def test_two_workers_share_the_count_through_the_database(app, db, member):
+    other = create_app("testing", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    other.config["WTF_CSRF_ENABLED"] = False
+    workers = [app.test_client(), other.test_client()]
+    for attempt in range(10):
+        assert log_in_from(workers[attempt % 2], "10.0.0.5", "member1", WRONG).status_code == 200
+    assert log_in_from(workers[1], "10.0.0.6", "member1", PASSWORD).status_code == 429
+    assert log_in_from(workers[0], "10.0.0.6", "member1", PASSWORD).status_code == 429
+
+
+def test_the_window_moves_on_and_no_username_is_stored(client, db, member, clock):
+    for _ in range(10):
+        log_in_from(client, "10.0.0.4", "member1", WRONG)
+    assert log_in_from(client, "10.0.0.4", "member1", PASSWORD).status_code == 429
+    keys = db.session.scalars(db.select(LoginFailure.key)).all()
+    assert len(keys) == 20 and not any("member1" in key for key in keys)
+    clock.advance(seconds=61)
+    assert log_in_from(client, "10.0.0.4", "member1", PASSWORD).status_code == 302
+
+
+def test_a_longer_account_window_outlives_the_address_window(app, client, member, clock):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per hour"
+    try:
+        for n in range(3):
+            log_in_from(client, f"10.0.3.{n}", "member1", WRONG)
+        clock.advance(minutes=5)  # past the address window: its rows go, the account's stay
+        log_in_from(client, "10.0.3.9", "someone", WRONG)
+        assert log_in_from(client, "10.0.3.8", "member1", PASSWORD).status_code == 429
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10 per minute"
