@@ -12,7 +12,7 @@ from sqlalchemy import select
 from courses.forms import CourseForm, LessonForm, ModuleForm
 from courses.models import Course, CourseItem
 from courses.permissions import can_create_course, can_edit_course
-from courses.services import authoring
+from courses.services import authoring, media
 from courses.services.progress import load_course
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, as_choices
@@ -54,14 +54,30 @@ def _upload(field: Any, purpose: str) -> Upload | None:
     return save_upload(storage.stream, storage.filename, purpose, created_by_id=current_user.id)
 
 
-def _save_media(item: CourseItem, form: LessonForm) -> CourseItem:
+def _stage_video(form: LessonForm) -> Upload | None:
+    """Store a newly chosen video at once (its own transaction), so that a form sent back for
+    correction keeps it; the form then carries its token. The video staged before otherwise."""
+    storage = form.video_file.data
+    if storage and getattr(storage, "filename", ""):
+        outcome = submit(
+            form, lambda: media.stage_video(storage.stream, storage.filename, current_user)
+        )
+        if outcome.ok and outcome.value is not None:
+            form.pending_video.data = outcome.value.token
+            return outcome.value
+        form.pending_video.data = ""
+        return None
+    return media.staged_video(form.pending_video.data, current_user)
+
+
+def _save_media(item: CourseItem, form: LessonForm, video: Upload | None) -> CourseItem:
     """Video and attachments of a lesson form, in the same transaction as its text."""
-    authoring.set_lesson_video(
+    media.set_lesson_video(
         item,
-        upload=_upload(form.video_file, "video"),
+        upload=video,
         url=form.video_url.data or None,
-        seconds=form.video_seconds.data,
         remove=bool(form.remove_video.data),
+        allows_reading=bool(form.video_allows_reading.data),
     )
     for storage in form.new_attachments.data or []:
         if storage and storage.filename:
@@ -286,6 +302,8 @@ def _lesson_form(
     form: LessonForm, course: Course, module: Any, item: CourseItem | None, message: str
 ) -> Any:
     """Create (``item`` None) or update a lesson with its media, then back to the outline."""
+    valid = form.validate_on_submit()
+    video = _stage_video(form) if form.is_submitted() and "csrf_token" not in form.errors else None
 
     def save() -> CourseItem:
         fields = {
@@ -299,10 +317,10 @@ def _lesson_form(
             if item is not None
             else authoring.add_item(module, kind="lesson", **fields)
         )
-        return _save_media(saved, form)
+        return _save_media(saved, form, video)
 
     status = 200
-    if form.validate_on_submit():
+    if valid and not form.errors:
         outcome = submit(form, save)
         if outcome.ok:
             flash(message, "success")
@@ -314,6 +332,7 @@ def _lesson_form(
         course=course,
         module=module,
         item=item,
+        pending_video=video,
         action_form=ConfirmForm(),
     ), status
 

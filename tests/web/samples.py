@@ -21,6 +21,7 @@ from quizzes.models import Quiz
 from quizzes.services import answers, attempts
 from quizzes.services import authoring as authoring_quizzes
 from quizzes.services.authoring import QuizSettings, SlotSpec
+from tests.courses_factories import add_video
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -43,13 +44,7 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     authoring.set_published(course, True)
     upload = save_upload(io.BytesIO(b"%PDF-1.4 sample"), "guide.pdf", "attachment")
     attachment = authoring.add_attachment(item, upload)
-    authoring.set_lesson_video(
-        item,
-        upload=save_upload(
-            io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "clip.mp4", "video"
-        ),
-        seconds=60,
-    )
+    add_video(item)
     author = UserFactory(username="author")
     comment = Comment(item=item, user=author, body_md="A comment")
     db.session.add(comment)
