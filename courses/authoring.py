@@ -25,6 +25,8 @@ from lms.core.uploads import Upload, save_upload
 
 bp = Blueprint("course_authoring", __name__, url_prefix="/manage")
 MAX_PREVIEW = 200_000
+# The add-module form shares the course page with the course form: its fields are "module-…".
+MODULE_PREFIX = "module"
 
 
 def _editable(course_id: int) -> Course:
@@ -187,7 +189,7 @@ def edit(course_id: int) -> Any:
         "courses/manage/course_form.html",
         form=form,
         course=course,
-        module_form=ModuleForm(formdata=None),
+        module_form=ModuleForm(formdata=None, prefix=MODULE_PREFIX),
         action_form=ConfirmForm(),
     ), status
 
@@ -210,7 +212,7 @@ def publish(course_id: int) -> Any:
 @permissions.staff
 def add_module(course_id: int) -> Any:
     course = _editable(course_id)
-    form = ModuleForm()
+    form = ModuleForm(prefix=MODULE_PREFIX)
     if (
         form.validate_on_submit()
         and submit(

@@ -32,7 +32,7 @@ class CourseForm(FlaskForm):
 
 
 class ModuleForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Module title"), validators=[DataRequired(), Length(max=200)])
     requires_previous = BooleanField(_l("Opens only when the module before it is complete"))
     submit = SubmitField(_l("Save"))
 

@@ -47,7 +47,7 @@ def test_course_from_authoring_to_completion(page: Page, site: str, make_user, d
     page.locator("#title").fill("安全微课")
     page.locator("#summary_md").fill("两节**微课**")
     page.locator("form input[type=submit]").click()
-    page.locator("#outline #title").fill("第一单元")
+    page.get_by_label("模块标题").fill("第一单元")
     page.get_by_test_id("add-module").click()
     add_lesson(page, "第一课", HOSTILE, "安全提示")
     add_lesson(page, "第二课", "## 小结\n\n学完了。", "小结")
