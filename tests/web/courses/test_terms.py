@@ -1,4 +1,4 @@
-"""The terms a Chinese member or organizer reads: 必修, 积分明细, 北京时间 (docs/glossary.md)."""
+"""The terms a Chinese member or organizer reads: 必修, 积分明细, 北京时间."""
 
 from __future__ import annotations
 
