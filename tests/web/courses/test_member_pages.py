@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from courses.services import activities
+from lms.core.clock import utcnow
 from tests.courses_factories import make_course
 from tests.factories import OrgUnitFactory, UserFactory
 
@@ -148,3 +152,24 @@ def test_a_locked_module_is_not_offered_as_next(client, db, login_as):
     db.session.commit()
     login_as(member)
     assert _nav(client, course.modules[0].items[0].id) == (None, None)
+
+
+def test_an_activity_links_back_to_the_lesson_before_it(client, db, login_as):
+    course = make_course(modules=((5,),))
+    starts = utcnow() + timedelta(days=1)
+    talk = activities.add_activity(
+        course.modules[0],
+        title="Talk",
+        description_md="",
+        kind="expert_talk",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Hall",
+        capacity=None,
+    )
+    member = UserFactory()
+    db.session.commit()
+    login_as(member)
+    page = client.get(f"/activities/{talk.id}", headers=EN).get_data(as_text=True)
+    assert f'href="/lessons/{course.modules[0].items[0].id}" rel="prev"' in page
+    assert 'data-testid="next-item"' not in page
