@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from courses.models import Course, CourseItem
-from courses.services import authoring, media
+from courses.models import Course, CourseItem, CourseModule
+from courses.services import activities, authoring, media
 from lms.accounts.models import OrgUnit
 from lms.core.uploads import save_upload
 
@@ -51,3 +52,19 @@ def add_video(item: CourseItem, *, allows_reading: bool = False) -> CourseItem:
     """Give a lesson the two-second test clip as its uploaded video."""
     upload = save_upload(io.BytesIO(CLIP.read_bytes()), "clip.mp4", "video")
     return media.set_lesson_video(item, upload=upload, allows_reading=allows_reading)
+
+
+def add_talk(
+    module: CourseModule, starts_at: datetime, *, capacity: int | None = None
+) -> CourseItem:
+    """An hour-long expert talk in the hall, added at the end of ``module``."""
+    return activities.add_activity(
+        module,
+        title="Talk",
+        description_md="",
+        kind="expert_talk",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        place="Hall",
+        capacity=capacity,
+    )

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from courses.services import activities
 from lms.core.clock import utcnow
-from tests.courses_factories import make_course
+from tests.courses_factories import add_talk, make_course
 from tests.factories import OrgUnitFactory, UserFactory
 
 EN = {"Accept-Language": "en"}
@@ -156,17 +155,7 @@ def test_a_locked_module_is_not_offered_as_next(client, db, login_as):
 
 def test_an_activity_links_back_to_the_lesson_before_it(client, db, login_as):
     course = make_course(modules=((5,),))
-    starts = utcnow() + timedelta(days=1)
-    talk = activities.add_activity(
-        course.modules[0],
-        title="Talk",
-        description_md="",
-        kind="expert_talk",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        place="Hall",
-        capacity=None,
-    )
+    talk = add_talk(course.modules[0], utcnow() + timedelta(days=1))
     member = UserFactory()
     db.session.commit()
     login_as(member)
