@@ -3,10 +3,15 @@ it to the end and the lesson completes; there is no reading button under the vid
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_member_journey import log_in, log_out
 from tests.courses_factories import CLIP, make_course
+
+SHOTS = Path(tempfile.gettempdir()) / "shots-courses"  # screenshots to look at after a run
 
 
 def test_author_uploads_a_video_and_a_member_completes_the_lesson_by_watching(
@@ -27,6 +32,8 @@ def test_author_uploads_a_video_and_a_member_completes_the_lesson_by_watching(
     page.get_by_role("button", name="保存").click()
     # The title is missing: the page comes back with the chosen video kept.
     expect(page.get_by_test_id("pending-video")).to_contain_text("clip-2s.mp4")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "lesson-form-kept-video.png", full_page=True)
     page.get_by_label("标题").fill("看视频学党史")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_be_visible()
@@ -42,5 +49,6 @@ def test_author_uploads_a_video_and_a_member_completes_the_lesson_by_watching(
     expect(page.get_by_role("button", name="标记为已学完")).to_have_count(0)
     page.get_by_test_id("video").click()  # play, as a person clicks the picture
     expect(page.get_by_test_id("lesson-done")).to_be_visible(timeout=15_000)
+    page.screenshot(path=SHOTS / "lesson-watched.png", full_page=True)
     expect(page.get_by_test_id("progress").first).to_contain_text("50%")
     assert browser_errors == []
