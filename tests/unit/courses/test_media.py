@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import wave
 
 import pytest
 from flask_babel import force_locale
@@ -92,3 +93,14 @@ def test_each_report_adds_only_what_the_time_since_the_last_allows(db, clock):
         watched += 10
         opened = progress.report_video(member, item.id, watched)
     assert watched == 542  # 62 + 48 reports of 10 s: 90 % of 600 is 540
+
+
+def test_the_length_of_a_file_made_here_is_read(tmp_path):
+    """A 3.4-second silent WAV written by the standard library: mutagen reads its length too."""
+    path = tmp_path / "silence.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * (8000 * 34 // 10))
+    assert media.video_seconds(path) == 3
