@@ -56,20 +56,18 @@ def _upload(field: Any, purpose: str) -> Upload | None:
     return save_upload(storage.stream, storage.filename, purpose, created_by_id=current_user.id)
 
 
-def _stage_video(form: LessonForm) -> Upload | None:
+def _stage_video(form: LessonForm) -> tuple[Upload | None, int]:
     """Store a newly chosen video at once (its own transaction), so that a form sent back for
-    correction keeps it; the form then carries its token. The video staged before otherwise."""
+    correction keeps it; the form then carries its token. The video staged before otherwise.
+    Also the status to answer with when the form comes back (413 for a video too large)."""
     storage = form.video_file.data
     if storage and getattr(storage, "filename", ""):
         outcome = submit(
             form, lambda: media.stage_video(storage.stream, storage.filename, current_user)
         )
-        if outcome.ok and outcome.value is not None:
-            form.pending_video.data = outcome.value.token
-            return outcome.value
-        form.pending_video.data = ""
-        return None
-    return media.staged_video(form.pending_video.data, current_user)
+        form.pending_video.data = outcome.value.token if outcome.value is not None else ""
+        return outcome.value, outcome.status
+    return media.staged_video(form.pending_video.data, current_user), 200
 
 
 def _save_media(item: CourseItem, form: LessonForm, video: Upload | None) -> CourseItem:
@@ -305,7 +303,11 @@ def _lesson_form(
 ) -> Any:
     """Create (``item`` None) or update a lesson with its media, then back to the outline."""
     valid = form.validate_on_submit()
-    video = _stage_video(form) if form.is_submitted() and "csrf_token" not in form.errors else None
+    video, status = (
+        _stage_video(form)
+        if form.is_submitted() and "csrf_token" not in form.errors
+        else (None, 200)
+    )
 
     def save() -> CourseItem:
         fields = {
@@ -321,7 +323,6 @@ def _lesson_form(
         )
         return _save_media(saved, form, video)
 
-    status = 200
     if valid and not form.errors:
         outcome = submit(form, save)
         if outcome.ok:

@@ -16,7 +16,7 @@ from courses.models import CourseItem
 from lms.accounts.models import User
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
-from lms.core.uploads import PURPOSES, Upload, save_upload, upload_by_token
+from lms.core.uploads import PURPOSES, TooLargeError, Upload, save_upload, upload_by_token
 
 # mutagen raises its own errors for most damaged files, and plain ones for some truncated ones.
 _UNREADABLE = (mutagen.MutagenError, OSError, ValueError, EOFError, IndexError, KeyError)
@@ -41,8 +41,9 @@ def stage_video(stream: IO[bytes], filename: str, user: User) -> Upload:
     """Store a chosen video at once, so that a form sent back for correction keeps it."""
     try:
         upload = save_upload(stream, filename, "video", created_by_id=user.id)
-    except ValidationError as error:
-        raise ValidationError(error.message, field="video_file") from error
+    except (ValidationError, TooLargeError) as error:
+        error.field = "video_file"  # shown next to the file field
+        raise
     video_seconds(upload.path)
     return upload
 

@@ -178,3 +178,21 @@ def test_the_api_reports_watching_and_refuses_nonsense(client, db, login_as, clo
     clock.advance(seconds=2)
     done = client.post(url, json={"watched_seconds": 2}).get_json()
     assert (done["completed"], done["watched_percent"]) == (True, 100)
+
+
+def test_a_video_too_large_is_413_and_nothing_is_kept(client, db, admin, login_as, app):
+    course = make_course(modules=((5,),))
+    item = course.modules[0].items[0]
+    db.session.commit()
+    login_as(admin)
+    app.config["UPLOAD_VIDEO_MB"] = 0
+    try:
+        response = _edit(client, item, video_file=(io.BytesIO(MP4), "big.mp4"))
+    finally:
+        app.config["UPLOAD_VIDEO_MB"] = 200
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "larger than" in page
+    assert "Chosen video" not in page
+    db.session.expire_all()
+    assert db.session.get(CourseItem, item.id).video is None
