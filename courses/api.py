@@ -85,7 +85,15 @@ LESSON_SCHEMA = {
         "minutes": {"type": "integer"},
         "completed": {"type": "boolean"},
         "can_complete_at": {"type": "string", "format": "date-time", "nullable": True},
+        "completed_by": {"type": "string", "enum": ["reading", "watching"]},
+        "video_seconds": {"type": "integer", "nullable": True},
+        "watched_percent": {"type": "integer", "minimum": 0, "maximum": 100},
     },
+}
+VIDEO_PROGRESS_INPUT = {
+    "type": "object",
+    "required": ["watched_seconds"],
+    "properties": {"watched_seconds": {"type": "number", "minimum": 0}},
 }
 
 
@@ -326,6 +334,9 @@ def _lesson_json(opened: progress.OpenedItem) -> dict[str, Any]:
         "minutes": opened.item.minutes,
         "completed": opened.completed,
         "can_complete_at": ready.isoformat() if ready and not opened.completed else None,
+        "completed_by": "watching" if opened.by_watching else "reading",
+        "video_seconds": opened.item.video_seconds if opened.item.video_upload_id else None,
+        "watched_percent": opened.watched_percent,
     }
 
 
@@ -341,9 +352,22 @@ def get_lesson(item_id: int) -> Any:
 
 @bp.route("/lessons/<int:item_id>/complete", methods=["POST"])
 @permissions.authenticated
-@documented("Mark a lesson done (409 before the minimum reading time)",
+@documented("Mark a lesson done (409 too early, or when it completes by watching)",
             response_schema=LESSON_SCHEMA)  # fmt: skip
 def complete_lesson(item_id: int) -> Any:
     opened = progress.complete_lesson(current_user, item_id)
+    db.session.commit()
+    return jsonify(_lesson_json(opened))
+
+
+@bp.route("/lessons/<int:item_id>/video-progress", methods=["POST"])
+@permissions.authenticated
+@documented("Report the seconds of a lesson's video played so far; at 90 % the lesson completes",
+            request_schema=VIDEO_PROGRESS_INPUT, response_schema=LESSON_SCHEMA)  # fmt: skip
+def report_video(item_id: int) -> Any:
+    watched = progress.watched_claim(json_body().get("watched_seconds"))
+    if watched is None:
+        raise BadRequestError(_("Send watched_seconds as a number."), field="watched_seconds")
+    opened = progress.report_video(current_user, item_id, watched)
     db.session.commit()
     return jsonify(_lesson_json(opened))

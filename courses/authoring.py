@@ -12,7 +12,7 @@ from sqlalchemy import select
 from courses.forms import CourseForm, LessonForm, ModuleForm
 from courses.models import Course, CourseItem
 from courses.permissions import can_create_course, can_edit_course
-from courses.services import authoring
+from courses.services import authoring, media
 from courses.services.progress import load_course
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, as_choices
@@ -25,6 +25,8 @@ from lms.core.uploads import Upload, save_upload
 
 bp = Blueprint("course_authoring", __name__, url_prefix="/manage")
 MAX_PREVIEW = 200_000
+# The add-module form shares the course page with the course form: its fields are "module-…".
+MODULE_PREFIX = "module"
 
 
 def _editable(course_id: int) -> Course:
@@ -54,14 +56,28 @@ def _upload(field: Any, purpose: str) -> Upload | None:
     return save_upload(storage.stream, storage.filename, purpose, created_by_id=current_user.id)
 
 
-def _save_media(item: CourseItem, form: LessonForm) -> CourseItem:
+def _stage_video(form: LessonForm) -> tuple[Upload | None, int]:
+    """Store a newly chosen video at once (its own transaction), so that a form sent back for
+    correction keeps it; the form then carries its token. The video staged before otherwise.
+    Also the status to answer with when the form comes back (413 for a video too large)."""
+    storage = form.video_file.data
+    if storage and getattr(storage, "filename", ""):
+        outcome = submit(
+            form, lambda: media.stage_video(storage.stream, storage.filename, current_user)
+        )
+        form.pending_video.data = outcome.value.token if outcome.value is not None else ""
+        return outcome.value, outcome.status
+    return media.staged_video(form.pending_video.data, current_user), 200
+
+
+def _save_media(item: CourseItem, form: LessonForm, video: Upload | None) -> CourseItem:
     """Video and attachments of a lesson form, in the same transaction as its text."""
-    authoring.set_lesson_video(
+    media.set_lesson_video(
         item,
-        upload=_upload(form.video_file, "video"),
+        upload=video,
         url=form.video_url.data or None,
-        seconds=form.video_seconds.data,
         remove=bool(form.remove_video.data),
+        allows_reading=bool(form.video_allows_reading.data),
     )
     for storage in form.new_attachments.data or []:
         if storage and storage.filename:
@@ -171,7 +187,7 @@ def edit(course_id: int) -> Any:
         "courses/manage/course_form.html",
         form=form,
         course=course,
-        module_form=ModuleForm(formdata=None),
+        module_form=ModuleForm(formdata=None, prefix=MODULE_PREFIX),
         action_form=ConfirmForm(),
     ), status
 
@@ -194,7 +210,7 @@ def publish(course_id: int) -> Any:
 @permissions.staff
 def add_module(course_id: int) -> Any:
     course = _editable(course_id)
-    form = ModuleForm()
+    form = ModuleForm(prefix=MODULE_PREFIX)
     if (
         form.validate_on_submit()
         and submit(
@@ -286,6 +302,12 @@ def _lesson_form(
     form: LessonForm, course: Course, module: Any, item: CourseItem | None, message: str
 ) -> Any:
     """Create (``item`` None) or update a lesson with its media, then back to the outline."""
+    valid = form.validate_on_submit()
+    video, status = (
+        _stage_video(form)
+        if form.is_submitted() and "csrf_token" not in form.errors
+        else (None, 200)
+    )
 
     def save() -> CourseItem:
         fields = {
@@ -299,10 +321,9 @@ def _lesson_form(
             if item is not None
             else authoring.add_item(module, kind="lesson", **fields)
         )
-        return _save_media(saved, form)
+        return _save_media(saved, form, video)
 
-    status = 200
-    if form.validate_on_submit():
+    if valid and not form.errors:
         outcome = submit(form, save)
         if outcome.ok:
             flash(message, "success")
@@ -314,6 +335,7 @@ def _lesson_form(
         course=course,
         module=module,
         item=item,
+        pending_video=video,
         action_form=ConfirmForm(),
     ), status
 

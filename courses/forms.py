@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -31,7 +32,7 @@ class CourseForm(FlaskForm):
 
 
 class ModuleForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Module title"), validators=[DataRequired(), Length(max=200)])
     requires_previous = BooleanField(_l("Opens only when the module before it is complete"))
     submit = SubmitField(_l("Save"))
 
@@ -46,12 +47,14 @@ class LessonForm(FlaskForm):
         _l("Minimum reading time in seconds (empty: the site's default)"),
         validators=[Optional(), NumberRange(0, 3600)],
     )
-    video_file = FileField(_l("Video file (MP4 or WebM)"))
+    video_file = FileField(_l("Video file (MP4)"))
+    # The token of a video already stored while this form was sent back for correction.
+    pending_video = HiddenField(validators=[Optional(), Length(max=32)])
     video_url = StringField(
         _l("Or embed a video from this address"), validators=[Optional(), Length(max=500)]
     )
-    video_seconds = IntegerField(
-        _l("Video length in seconds"), validators=[Optional(), NumberRange(1, 36_000)]
+    video_allows_reading = BooleanField(
+        _l("Members may also complete it by reading, without watching the video")
     )
     remove_video = BooleanField(_l("Remove the video"))
     new_attachments = MultipleFileField(

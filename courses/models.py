@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -109,13 +110,15 @@ class CourseItem(TimestampMixin, db.Model):
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Seconds a member must have had the lesson open before marking it done; None: the setting.
     min_read_seconds: Mapped[int | None]
-    # A lesson's video: an uploaded file, or an embed from an allow-listed host; its length
-    # lets the server check that 90 % was watched.
+    # A lesson's video: an uploaded file (its length read from the file lets the server check
+    # that 90 % was watched), or an embed from an allow-listed host (completed by reading).
     video_upload_id: Mapped[int | None] = mapped_column(
         ForeignKey("uploads.id", ondelete="SET NULL")
     )
     video_url: Mapped[str | None] = mapped_column(String(500))
     video_seconds: Mapped[int | None]
+    # An uploaded video's lesson completes by watching, unless its author allows reading too.
+    video_allows_reading: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     module: Mapped[CourseModule] = relationship(back_populates="items")
     video: Mapped[Upload | None] = relationship()
@@ -164,6 +167,8 @@ class ItemProgress(db.Model):
     opened_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     video_watched_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The player's last report: each report may add only what the time since it allows.
+    video_reported_at: Mapped[datetime | None]
 
 
 ACTIVITY_KINDS = (

@@ -9,7 +9,6 @@ from flask import Blueprint, render_template, send_file
 from flask_login import current_user
 
 from courses.services import reports
-from courses.services.authoring import get_course
 from lms.accounts import permissions
 from lms.core.spreadsheets import MIMETYPES, table_bytes
 
@@ -21,7 +20,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def index() -> Any:
     scope = reports.report_scope(current_user)
     return render_template(
-        "courses/reports/index.html", courses=reports.courses_for_reports(), scope=scope
+        "courses/reports/index.html", courses=reports.courses_for_reports(current_user), scope=scope
     )
 
 
@@ -29,7 +28,7 @@ def index() -> Any:
 @permissions.authenticated
 def course(course_id: int) -> Any:
     scope = reports.report_scope(current_user)
-    report = reports.course_report(get_course(course_id), scope)
+    report = reports.course_report(reports.course_for_report(current_user, course_id), scope)
     return render_template("courses/reports/course.html", report=report, scope=scope)
 
 
@@ -37,7 +36,7 @@ def course(course_id: int) -> Any:
 @permissions.authenticated
 def export(course_id: int) -> Any:
     scope = reports.report_scope(current_user)
-    report = reports.course_report(get_course(course_id), scope)
+    report = reports.course_report(reports.course_for_report(current_user, course_id), scope)
     header, rows = reports.report_rows(report)
     return send_file(
         io.BytesIO(table_bytes("xlsx", header, rows)),

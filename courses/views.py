@@ -70,6 +70,8 @@ def lesson(item_id: int) -> Any:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("courses.course", course_id=error.course_id))
+    # Read before the commit expires the outline's items: no query per item after it.
+    previous, following = opened.progress.neighbours(opened.item)
     db.session.commit()
     kind = KINDS[opened.item.kind]
     if kind.endpoint != "courses.lesson":
@@ -80,6 +82,8 @@ def lesson(item_id: int) -> Any:
         opened=opened,
         form=ConfirmForm(),
         min_read=progress.min_read_seconds(opened.item),
+        previous=previous,
+        following=following,
         comments=discussion.comments_for(
             opened.item, page=request.args.get("page", 1, type=int), order=order
         ),
@@ -93,13 +97,21 @@ def lesson(item_id: int) -> Any:
 @permissions.authenticated
 def video_progress(item_id: int) -> Any:
     """The player's report of how far the member watched (JSON, with the page's CSRF token)."""
-    data = request.get_json(silent=True) or {}
-    watched = data.get("watched_seconds")
-    if not isinstance(watched, int | float) or isinstance(watched, bool):
+    data = request.get_json(silent=True)
+    watched = progress.watched_claim(
+        data.get("watched_seconds") if isinstance(data, dict) else None
+    )
+    if watched is None:
         return json_error(400, "bad_request", _("Send watched_seconds as a number."))
-    opened = progress.report_video(current_user, item_id, float(watched))
+    opened = progress.report_video(current_user, item_id, watched)
     db.session.commit()
-    return jsonify({"completed": opened.completed, "percent": opened.progress.percent})
+    return jsonify(
+        {
+            "completed": opened.completed,
+            "percent": opened.progress.percent,
+            "watched_percent": opened.watched_percent,
+        }
+    )
 
 
 @bp.route("/lessons/<int:item_id>/complete", methods=["POST"])

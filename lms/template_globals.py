@@ -85,6 +85,16 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
 
 
+# Zones people in China call Beijing time (北京时间), whatever the tz database names them.
+BEIJING_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"})
+
+
+def site_zone() -> str:
+    """The site's time zone as people say it: "北京时间" rather than "Asia/Shanghai"."""
+    zone = current_app.config["TIMEZONE"]
+    return str(_l("Beijing time") if zone in BEIJING_ZONES else _l("%(zone)s time", zone=zone))
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     install_date_filters(app)
@@ -101,4 +111,5 @@ def install(app: Flask) -> None:
         item_kinds=KINDS,
         member_awards=member_awards,
         home_competitions=lambda: cards_for(current_user, current_only=True),
+        site_zone=site_zone,
     )

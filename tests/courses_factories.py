@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from courses.models import Course
-from courses.services import authoring
+from courses.models import Course, CourseItem, CourseModule
+from courses.services import activities, authoring, media
 from lms.accounts.models import OrgUnit
+from lms.core.uploads import save_upload
+
+# A real two-second H.264 MP4 (32x24, made with ffmpeg): browsers play it, mutagen reads it.
+CLIP = Path(__file__).parent / "fixtures" / "clip-2s.mp4"
 
 
 def make_course(
@@ -39,3 +46,25 @@ def make_course(
     if published:
         authoring.set_published(course, True)
     return course
+
+
+def add_video(item: CourseItem, *, allows_reading: bool = False) -> CourseItem:
+    """Give a lesson the two-second test clip as its uploaded video."""
+    upload = save_upload(io.BytesIO(CLIP.read_bytes()), "clip.mp4", "video")
+    return media.set_lesson_video(item, upload=upload, allows_reading=allows_reading)
+
+
+def add_talk(
+    module: CourseModule, starts_at: datetime, *, capacity: int | None = None
+) -> CourseItem:
+    """An hour-long expert talk in the hall, added at the end of ``module``."""
+    return activities.add_activity(
+        module,
+        title="Talk",
+        description_md="",
+        kind="expert_talk",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        place="Hall",
+        capacity=capacity,
+    )

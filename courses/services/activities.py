@@ -146,6 +146,8 @@ class ActivityView:
     registration: ActivityRegistration | None
     registered: int
     locked_by: object | None
+    # The items before and after it in the course, for the previous / next links.
+    neighbours: tuple[CourseItem | None, CourseItem | None] = (None, None)
 
     @property
     def full(self) -> bool:
@@ -193,6 +195,7 @@ def view_for(user: User, item_id: int) -> ActivityView:
         _registration(user, item),
         _registered_count(item),
         state.module_of(item).locked_by,
+        state.neighbours(item),
     )
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -244,45 +242,6 @@ def get_item(item_id: int) -> CourseItem:
     item = db.session.get(CourseItem, item_id)
     if item is None:
         raise NotFoundError(_("This item does not exist."))
-    return item
-
-
-def check_embed_url(url: str) -> str:
-    """An https URL on an allow-listed video host (``LMS_VIDEO_EMBED_HOSTS``)."""
-    parts = urlsplit(url.strip())
-    hosts = tuple(current_app.config["VIDEO_EMBED_HOSTS"])
-    if parts.scheme != "https" or parts.hostname not in hosts:
-        raise ValidationError(
-            _(
-                "Videos can be embedded only from https addresses on: %(hosts)s.",
-                hosts=", ".join(hosts),
-            ),
-            field="video_url",
-        )
-    return url.strip()[:500]
-
-
-def set_lesson_video(
-    item: CourseItem,
-    *,
-    upload: Upload | None = None,
-    url: str | None = None,
-    seconds: int | None = None,
-    remove: bool = False,
-) -> CourseItem:
-    """Give a lesson an uploaded or embedded video (or remove it); its length is required."""
-    if remove:
-        item.video, item.video_url, item.video_seconds = None, None, None
-    if upload is not None or url:
-        if not seconds or seconds < 1:
-            raise ValidationError(_("Give the video's length in seconds."), field="video_seconds")
-        if upload is not None:
-            item.video, item.video_url = upload, None
-        else:
-            item.video, item.video_url = None, check_embed_url(url or "")
-    if seconds and (item.video is not None or item.video_url):
-        item.video_seconds = seconds
-    db.session.flush()
     return item
 
 

@@ -77,6 +77,16 @@ class CourseProgress:
     def module_of(self, item: CourseItem) -> ModuleProgress:
         return next(m for m in self.modules if m.module.id == item.module_id)
 
+    def neighbours(self, item: CourseItem) -> tuple[CourseItem | None, CourseItem | None]:
+        """The items before and after ``item`` in the course's order, across modules; an item
+        of a module that is still locked is not offered."""
+        order = [i for m in self.modules if m.locked_by is None for i in m.items]
+        ids = [i.id for i in order]
+        if item.id not in ids:
+            return None, None
+        at = ids.index(item.id)
+        return (order[at - 1] if at > 0 else None, order[at + 1] if at + 1 < len(order) else None)
+
     def next_item(self) -> CourseItem | None:
         for module in self.modules:
             if module.locked_by is not None:
@@ -171,6 +181,15 @@ class OpenedItem:
             return None
         return self.record.opened_at + timedelta(seconds=min_read_seconds(self.item))
 
+    @property
+    def by_watching(self) -> bool:
+        return completes_by_watching(self.item)
+
+    @property
+    def watched_percent(self) -> int:
+        length = self.item.video_seconds or 0
+        return min(100, round(100 * self.record.video_watched_seconds / length)) if length else 0
+
     def seconds_left(self) -> int:
         """Seconds until the lesson may be marked done, by the server's clock."""
         ready = self.can_complete_at
@@ -228,6 +247,8 @@ def complete_lesson(user: User, item_id: int) -> OpenedItem:
     item = opened.item
     if not kind_of(item.kind).completed_by_reading:
         raise ConflictError(_("This item is completed elsewhere, not by reading."))
+    if completes_by_watching(item) and not opened.completed:
+        raise ConflictError(_("Watch the video to complete this lesson."), code="watch_video")
     if opened.completed:
         return opened
     ready_at = opened.can_complete_at
@@ -241,31 +262,53 @@ def complete_lesson(user: User, item_id: int) -> OpenedItem:
     return _complete(user, opened)
 
 
-# A video counts as watched at 90 %; the time since opening must allow that at double speed.
+# A video counts as watched at 90 %. The player reports the seconds of it played so far; each
+# report may add only what the time since the previous one allows at double speed (a silence
+# longer than a heartbeat counts as one heartbeat), and the total what the time since opening
+# allows: the page must really stay open, playing, for the video's length.
 VIDEO_SHARE = 0.9
 MAX_PLAYBACK_RATE = 2
+MAX_REPORT_GAP = 30
+VIDEO_SLACK_SECONDS = 1
+
+
+def completes_by_watching(item: CourseItem) -> bool:
+    """A lesson with an uploaded video completes by watching, unless its author allows reading."""
+    return (
+        item.video_upload_id is not None
+        and bool(item.video_seconds)
+        and not (item.video_allows_reading)
+    )
+
+
+def watched_claim(value: object) -> float | None:
+    """The seconds a player says were played, as a number; None when it sent something else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(max(0, min(value, 10**7)))
 
 
 def report_video(user: User, item_id: int, watched_seconds: float) -> OpenedItem:
-    """The player reports how far the member watched; at 90 % the lesson is complete.
-
-    The report is checked against the clock: nobody watches 90 % of a 10-minute video in less
-    than the time it takes at double speed since they opened the lesson.
-    """
+    """Count what the player reports as watched; at 90 % of the video the lesson is complete."""
     opened = open_item(user, item_id)
-    item = opened.item
-    if not item.video_seconds:
+    item, record = opened.item, opened.record
+    if item.video_upload_id is None or not item.video_seconds:
         raise ConflictError(_("This lesson has no video."), code="no_video")
-    watched = int(max(0, min(watched_seconds, item.video_seconds)))
-    elapsed = (utcnow() - opened.record.opened_at).total_seconds()
-    plausible = int(elapsed * MAX_PLAYBACK_RATE) + 5
-    opened.record.video_watched_seconds = max(
-        opened.record.video_watched_seconds, min(watched, plausible)
+    now = utcnow()
+    opened_at = record.opened_at or now
+    since_report = (now - (record.video_reported_at or opened_at)).total_seconds()
+    since_open = (now - opened_at).total_seconds()
+    claimed = max(0.0, min(watched_seconds, float(item.video_seconds)))
+    gained = min(
+        claimed - record.video_watched_seconds,
+        min(since_report, MAX_REPORT_GAP) * MAX_PLAYBACK_RATE,
+        since_open * MAX_PLAYBACK_RATE + VIDEO_SLACK_SECONDS - record.video_watched_seconds,
     )
+    if gained > 0:
+        record.video_watched_seconds = round(record.video_watched_seconds + gained)
+    record.video_reported_at = now
     db.session.flush()
-    if not opened.completed and (
-        opened.record.video_watched_seconds >= VIDEO_SHARE * item.video_seconds
-    ):
+    if not opened.completed and record.video_watched_seconds >= VIDEO_SHARE * item.video_seconds:
         return _complete(user, opened)
     return opened
 

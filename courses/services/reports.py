@@ -1,7 +1,8 @@
 """Course reports: enrolled, in progress and completed, overall and by organisation unit.
 
-Organizers and admins see every course and unit; a unit's leader sees their own unit and the
-units below it. Each report is three grouped queries whatever the number of members.
+Organizers and admins see every unit, a unit's leader their own unit and the units below it.
+Drafts are reported only to those who manage them (admins and the course's editors). Each
+report is three grouped queries whatever the number of members.
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select, true
 
 from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
-from lms.accounts.models import OrgUnit, User
-from lms.core.errors import PermissionDeniedError
+from lms.accounts.models import OrgUnit, Role, User
+from lms.core.errors import NotFoundError, PermissionDeniedError
 from lms.core.extensions import db
 
 
@@ -130,5 +131,23 @@ def report_rows(report: CourseReport) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
-def courses_for_reports() -> list[Course]:
-    return list(db.session.scalars(select(Course).order_by(Course.title)))
+def _reportable(user: User) -> ColumnElement[bool]:
+    """Published courses; drafts only for those who manage them (admins, the course's editors)."""
+    if user.role == Role.ADMIN.value:
+        return true()
+    managed = (
+        Course.editors.any(User.id == user.id) if user.role == Role.ORGANIZER.value else false()
+    )
+    return or_(Course.is_published.is_(True), managed)
+
+
+def courses_for_reports(user: User) -> list[Course]:
+    return list(db.session.scalars(select(Course).where(_reportable(user)).order_by(Course.title)))
+
+
+def course_for_report(user: User, course_id: int) -> Course:
+    """The course to report on; a draft is not there (404) for anyone who does not manage it."""
+    course = db.session.scalar(select(Course).where(Course.id == course_id, _reportable(user)))
+    if course is None:
+        raise NotFoundError(_("This course does not exist."))
+    return course

@@ -73,33 +73,49 @@
   tick();
 })();
 
-// A lesson video reports how far the member watched; the server decides when it counts.
+// A lesson video reports the seconds of it played so far (every few seconds while it plays);
+// the server decides from the time that passed how much of that counts.
 (function () {
   "use strict";
   var video = document.querySelector("video[data-progress-url]");
   var token = document.querySelector('meta[name="csrf-token"]');
   if (!video || !token) { return; }
   var url = video.getAttribute("data-progress-url");
-  var furthest = 0;
+  var shown = document.querySelector('[data-testid="watched"]');
   var sent = 0;
+  var done = false;
+  function played() {
+    var total = 0;
+    for (var i = 0; i < video.played.length; i += 1) {
+      total += video.played.end(i) - video.played.start(i);
+    }
+    return total;
+  }
   function report() {
-    if (furthest <= sent) { return; }
-    sent = furthest;
+    var watched = played();
+    if (done || watched <= sent) { return; }
+    sent = watched;
     fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token.getAttribute("content") },
-      body: JSON.stringify({ watched_seconds: furthest })
+      body: JSON.stringify({ watched_seconds: watched })
     }).then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data && data.completed) { window.location.reload(); } });
+      .then(function (data) {
+        if (!data) { return; }
+        if (shown) { shown.textContent = data.watched_percent + "%"; }
+        if (data.completed) { done = true; window.location.reload(); }
+      });
   }
-  video.addEventListener("timeupdate", function () {
-    if (!video.seeking && video.currentTime > furthest && video.currentTime - furthest < 5) {
-      furthest = video.currentTime;
-    }
+  var timer = null;
+  video.addEventListener("playing", function () {
+    if (timer === null) { timer = setInterval(report, 5000); }
   });
-  video.addEventListener("pause", report);
-  video.addEventListener("ended", report);
-  setInterval(report, 15000);
+  function stop() {
+    if (timer !== null) { clearInterval(timer); timer = null; }
+    report();
+  }
+  video.addEventListener("pause", stop);
+  video.addEventListener("ended", stop);
 })();
 
 // The question form previews the whole question, as members will see it, as the author types.

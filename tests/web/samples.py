@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from competitions.models import Competition, CompetitionRound, Entry, Registration
 from courses.models import Comment
-from courses.services import activities, authoring
+from courses.services import authoring
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
@@ -21,6 +21,7 @@ from quizzes.models import Quiz
 from quizzes.services import answers, attempts
 from quizzes.services import authoring as authoring_quizzes
 from quizzes.services.authoring import QuizSettings, SlotSpec
+from tests.courses_factories import add_talk, add_video
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -29,27 +30,11 @@ def sample_objects(editor: User | None = None) -> dict[str, Any]:
     course = authoring.create_course(title="Sample course", editors=[editor] if editor else [])
     module = authoring.add_module(course, title="Module one")
     item = authoring.add_item(module, kind="lesson", title="Lesson one", body_md="Hello")
-    starts = utcnow() + timedelta(days=1)
-    activity = activities.add_activity(
-        module,
-        title="Talk",
-        description_md="",
-        kind="expert_talk",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        place="Hall",
-        capacity=None,
-    )
+    activity = add_talk(module, utcnow() + timedelta(days=1))
     authoring.set_published(course, True)
     upload = save_upload(io.BytesIO(b"%PDF-1.4 sample"), "guide.pdf", "attachment")
     attachment = authoring.add_attachment(item, upload)
-    authoring.set_lesson_video(
-        item,
-        upload=save_upload(
-            io.BytesIO(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), "clip.mp4", "video"
-        ),
-        seconds=60,
-    )
+    add_video(item)
     author = UserFactory(username="author")
     comment = Comment(item=item, user=author, body_md="A comment")
     db.session.add(comment)

@@ -84,6 +84,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "courses_api.enrol": AUTHENTICATED,
     "courses_api.get_lesson": AUTHENTICATED,
     "courses_api.complete_lesson": AUTHENTICATED,
+    "courses_api.report_video": AUTHENTICATED,
     "activities.show": AUTHENTICATED,
     "activities.register": AUTHENTICATED,
     "activities.unregister": AUTHENTICATED,

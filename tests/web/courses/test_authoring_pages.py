@@ -19,7 +19,7 @@ def test_admin_writes_and_publishes_a_course(client, db, admin, login_as):
     assert created.status_code == 302
     course = db.session.query(Course).one()
     assert [t.name for t in course.tags] == ["必修", "法规"]
-    client.post(f"/manage/courses/{course.id}/modules", data={"title": "第一单元"})
+    client.post(f"/manage/courses/{course.id}/modules", data={"module-title": "第一单元"})
     module = load_course(course.id).modules[0]
     for title in ("甲", "乙"):
         client.post(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.courses_factories import make_course
+from lms.core.clock import utcnow
+from tests.courses_factories import add_talk, make_course
 from tests.factories import OrgUnitFactory, UserFactory
 
 EN = {"Accept-Language": "en"}
@@ -115,3 +118,47 @@ def test_pages_run_the_same_queries_with_5_and_500_lessons(
 
     small = queries(5 * 5, "small")
     assert queries(size, "large") == small
+
+
+def _nav(client, item_id: int) -> tuple[str | None, str | None]:
+    page = client.get(f"/lessons/{item_id}", headers=EN).get_data(as_text=True)
+    found = []
+    for testid in ("previous-item", "next-item"):
+        marker = f'data-testid="{testid}"'
+        found.append(page.split(marker)[1].split("</a>")[0] if marker in page else None)
+    return found[0], found[1]
+
+
+def test_lessons_link_to_the_previous_and_next_item_across_modules(client, db, login_as):
+    course = make_course(modules=((5, 5), (5,)), locked_last=False)
+    first, second = course.modules[0].items
+    (third,) = course.modules[1].items
+    member = UserFactory()
+    db.session.commit()
+    login_as(member)
+    previous, following = _nav(client, first.id)
+    assert previous is None and "Lesson 1.2" in following
+    previous, following = _nav(client, second.id)
+    assert "Lesson 1.1" in previous and "Lesson 2.1" in following
+    assert f'href="/lessons/{third.id}"' in client.get(f"/lessons/{second.id}").get_data(True)
+    previous, following = _nav(client, third.id)
+    assert "Lesson 1.2" in previous and following is None
+
+
+def test_a_locked_module_is_not_offered_as_next(client, db, login_as):
+    course = make_course(modules=((5,), (5,)), locked_last=True)
+    member = UserFactory()
+    db.session.commit()
+    login_as(member)
+    assert _nav(client, course.modules[0].items[0].id) == (None, None)
+
+
+def test_an_activity_links_back_to_the_lesson_before_it(client, db, login_as):
+    course = make_course(modules=((5,),))
+    talk = add_talk(course.modules[0], utcnow() + timedelta(days=1))
+    member = UserFactory()
+    db.session.commit()
+    login_as(member)
+    page = client.get(f"/activities/{talk.id}", headers=EN).get_data(as_text=True)
+    assert f'href="/lessons/{course.modules[0].items[0].id}" rel="prev"' in page
+    assert 'data-testid="next-item"' not in page

@@ -96,3 +96,29 @@ def test_report_queries_stay_constant(client, db, clock, login_as, count_queries
         progress.open_item(member, world["course"].modules[0].items[0].id)
     db.session.commit()
     assert queries() == few
+
+
+def test_draft_courses_are_reported_only_to_those_who_manage_them(client, db, login_as):
+    north = OrgUnitFactory(name="North")
+    leader = UserFactory(unit=north)
+    north.leader = leader
+    editor = UserFactory(role="organizer")
+    make_course(title="Published course")
+    draft = make_course(title="Secret draft", published=False)
+    draft.editors = [editor]
+    db.session.commit()
+    urls = (f"/reports/courses/{draft.id}", f"/reports/courses/{draft.id}.xlsx")
+    roles = (
+        (leader, False),
+        (UserFactory(role="organizer"), False),
+        (editor, True),
+        (UserFactory(role="admin"), True),
+    )
+    for user, manages in roles:
+        db.session.commit()
+        login_as(user)
+        listing = client.get("/reports/").get_data(as_text=True)
+        assert "Published course" in listing
+        assert ("Secret draft" in listing) is manages, user.role
+        for url in urls:
+            assert client.get(url).status_code == (200 if manages else 404), (user.role, url)
