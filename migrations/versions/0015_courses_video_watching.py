@@ -1,8 +1,8 @@
 """Video lessons complete by watching: the author may allow reading instead, and the server
 keeps the time of the player's last report to bound what each report may add
 
-Revision ID: 0013_courses_video_watching
-Revises: 0012_ranking_order_index
+Revision ID: 0015_courses_video_watching
+Revises: 0014_accounts_password_handouts
 Create Date: 2026-12-06 10:30:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_courses_video_watching'
-down_revision = '0012_ranking_order_index'
+revision = '0015_courses_video_watching'
+down_revision = '0014_accounts_password_handouts'
 branch_labels = None
 depends_on = None
 
