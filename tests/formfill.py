@@ -162,6 +162,9 @@ def _apply(form: Form, sent: MultiDict[str, Any], name: str, value: Any) -> None
     if not controls:
         raise AssertionError(f"the page has no field {name!r}; it has {form.names()}")
     control = controls[0]
+    if control.type == "file":  # (stream, filename), as the test client takes files
+        sent.setlist(name, [value])
+        return
     wanted = [str(v) for v in value] if isinstance(value, list | tuple) else [value]
     if control.tag == "select":
         offered = [v for v, _, _ in control.options]
@@ -181,14 +184,21 @@ def _apply(form: Form, sent: MultiDict[str, Any], name: str, value: Any) -> None
     elif control.type in ("submit", "button", "reset", "image"):
         raise AssertionError(f"{name!r} is a button: pass it as button=")
     else:
-        sent.setlist(name, wanted if control.type == "file" else [str(v) for v in wanted])
+        sent.setlist(name, [str(v) for v in wanted])
 
 
-def read_form(client: FlaskClient, url: str, form: str | None = None, **get: Any) -> Form:
-    """The form on the page at ``url`` (``form`` names it by test id, id or action)."""
-    page = client.get(url, **get)
-    assert page.status_code == 200, (url, page.status_code)
-    return _pick(parse_forms(page.get_data(as_text=True)), url, form)
+def read_form(
+    client: FlaskClient, url: str, form: str | None = None, page: str | None = None, **get: Any
+) -> Form:
+    """The form on the page at ``url`` (``form`` names it by test id, id or action).
+
+    ``page`` is the page's HTML when the test already has it (a page answered to a POST).
+    """
+    if page is None:
+        response = client.get(url, **get)
+        assert response.status_code == 200, (url, response.status_code)
+        page = response.get_data(as_text=True)
+    return _pick(parse_forms(page), url, form)
 
 
 def submit_form(
@@ -198,16 +208,18 @@ def submit_form(
     *,
     form: str | None = None,
     button: str | None = None,
+    page: str | None = None,
     post_to: str | None = None,
     headers: Mapping[str, str] | None = None,
     follow_redirects: bool = False,
 ) -> TestResponse:
     """Fill the form on ``url`` with ``changes`` and submit it as a person would.
 
-    ``button`` names the submit button clicked (default: the form's first); ``post_to`` sends
-    the values somewhere else, as a page's script does with them (the live preview).
+    ``button`` names the submit button clicked, by name or value (default: the form's first);
+    ``page`` is the HTML of ``url`` when the test already holds it; ``post_to`` sends the values
+    somewhere else, as a page's script does with them (the live preview).
     """
-    page_form = read_form(client, url, form, headers=dict(headers or {}))
+    page_form = read_form(client, url, form, page, headers=dict(headers or {}))
     sent = page_form.values()
     for name, value in (changes or {}).items():
         _apply(page_form, sent, name, value)

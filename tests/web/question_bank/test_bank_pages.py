@@ -71,23 +71,25 @@ def test_list_filters_and_constant_queries(client, db, organizer, login_as, coun
     assert queries() == few
 
 
-def test_bulk_move_tag_and_retire(client, db, organizer, login_as):
+def test_bulk_move_tag_and_retire(client, db, organizer, login_as, csrf_enabled):
     first, second = _question(stem="甲"), _question(stem="乙")
     target = categories.ensure_path("目标")
     db.session.commit()
     login_as(organizer)
     ids = [first.id, second.id]
-    client.post("/bank/bulk", data={"ids": ids, "action": "move", "category_id": target.id})
-    client.post("/bank/bulk", data={"ids": ids, "action": "tag", "tag": "重点"})
-    client.post("/bank/bulk", data={"ids": [first.id], "action": "retire"})
+    submit_form(
+        client, "/bank/", {"ids": ids, "category_id": target.id}, form="bulk", button="move"
+    )
+    submit_form(client, "/bank/", {"ids": ids, "tag": "重点"}, form="bulk", button="tag")
+    submit_form(client, "/bank/", {"ids": [first.id]}, form="bulk", button="retire")
     db.session.expire_all()
     moved = db.session.get(Question, first.id)
     assert moved.category.path == "目标"
     assert [t.name for t in moved.tags] == ["重点"]
     assert moved.is_retired
     assert not db.session.get(Question, second.id).is_retired
-    refused = client.post(
-        "/bank/bulk", data={"action": "retire"}, headers=EN, follow_redirects=True
+    refused = submit_form(
+        client, "/bank/", form="bulk", button="retire", headers=EN, follow_redirects=True
     )
     assert "Select at least one question." in refused.get_data(as_text=True)
 
