@@ -46,3 +46,12 @@ def test_every_template_with_form_fields_shows_the_summary():
         if "{{ field(" in path.read_text() and "form_errors(" not in path.read_text()
     ]
     assert missing == []
+
+
+def test_the_summary_speaks_chinese_and_escapes_messages(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        form = _Form(meta={"csrf": False})
+        form.shown.errors = ["<b>不对</b>"]
+        html = render_template_string(PAGE, form=form)
+    assert "表单未保存" in html
+    assert '<a href="#shown">Shown field</a>：&lt;b&gt;不对&lt;/b&gt;' in html
