@@ -8,6 +8,7 @@ form, and reads the text of every ``<option>``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -43,34 +44,36 @@ def _option_texts(html: str) -> list[str]:
     ]
 
 
-def _pages_with_options(app, client, db, login_as, monkeypatch, headers, lang):
-    pages = {}
+def _wrong_options(
+    app, client, db, login_as, monkeypatch, headers, lang, wrong: Callable[[str], bool]
+) -> dict[str, list[str]]:
+    """Per page with choices (in ``lang``), the option texts that ``wrong`` picks out."""
+    pages = 0
+    found: dict[str, list[str]] = {}
     for url, html in admin_pages(app, client, db, login_as, monkeypatch, headers):
-        if "<option" in html:
-            assert f'lang="{lang}"' in html, url
-            pages[url] = _option_texts(html)
-    assert len(pages) > 20
-    return pages
+        if "<option" not in html:
+            continue
+        pages += 1
+        assert f'lang="{lang}"' in html, url
+        if texts := [text for text in _option_texts(html) if wrong(text)]:
+            found[url] = texts
+    assert pages > 20
+    return found
+
+
+def _english(text: str) -> bool:
+    return bool(
+        WORD.search(text)
+        and not CHINESE.search(text)
+        and text not in DATA_VALUES
+        and not FACTORY_NAME.fullmatch(text)
+    )
 
 
 def test_no_form_page_offers_english_choices_in_chinese(
     app: Flask, client, db, login_as, monkeypatch
 ) -> None:
-    pages = _pages_with_options(app, client, db, login_as, monkeypatch, ZH, "zh-Hans")
-    english = {
-        url: found
-        for url, texts in pages.items()
-        if (
-            found := [
-                text
-                for text in texts
-                if WORD.search(text)
-                and not CHINESE.search(text)
-                and text not in DATA_VALUES
-                and not FACTORY_NAME.fullmatch(text)
-            ]
-        )
-    }
+    english = _wrong_options(app, client, db, login_as, monkeypatch, ZH, "zh-Hans", _english)
     assert english == {}, repr(english)
 
 
@@ -78,10 +81,9 @@ def test_no_form_page_offers_chinese_choices_in_english(
     app: Flask, client, db, login_as, monkeypatch
 ) -> None:
     """Whichever language a choice list froze in, the other interface shows it: check both."""
-    pages = _pages_with_options(app, client, db, login_as, monkeypatch, EN, "en")
-    chinese = {
-        url: found
-        for url, texts in pages.items()
-        if (found := [text for text in texts if CHINESE.search(text) and text != "简体中文"])
-    }
-    assert chinese == {}, repr(chinese)
+
+    def chinese(text: str) -> bool:
+        return bool(CHINESE.search(text)) and text != "简体中文"
+
+    found = _wrong_options(app, client, db, login_as, monkeypatch, EN, "en", chinese)
+    assert found == {}, repr(found)
