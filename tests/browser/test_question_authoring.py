@@ -214,7 +214,10 @@ def test_a_refused_question_form_says_why_at_the_top_and_beside_the_field(
     expect(page.locator("#stem-errors")).to_be_visible()
     expect(page.locator("#difficulty-errors")).to_be_visible()
     expect(page.get_by_label(OPTIONS)).to_have_value("上海\n北京")  # what was typed stays
+    expect(summary).to_be_focused()
 
+    summary.get_by_role("link", name="题干").click()
+    expect(stem).to_be_focused()
     stem.fill("一大在哪里召开？")
     page.get_by_label("难度（1–5）").fill("2")
     page.get_by_role("button", name="保存").click()
