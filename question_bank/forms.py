@@ -88,7 +88,11 @@ FIELDS_OF_TYPE: dict[str, tuple[str, ...]] = {
 @cache
 def question_form(kind: str) -> type[QuestionForm]:
     """The form class of one question type: the common fields and that type's own."""
-    own = {name: TYPE_FIELDS[name] for name in FIELDS_OF_TYPE[kind]}
+    names = FIELDS_OF_TYPE[kind]
+    own: dict[str, object] = {name: TYPE_FIELDS[name] for name in names}
+    # A refusal of the whole definition (``field="definition"``) is shown beside the type's
+    # first field, where the author wrote it.
+    own["definition"] = property(lambda form: form[names[0]])
     return type(f"QuestionForm_{kind}", (QuestionForm,), own)
 
 

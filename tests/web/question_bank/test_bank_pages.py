@@ -242,7 +242,8 @@ def test_bad_question_input_shows_every_error(client, db, organizer, login_as, c
         assert response.status_code == 200, kind
         page = response.get_data(as_text=True)
         assert message in page, (kind, message)
-        assert 'class="flash flash-error' in page, kind  # the summary, or the service's refusal
+        assert 'data-testid="error-summary"' in page, kind
+        assert 'class="field-errors"' in page, kind
         assert "The form expired" not in page, kind
     assert db.session.query(Question).count() == 0
 
