@@ -46,7 +46,7 @@ class Form:
         return [c for c in self.controls if c.name == name]
 
     def names(self) -> list[str]:
-        return list(dict.fromkeys(c.name for c in self.controls))
+        return list(dict.fromkeys(c.name for c in self.controls if c.name))
 
     def values(self) -> MultiDict[str, Any]:
         """What the browser would send if the form were submitted as it stands (no button)."""
@@ -83,18 +83,20 @@ class _FormParser(HTMLParser):
             return
         if self._form is None or "disabled" in a:
             return
-        if tag == "input" and a.get("name"):
+        kind = a.get("type", "submit" if tag == "button" else "text").lower()
+        if tag in ("input", "button") and kind == "submit" and not a.get("name"):
+            self._form.controls.append(Control(tag, "", kind))  # clicked, but sends nothing
+        elif tag == "input" and a.get("name"):
             self._form.controls.append(
                 Control(
                     "input",
                     a["name"],
-                    type=a.get("type", "text").lower(),
+                    type=kind,
                     value=a.get("value", ""),
                     checked="checked" in a,
                 )
             )
         elif tag == "button" and a.get("name"):
-            kind = a.get("type", "submit").lower()
             self._form.controls.append(Control("button", a["name"], kind, a.get("value", "")))
         elif tag == "select" and a.get("name"):
             self._select = Control("select", a["name"], "select", multiple="multiple" in a)
@@ -228,7 +230,7 @@ def submit_form(
         buttons = [c for c in buttons if button in (c.name, c.value)]
         if not buttons:
             raise AssertionError(f"no button {button!r} on {url}")
-    if buttons and post_to is None:
+    if buttons and buttons[0].name and post_to is None:
         sent.add(buttons[0].name, buttons[0].value)
     target = post_to or urljoin(url, page_form.attrs.get("action", "") or url)
     files = any(c.type == "file" for c in page_form.controls)
