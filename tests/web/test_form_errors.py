@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import render_template_string
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PAGE = """{% from "_macros/forms.html" import field, form_errors %}
@@ -55,3 +55,15 @@ def test_the_summary_speaks_chinese_and_escapes_messages(app):
         html = render_template_string(PAGE, form=form)
     assert "表单未保存" in html
     assert '<a href="#shown">Shown field</a>：&lt;b&gt;不对&lt;/b&gt;' in html
+
+
+def test_a_refused_switch_is_marked_invalid_too(app):
+    class Terms(FlaskForm):
+        agree = BooleanField("I agree")
+
+    with app.test_request_context():
+        form = Terms(meta={"csrf": False})
+        form.agree.errors = ["Agree first."]
+        html = render_template_string(PAGE.replace("form.shown", "form.agree"), form=form)
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="agree-errors"' in html
