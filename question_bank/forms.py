@@ -1,6 +1,12 @@
-"""The question form: common fields plus the fields of each type (shown for that type only)."""
+"""The question form: common fields plus the fields of each type, present for that type only.
+
+A form holds only the fields its page shows (``question_form(kind)``), so no field the page
+never renders can refuse a submission.
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,10 +20,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class QuestionForm(FlaskForm):
+    """The fields every question type has; ``question_form`` adds those of one type."""
+
     category_path = StringField(
         _l("Category (path, created when new)"), validators=[DataRequired(), Length(max=1000)]
     )
@@ -34,35 +43,57 @@ class QuestionForm(FlaskForm):
     tags = StringField(_l("Tags, separated by commas"), validators=[Length(max=500)])
     explanation = TextAreaField(_l("Explanation (解析, Markdown)"), validators=[Length(max=20_000)])
     source = StringField(_l("Source or reference"), validators=[Optional(), Length(max=300)])
-    # single and multiple choice
-    options = TextAreaField(_l("Options, one per line"))
-    correct = StringField(_l("Number(s) of the correct option(s), e.g. 1 or 1, 3"))
-    scoring = SelectField(
+    submit = SubmitField(_l("Save"))
+
+
+TYPE_FIELDS: dict[str, UnboundField] = {
+    "options": TextAreaField(_l("Options, one per line")),
+    "correct": StringField(_l("Number(s) of the correct option(s), e.g. 1 or 1, 3")),
+    "scoring": SelectField(
         _l("Scoring"),
         choices=[
-            SelectChoice("all", str(_l("All or nothing"))),
-            SelectChoice("partial", str(_l("Partial credit, wrong picks cost"))),
+            SelectChoice("all", _l("All or nothing")),
+            SelectChoice("partial", _l("Partial credit, wrong picks cost")),
         ],
-    )
-    penalty = FloatField(
+        default="all",
+    ),
+    "penalty": FloatField(
         _l("Cost of a wrong pick (0–1)"), validators=[Optional(), NumberRange(0, 1)]
-    )
-    # true / false
-    truth = SelectField(
+    ),
+    "truth": SelectField(
         _l("The statement is"),
-        choices=[SelectChoice("true", str(_l("True"))), SelectChoice("false", str(_l("False")))],
-    )
-    # fill in the blanks
-    answers = TextAreaField(_l("Accepted answers: one line per blank, alternatives separated by |"))
-    # numerical
-    value = FloatField(_l("Correct number"), validators=[Optional()])
-    tolerance = FloatField(_l("Tolerance (±)"), validators=[Optional(), NumberRange(0)])
-    units = StringField(_l("Accepted units, separated by commas"))
-    # matching
-    pairs = TextAreaField(_l("Pairs, one per line: left = right"))
-    # short answer
-    reference = TextAreaField(_l("Reference answer for the graders"))
-    submit = SubmitField(_l("Save"))
+        choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+        default="true",
+    ),
+    "answers": TextAreaField(
+        _l("Accepted answers: one line per blank, alternatives separated by |")
+    ),
+    "value": FloatField(_l("Correct number"), validators=[Optional()]),
+    "tolerance": FloatField(_l("Tolerance (±)"), validators=[Optional(), NumberRange(0)]),
+    "units": StringField(_l("Accepted units, separated by commas")),
+    "pairs": TextAreaField(_l("Pairs, one per line: left = right")),
+    "reference": TextAreaField(_l("Reference answer for the graders")),
+}
+FIELDS_OF_TYPE: dict[str, tuple[str, ...]] = {
+    "single_choice": ("options", "correct"),
+    "multiple_choice": ("options", "correct", "scoring", "penalty"),
+    "true_false": ("truth",),
+    "fill_blank": ("answers",),
+    "numerical": ("value", "tolerance", "units"),
+    "matching": ("pairs",),
+    "short_answer": ("reference",),
+}
+
+
+@cache
+def question_form(kind: str) -> type[QuestionForm]:
+    """The form class of one question type: the common fields and that type's own."""
+    names = FIELDS_OF_TYPE[kind]
+    own: dict[str, object] = {name: TYPE_FIELDS[name] for name in names}
+    # A refusal of the whole definition (``field="definition"``) is shown beside the type's
+    # first field, where the author wrote it.
+    own["definition"] = property(lambda form: form[names[0]])
+    return type(f"QuestionForm_{kind}", (QuestionForm,), own)
 
 
 class CategoryForm(FlaskForm):

@@ -27,7 +27,7 @@ from lms.core.errors import DomainError
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.spreadsheets import MIMETYPES
-from question_bank.forms import QuestionForm
+from question_bank.forms import FIELDS_OF_TYPE, QuestionForm, question_form
 from question_bank.models import Question, QuestionCategory
 from question_bank.render import correct_answer_text
 from question_bank.services import categories, questions
@@ -143,31 +143,9 @@ def retire(question_id: int) -> Any:
     return redirect(url_for("bank.show", question_id=question.id))
 
 
-TYPE_FIELDS = {
-    "single_choice": ("options", "correct"),
-    "multiple_choice": ("options", "correct", "scoring", "penalty"),
-    "true_false": ("truth",),
-    "fill_blank": ("answers",),
-    "numerical": ("value", "tolerance", "units"),
-    "matching": ("pairs",),
-    "short_answer": ("reference",),
-}
-
-
 def _content(form: QuestionForm, kind: str) -> QuestionContent:
-    fields = DefinitionFields(
-        options=form.options.data or "",
-        correct=form.correct.data or "",
-        scoring=form.scoring.data or "all",
-        penalty=form.penalty.data,
-        answers=form.answers.data or "",
-        value=form.value.data,
-        tolerance=form.tolerance.data,
-        units=form.units.data or "",
-        pairs=form.pairs.data or "",
-        reference=form.reference.data or "",
-        truth=form.truth.data or "",
-    )
+    given = {name: form[name].data for name in FIELDS_OF_TYPE[kind]}
+    fields = DefinitionFields(**{k: v for k, v in given.items() if v is not None})
     return QuestionContent(
         type=kind,
         stem_md=form.stem.data or "",
@@ -196,7 +174,7 @@ def _form_page(form: QuestionForm, kind: str, question: Question | None) -> Any:
         kind=kind,
         kind_label=registered_types()[kind].label,
         question=question,
-        fields=TYPE_FIELDS[kind],
+        fields=FIELDS_OF_TYPE[kind],
     )
 
 
@@ -204,9 +182,9 @@ def _form_page(form: QuestionForm, kind: str, question: Question | None) -> Any:
 @permissions.staff
 def create() -> Any:
     kind = request.args.get("type", "single_choice")
-    if kind not in TYPE_FIELDS:
+    if kind not in FIELDS_OF_TYPE:
         kind = "single_choice"
-    form = QuestionForm()
+    form = question_form(kind)()
     if form.validate_on_submit():
         outcome = submit(
             form,
@@ -230,7 +208,7 @@ def edit(question_id: int) -> Any:
     question = questions.get_question(question_id)
     version = question.current
     kind = version.type
-    form = QuestionForm()
+    form = question_form(kind)()
     if request.method == "GET":
         form.process(
             data={
@@ -303,9 +281,9 @@ def export(fmt: str) -> Any:
 def live_preview() -> Any:
     """The question being written, rendered as members will see it (for the form's preview)."""
     kind = request.args.get("type", "")
-    if kind not in TYPE_FIELDS:
+    if kind not in FIELDS_OF_TYPE:
         return jsonify({"error": _("Unknown question type “%(key)s”.", key=kind)}), 400
-    form = QuestionForm(meta={"csrf": False})
+    form = question_form(kind)(meta={"csrf": False})
     try:
         content = _content(form, kind).checked()
     except DomainError as error:

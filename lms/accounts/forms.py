@@ -29,8 +29,12 @@ LANGUAGES = (("zh_Hans", "简体中文"), ("en", "English"))
 
 
 def as_choices(pairs: Any) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    """WTForms choices from (value, label) pairs.
+
+    A lazy label stays lazy, so a choice list built once at import time still shows each
+    request's language.
+    """
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 LANGUAGE_CHOICES = as_choices([("", _l("Browser default")), *LANGUAGES])

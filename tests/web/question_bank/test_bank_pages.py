@@ -6,6 +6,7 @@ from question_bank.models import Question
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from tests.factories import PASSWORD, UserFactory
+from tests.formfill import read_form, submit_form
 
 EN = {"Accept-Language": "en"}
 
@@ -70,23 +71,25 @@ def test_list_filters_and_constant_queries(client, db, organizer, login_as, coun
     assert queries() == few
 
 
-def test_bulk_move_tag_and_retire(client, db, organizer, login_as):
+def test_bulk_move_tag_and_retire(client, db, organizer, login_as, csrf_enabled):
     first, second = _question(stem="甲"), _question(stem="乙")
     target = categories.ensure_path("目标")
     db.session.commit()
     login_as(organizer)
     ids = [first.id, second.id]
-    client.post("/bank/bulk", data={"ids": ids, "action": "move", "category_id": target.id})
-    client.post("/bank/bulk", data={"ids": ids, "action": "tag", "tag": "重点"})
-    client.post("/bank/bulk", data={"ids": [first.id], "action": "retire"})
+    submit_form(
+        client, "/bank/", {"ids": ids, "category_id": target.id}, form="bulk", button="move"
+    )
+    submit_form(client, "/bank/", {"ids": ids, "tag": "重点"}, form="bulk", button="tag")
+    submit_form(client, "/bank/", {"ids": [first.id]}, form="bulk", button="retire")
     db.session.expire_all()
     moved = db.session.get(Question, first.id)
     assert moved.category.path == "目标"
     assert [t.name for t in moved.tags] == ["重点"]
     assert moved.is_retired
     assert not db.session.get(Question, second.id).is_retired
-    refused = client.post(
-        "/bank/bulk", data={"action": "retire"}, headers=EN, follow_redirects=True
+    refused = submit_form(
+        client, "/bank/", form="bulk", button="retire", headers=EN, follow_redirects=True
     )
     assert "Select at least one question." in refused.get_data(as_text=True)
 
@@ -153,112 +156,125 @@ def test_api_lists_and_creates(client, db):
     assert client.get("/api/v1/questions?category=不存在", headers=auth).status_code == 422
 
 
-def test_authors_write_every_type_with_plain_fields(client, db, organizer, login_as):
+CASES = {
+    "single_choice": {"options": "上海\n北京\n嘉兴", "correct": "1"},
+    "multiple_choice": {
+        "options": "甲\n乙\n丙",
+        "correct": "1, 3",
+        "scoring": "partial",
+        "penalty": "0.5",
+    },
+    "true_false": {"truth": "false"},
+    "fill_blank": {"stem": "一大召开于{{1}}年，在{{2}}。", "answers": "1921\n上海 | 上海市"},
+    "numerical": {"value": "9.8", "tolerance": "0.1", "units": "m/s², 米每二次方秒"},
+    "matching": {"pairs": "遵义会议 = 1935\n古田会议 = 1929"},
+    "short_answer": {"reference": "要点一；要点二"},
+}
+
+
+def test_authors_write_every_type_with_the_fields_the_page_shows(
+    client, db, organizer, login_as, csrf_enabled
+):
     login_as(organizer)
-    cases = {
-        "single_choice": {"options": "上海\n北京\n嘉兴", "correct": "1"},
-        "multiple_choice": {
-            "options": "甲\n乙\n丙",
-            "correct": "1, 3",
-            "scoring": "partial",
-            "penalty": "0.5",
-        },
-        "true_false": {"truth": "false"},
-        "fill_blank": {"stem": "一大召开于{{1}}年，在{{2}}。", "answers": "1921\n上海 | 上海市"},
-        "numerical": {"value": "9.8", "tolerance": "0.1", "units": "m/s², 米每二次方秒"},
-        "matching": {"pairs": "遵义会议 = 1935\n古田会议 = 1929"},
-        "short_answer": {"reference": "要点一；要点二"},
-    }
-    for kind, extra in cases.items():
+    for kind, extra in CASES.items():
         data = {
             "category_path": "党史/测试",
             "stem": f"{kind} 题",
             "difficulty": "2",
             "default_mark": "1.5",
             "tags": "测试",
-            "scoring": "all",
-            "truth": "true",
             **extra,
         }
-        response = client.post(f"/bank/questions/new?type={kind}", data=data, headers=EN)
+        response = submit_form(client, f"/bank/questions/new?type={kind}", data, headers=EN)
         assert response.status_code == 302, (kind, response.get_data(as_text=True)[-3000:])
     db.session.expire_all()
     saved = {q.current.type: q for q in db.session.query(Question)}
-    assert set(saved) == set(cases)
+    assert set(saved) == set(CASES)
     assert saved["multiple_choice"].current.definition["correct"] == ["a", "c"]
+    assert saved["multiple_choice"].current.definition["scoring"] == "partial"
+    assert saved["true_false"].current.definition["correct"] is False
     assert saved["fill_blank"].current.definition["blanks"] == [["1921"], ["上海", "上海市"]]
     assert saved["matching"].current.definition["pairs"][1]["right"] == "1929"
     assert saved["single_choice"].current.default_mark == 1.5
 
-    edit_page = client.get(f"/bank/questions/{saved['fill_blank'].id}/edit").get_data(as_text=True)
-    assert "上海 | 上海市" in edit_page
+    edit_form = read_form(client, f"/bank/questions/{saved['fill_blank'].id}/edit")
+    assert edit_form.values()["answers"] == "1921\n上海 | 上海市"
+    for kind, question in saved.items():
+        before = question.current.definition
+        response = submit_form(client, f"/bank/questions/{question.id}/edit", {"difficulty": 4})
+        assert response.status_code == 302, (kind, response.get_data(as_text=True)[-3000:])
+        db.session.expire_all()
+        assert question.current.number == 2, kind
+        assert question.current.difficulty == 4, kind
+        assert question.current.definition == before, kind
 
 
-def test_bad_question_input_re_renders_and_saves_nothing(client, db, organizer, login_as):
+def test_every_type_saves_with_only_its_defaults(client, db, organizer, login_as, csrf_enabled):
+    """The selects of choice types need no touching: the page's own defaults are valid."""
     login_as(organizer)
-    base = {
-        "category_path": "x",
-        "stem": "题",
-        "difficulty": "2",
-        "default_mark": "1",
-        "scoring": "all",
-        "truth": "true",
-    }
+    for kind in ("multiple_choice", "true_false"):
+        data = {"category_path": "党史", "stem": f"{kind} 题"}
+        if kind == "multiple_choice":
+            data.update(options="甲\n乙", correct="1, 2")
+        response = submit_form(client, f"/bank/questions/new?type={kind}", data)
+        assert response.status_code == 302, kind
+    db.session.expire_all()
+    saved = {q.current.type: q.current.definition for q in db.session.query(Question)}
+    assert saved["multiple_choice"]["scoring"] == "all"
+    assert saved["true_false"]["correct"] is True
+
+
+def test_bad_question_input_shows_every_error(client, db, organizer, login_as, csrf_enabled):
+    login_as(organizer)
+    base = {"category_path": "x", "stem": "题", "difficulty": "2", "default_mark": "1"}
     cases = [
         ("single_choice", {"options": "甲\n乙", "correct": "3"}, "correct options"),
         ("single_choice", {"options": "甲", "correct": "1"}, "2 to 10 options"),
         ("fill_blank", {"answers": "1921"}, "Mark each blank"),
         ("matching", {"pairs": "no separator"}, "left = right"),
         ("numerical", {"value": ""}, "correct number"),
-        ("single_choice", {"options": "甲\n乙", "correct": "1", "difficulty": "9"}, "field-errors"),
+        ("single_choice", {"options": "甲\n乙", "correct": "1", "difficulty": "9"}, "between 1"),
+        ("true_false", {"stem": ""}, "This field is required."),
     ]
     for kind, extra, message in cases:
-        response = client.post(
-            f"/bank/questions/new?type={kind}", data={**base, **extra}, headers=EN
-        )
+        url = f"/bank/questions/new?type={kind}"
+        response = submit_form(client, url, {**base, **extra}, headers=EN)
         assert response.status_code == 200, kind
-        assert message in response.get_data(as_text=True), (kind, message)
+        page = response.get_data(as_text=True)
+        assert message in page, (kind, message)
+        assert 'data-testid="error-summary"' in page, kind
+        assert 'class="field-errors"' in page, kind
+        assert "The form expired" not in page, kind
     assert db.session.query(Question).count() == 0
 
 
-def test_editing_through_the_form_makes_a_version(client, db, organizer, login_as):
-    question = _question()
-    db.session.commit()
+def test_a_field_error_shows_beside_the_field_and_in_the_summary(client, db, organizer, login_as):
     login_as(organizer)
-    data = {
-        "category_path": "党史",
-        "stem": "一大在哪里召开？",
-        "difficulty": "4",
-        "default_mark": "1",
-        "options": "上海\n北京",
-        "correct": "1",
-        "scoring": "all",
-        "truth": "true",
-    }
-    client.post(f"/bank/questions/{question.id}/edit", data=data)
-    db.session.expire_all()
-    assert db.session.get(Question, question.id).current.number == 2
-    assert db.session.get(Question, question.id).current.difficulty == 4
+    response = submit_form(
+        client,
+        "/bank/questions/new?type=single_choice",
+        {"category_path": "x", "stem": "题", "options": "甲\n乙", "correct": "1", "difficulty": 9},
+        headers=EN,
+    )
+    page = response.get_data(as_text=True)
+    start = page.index('data-testid="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert 'href="#difficulty"' in summary
+    assert "Difficulty (1–5)" in summary
+    assert 'id="difficulty-errors"' in page
+    assert 'aria-describedby="difficulty-errors"' in page
 
 
 def test_live_preview_renders_what_members_see(client, db, organizer, login_as):
     login_as(organizer)
-    data = {
-        "category_path": "x",
-        "stem": "**题** <script>x()</script>",
-        "difficulty": "1",
-        "default_mark": "1",
-        "options": "甲\n<b>乙</b>",
-        "correct": "1",
-        "scoring": "all",
-        "truth": "true",
-    }
-    html = client.post("/bank/questions/preview?type=single_choice", data=data).get_json()["html"]
+    url = "/bank/questions/new?type=single_choice"
+    preview = "/bank/questions/preview?type=single_choice"
+    data = {"stem": "**题** <script>x()</script>", "options": "甲\n<b>乙</b>", "correct": "1"}
+    html = submit_form(client, url, data, post_to=preview).get_json()["html"]
     assert "<strong>题</strong>" in html
     assert "<script>" not in html
     assert "&lt;b&gt;乙&lt;/b&gt;" in html  # options are text, shown as typed
-    problem = client.post(
-        "/bank/questions/preview?type=single_choice", data={**data, "correct": "5"}, headers=EN
-    ).get_json()
-    assert "correct options" in problem["error"]
-    assert client.post("/bank/questions/preview?type=drawing", data=data).status_code == 400
+    problem = submit_form(client, url, {**data, "correct": "5"}, post_to=preview, headers=EN)
+    assert "correct options" in problem.get_json()["error"]
+    unknown = submit_form(client, url, data, post_to="/bank/questions/preview?type=drawing")
+    assert unknown.status_code == 400
