@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from competitions.models import Award, Competition, Entry, EntryAction, UnitMetric
+from competitions.permissions import can_see_competition
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
@@ -82,9 +83,10 @@ def may_publish(competition: Competition) -> bool:
 
 
 def load_competition(competition_id: int, viewer: User) -> Competition:
-    """The competition whose results ``viewer`` asks for; drafts exist only for staff."""
+    """The competition whose results ``viewer`` asks for: staff see any one; members only a
+    published one open to them (another unit's competition does not exist for them)."""
     competition = db.session.get(Competition, competition_id)
-    if competition is None or not (competition.is_published or viewer.is_organizer):
+    if competition is None or not can_see_competition(viewer, competition):
         raise NotFoundError(_("This competition does not exist."))
     return competition
 
