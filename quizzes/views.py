@@ -29,7 +29,7 @@ from quizzes.services.attempts import ClosedError
 from quizzes.services.authoring import question_count, quiz_of_item, total_marks
 from quizzes.services.catalogue import catalogue
 from quizzes.services.presentation import attempt_view
-from quizzes.services.review import visibility
+from quizzes.services.review import is_immediate, visibility
 
 bp = Blueprint("quizzes", __name__)
 
@@ -152,7 +152,7 @@ def attempt(attempt_id: int) -> Any:
         ms_left=_ms_left(found),
         page=page,
         pages=pages,
-        immediate=attempts.is_immediate(found),
+        immediate=is_immediate(found),
         confirming=request.args.get("finish") == "1",
         unanswered=[item["slot"] for item in view["items"] if item["answer"] is None],
         form=ConfirmForm(),

@@ -23,7 +23,7 @@ from lms.core.memo import ProcessMemo
 from quizzes.models import Grading, Quiz
 
 FACTS_SECONDS = 5.0
-_EDITED = "lms_rounds_edited"
+_EDITED = "lms_rounds_edited"  # in session.info: False, something edited; True, rounds too
 
 
 class RoundUnit(NamedTuple):
@@ -54,6 +54,16 @@ class RoundFacts:
 
 
 memo: ProcessMemo[RoundFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=True)
+# Every quiz that is a round, so that a page listing many quizzes asks once, not per quiz.
+round_ids: ProcessMemo[frozenset[int]] = ProcessMemo(FACTS_SECONDS, keep_none=False, limit=8)
+
+
+def is_round(quiz_id: int) -> bool:
+    """Whether the quiz is a competition round: one query per process every few seconds."""
+    ids = round_ids.get(
+        "all", lambda: frozenset(db.session.scalars(select(CompetitionRound.quiz_id)))
+    )
+    return quiz_id in ids
 
 
 def round_facts(quiz_id: int) -> RoundFacts | None:
@@ -92,6 +102,7 @@ def _load(quiz_id: int) -> RoundFacts | None:
 def clear() -> None:
     """Forget every quiz (tests empty the tables and ids start again)."""
     memo.forget()
+    round_ids.forget()
 
 
 @event.listens_for(Competition, "after_update")
@@ -103,15 +114,20 @@ def clear() -> None:
 def _forget_edited(_mapper: Any, connection: Any, _target: Any) -> None:
     """Edits are rare: any of them forgets every quiz, now and again at commit."""
     session = Session.object_session(_target)
+    rounds = isinstance(_target, CompetitionRound)  # which quizzes are rounds changes only here
     if session is not None:
-        session.info[_EDITED] = True
+        session.info[_EDITED] = session.info.get(_EDITED, False) or rounds
     memo.forget()
+    if rounds:
+        round_ids.forget()
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_committed(session: Session) -> None:
-    if session.info.pop(_EDITED, False):
+    if _EDITED in session.info:
         memo.forget()
+        if session.info.pop(_EDITED):
+            round_ids.forget()
 
 
 @event.listens_for(Session, "after_transaction_end")
