@@ -1,0 +1,125 @@
+"""A member takes part in a competition without ever leaving it: the competition page offers
+one thing to do at a time (register, start round 1, ...), the round's pages lead back to the
+competition, and handing in lands on the competition again. A finished competition leads to
+its results and the member's certificate. The browser clicks what a person sees, by role and
+label (the interface is in Chinese, the default)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from competitions.models import Competition, Entry
+from competitions.services import results
+from lms.core.clock import utcnow
+from lms.core.extensions import db
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.quiz_factories import make_bank, make_quiz
+from tests.unit.competitions.helpers import running
+
+SHOTS = Path(tempfile.gettempdir()) / "shots-competitions"  # screenshots to look at
+
+
+def sign_in(page: Page, site: str, username: str, password: str) -> None:
+    page.goto(f"{site}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def go_to_competitions(page: Page) -> None:
+    """Through the menu (folded behind ☰ on a phone)."""
+    toggle = page.locator("[data-nav-toggle]")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("navigation").get_by_role("link", name="知识竞赛").first.click()
+
+
+def _finished_with_award(member) -> Competition:
+    """A competition that ended yesterday, results published, the member placed first."""
+    now = utcnow()
+    competition = Competition(
+        title="上月法规竞赛",
+        is_published=True,
+        registration_opens_at=now - timedelta(days=9),
+        starts_at=now - timedelta(days=8),
+        ends_at=now - timedelta(days=1),
+    )
+    db.session.add(competition)
+    db.session.flush()
+    db.session.add(
+        Entry(
+            competition_id=competition.id,
+            user_id=member.id,
+            unit_id=member.unit_id,
+            score=8,
+            max_score=10,
+            time_used_seconds=300,
+            submitted_at=now - timedelta(days=2),
+            rounds_done=1,
+        )
+    )
+    db.session.flush()
+    results.publish_results(competition, member)
+    return competition
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_member_registers_takes_a_round_and_lands_back_in_the_competition(
+    page: Page, site: str, make_user, db, browser_errors, viewport
+) -> None:
+    page.set_viewport_size(viewport)
+    SHOTS.mkdir(exist_ok=True)
+    shot = f"{SHOTS}/journey-{viewport['width']}"
+    bank = make_bank(types=("true_false",))
+    quiz = make_quiz(bank, title="安全知识第一轮", time_limit_seconds=600)
+    competition = running([quiz], title="安全知识竞赛", ends_at=utcnow() + timedelta(days=7))
+    member = make_user(username="xiaoli", display_name="小李", password="member-pass-1")
+    finished = _finished_with_award(member)
+    db.session.commit()
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    sign_in(page, site, "xiaoli", "member-pass-1")
+    go_to_competitions(page)
+    page.get_by_role("link", name="安全知识竞赛").first.click()
+    action = page.get_by_test_id("next-step")
+    expect(action.get_by_role("timer")).to_contain_text("6 天")  # not "167:…"
+    page.screenshot(path=f"{shot}-register.png", full_page=True)
+    action.get_by_role("button", name="报名").click()
+
+    expect(page.get_by_role("button", name="开始第 1 轮")).to_be_visible()
+    page.screenshot(path=f"{shot}-start.png", full_page=True)
+    page.get_by_role("button", name="开始第 1 轮").click()
+
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    back = page.get_by_role("navigation", name="导航路径").get_by_role("link")
+    expect(back).to_have_text("← 安全知识竞赛")
+    page.get_by_label("正确").check()
+    page.screenshot(path=f"{shot}-attempt.png", full_page=True)
+    page.get_by_role("button", name="交卷…").click()
+    confirm = page.get_by_role("button", name="交卷", exact=True)
+    if confirm.count():  # without the script's dialog, the page asks once more
+        confirm.click()
+
+    expect(page).to_have_url(f"{site}/competitions/{competition.id}")
+    expect(page.get_by_text("第 1 轮已交卷")).to_be_visible()
+    expect(page.get_by_test_id("next-step")).to_contain_text("你已交完所有轮次")
+    expect(page.get_by_test_id("round-taken")).to_be_visible()
+    page.screenshot(path=f"{shot}-done.png", full_page=True)
+
+    go_to_competitions(page)
+    page.get_by_role("link", name="上月法规竞赛").first.click()
+    page.screenshot(path=f"{shot}-finished.png", full_page=True)
+    page.get_by_role("button", name="查看结果").click()
+    expect(page).to_have_url(f"{site}/competitions/{finished.id}/results")
+    expect(page.get_by_test_id("people-results")).to_contain_text("小李")
+    page.go_back()
+    page.get_by_role("button", name="我的证书").click()
+    expect(page.locator("body")).to_contain_text("上月法规竞赛")
+    expect(page.locator("body")).to_contain_text("小李")
+    assert browser_errors == []
