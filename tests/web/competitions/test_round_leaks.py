@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
+from competitions.models import CompetitionRound
 from competitions.services import registration
 from lms.core.clock import utcnow
 from question_bank.services import categories, questions
@@ -25,6 +26,7 @@ from tests.web.quizzes.test_answer_leaks import (
     _wrong_answer,
 )
 
+EN = {"Accept-Language": "en"}
 GENEROUS = {
     "review_marks": "after_attempt",
     "review_answers": "after_attempt",
@@ -132,3 +134,22 @@ def test_no_page_reveals_a_round_before_the_competition_ends(
     assert 'data-testid="score"' in client.get(f"/attempts/{attempt['id']}/review").get_data(
         as_text=True
     )
+
+
+def test_the_authoring_pages_say_rounds_are_held_until_the_end(
+    client, db, member, organizer, login_as, clock
+):
+    quiz = _round(db, member)
+    competition_id = db.session.scalar(db.select(CompetitionRound.competition_id))
+    login_as(organizer)
+    for url in (f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/edit"):
+        page = client.get(url, headers=EN).get_data(as_text=True)
+        assert 'data-testid="review-held"' in page, url
+        assert "Round 1 of the competition “Safety contest”" in page, url
+    for url in (
+        f"/manage/competitions/{competition_id}",
+        f"/manage/competitions/{competition_id}/edit",
+        "/manage/competitions/new",
+    ):
+        page = client.get(url, headers=EN).get_data(as_text=True)
+        assert "Rounds show no marks, answers or explanations" in page, url
