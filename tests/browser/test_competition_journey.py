@@ -19,6 +19,7 @@ from competitions.services import results
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
 from tests.unit.competitions.helpers import running
 
@@ -122,4 +123,60 @@ def test_a_member_registers_takes_a_round_and_lands_back_in_the_competition(
     page.get_by_role("button", name="我的证书").click()
     expect(page.locator("body")).to_contain_text("上月法规竞赛")
     expect(page.locator("body")).to_contain_text("小李")
+    assert browser_errors == []
+
+
+def _published_with_units(db) -> Competition:
+    """Published results with three long-named branches and their participants."""
+    org = OrgUnitFactory(name="市应急管理局")
+    competition = Competition(
+        title="安全生产月知识竞赛",
+        is_published=True,
+        registration_opens_at=utcnow() - timedelta(days=9),
+        starts_at=utcnow() - timedelta(days=8),
+        ends_at=utcnow() - timedelta(days=1),
+        min_participants=1,
+        unit_metric="participation",
+    )
+    db.session.add(competition)
+    db.session.flush()
+    for number, name in enumerate(("机关党委第一党支部", "安全生产监督管理执法支队", "Logistics")):
+        unit = OrgUnitFactory(name=name, parent=org)
+        for person in range(2):
+            user = UserFactory(unit=unit, display_name=f"参赛者{number}{person}")
+            db.session.add(
+                Entry(
+                    competition_id=competition.id,
+                    user_id=user.id,
+                    unit_id=unit.id,
+                    score=5 + number,
+                    max_score=10,
+                    time_used_seconds=100 + person,
+                    submitted_at=utcnow() - timedelta(days=2),
+                    rounds_done=1,
+                )
+            )
+    db.session.flush()
+    results.publish_results(competition, UserFactory(role="organizer"))
+    return competition
+
+
+@pytest.mark.parametrize("language", ["简体中文", "English"])
+def test_the_results_by_unit_fit_a_phone_in_both_languages(
+    page: Page, site: str, make_user, db, browser_errors, language
+) -> None:
+    page.set_viewport_size(PHONE)
+    competition = _published_with_units(db)
+    make_user(username="xiaoli", password="member-pass-1")
+    db.session.commit()
+    sign_in(page, site, "xiaoli", "member-pass-1")
+    page.get_by_role("button", name=language).click()
+    page.goto(f"{site}/competitions/{competition.id}/results")
+
+    table = page.get_by_test_id("unit-results")
+    expect(table).to_contain_text("安全生产监督管理执法支队")
+    page.screenshot(path=f"{SHOTS}/results-units-{language}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = table.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert browser_errors == []
