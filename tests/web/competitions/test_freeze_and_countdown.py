@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from lms.core.clock import utcnow
-from lms.core.extensions import db
 from tests.unit.competitions.helpers import running
 
 ZH = {"Accept-Language": "zh-CN"}
