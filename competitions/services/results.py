@@ -37,6 +37,7 @@ METRIC_LABELS = {
 }
 TOP = "top"
 FINISHER = "finisher"
+SPECIAL = "special"  # given by hand, with its own title (competitions.services.by_hand)
 CODE_BYTES = 10  # 80 random bits, printed as 20 hexadecimal characters
 COMPETITION_RULES = ("competition_participation", "competition_placement")
 # Point entries of a withdrawal or a reissue point at the audited action (EntryAction) behind it.
@@ -153,7 +154,8 @@ def result_rows(competition: Competition, *, include_disqualified: bool = True) 
     return rows
 
 
-def _new_code() -> str:
+def new_code() -> str:
+    """A certificate's verification code."""
     return secrets.token_hex(CODE_BYTES).upper()
 
 
@@ -255,7 +257,7 @@ def _issue(competition: Competition, entry: Entry, rank: int, issued_at: datetim
         user_id=entry.user_id,
         rank=rank,
         kind=kind,
-        code=_new_code(),
+        code=new_code(),
         issued_at=issued_at,
     )
     db.session.add(award)
@@ -325,6 +327,8 @@ def metric_text(metric: str, value: float | None) -> str:
 
 
 def place_label(award: Award) -> str:
+    if award.kind == SPECIAL:
+        return award.title
     if award.kind == TOP:
         return _("Place %(rank)s", rank=award.rank)
     return pgettext("award", "Completed")

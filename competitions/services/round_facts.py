@@ -49,6 +49,8 @@ class RoundFacts:
     starts_at: datetime
     ends_at: datetime
     freeze_minutes: int
+    frozen_by_hand_at: datetime | None
+    revealed_by_hand_at: datetime | None
     units: tuple[RoundUnit, ...]
     quizzes: tuple[RoundQuiz, ...]  # every round's quiz, in round order
 
@@ -94,6 +96,8 @@ def _load(quiz_id: int) -> RoundFacts | None:
         starts_at=competition.starts_at,
         ends_at=competition.ends_at,
         freeze_minutes=competition.freeze_minutes,
+        frozen_by_hand_at=competition.frozen_by_hand_at,
+        revealed_by_hand_at=competition.revealed_by_hand_at,
         units=tuple(RoundUnit(unit.path) for unit in competition.units),
         quizzes=tuple(RoundQuiz(r.quiz.id, r.quiz.grading) for r in competition.rounds),
     )
