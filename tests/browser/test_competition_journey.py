@@ -12,11 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from playwright.sync_api import Page, expect
 
 from competitions.models import Competition, Entry
 from competitions.services import results
-from lms.core.clock import utcnow
+from lms.core.clock import to_local, utcnow
 from lms.core.extensions import db
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import OrgUnitFactory, UserFactory
@@ -179,4 +180,61 @@ def test_the_results_by_unit_fit_a_phone_in_both_languages(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     box = table.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert browser_errors == []
+
+
+def open_menu_item(page: Page, name: str, *, manage: bool = False) -> None:
+    """Click a menu entry as a person does: ☰ first on a phone, 管理 for staff pages."""
+    toggle = page.get_by_role("button", name="菜单")
+    if toggle.is_visible():
+        toggle.click()
+    if manage:
+        page.get_by_text("管理", exact=True).click()
+    page.get_by_role("link", name=name, exact=True).click()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_organizer_builds_and_publishes_a_competition_through_the_pages(
+    page: Page, site: str, make_user, db, browser_errors, viewport
+) -> None:
+    page.set_viewport_size(viewport)
+    make_quiz(make_bank(types=("true_false",)), title="消防安全第一轮", time_limit_seconds=600)
+    make_user(username="zhang", role="organizer", password="organizer-pass-1")
+    make_user(username="xiaoli", display_name="小李", password="member-pass-1")
+    db.session.commit()
+    zone = current_app.config["TIMEZONE"]
+    now = utcnow()
+
+    sign_in(page, site, "zhang", "organizer-pass-1")
+    open_menu_item(page, "竞赛管理", manage=True)
+    page.get_by_role("button", name="新建竞赛").click()
+    page.get_by_label("标题").fill("消防安全知识竞赛")
+    page.get_by_label("规则（Markdown）").fill("独立作答。")
+    for label, moment in (
+        ("报名开始时间", now - timedelta(hours=1)),
+        ("竞赛开始时间", now - timedelta(minutes=5)),
+        ("竞赛结束时间", now + timedelta(days=2)),
+    ):
+        page.get_by_label(label).fill(to_local(moment, zone).strftime("%Y-%m-%dT%H:%M"))
+    rounds = page.get_by_label("比赛轮次：已发布的测验（各轮得分相加）")
+    rounds.select_option(label="消防安全第一轮 · 10 分钟")
+    page.get_by_label("结束前封榜分钟数（0 表示不封榜）").fill("1440")
+    page.screenshot(path=f"{SHOTS}/organizer-form-{viewport['width']}.png", full_page=True)
+    page.get_by_role("button", name="保存").click()
+
+    expect(page.get_by_text("竞赛已保存为草稿，准备就绪后请发布。")).to_be_visible()
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("button", name="立即封榜")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/organizer-manage-{viewport['width']}.png", full_page=True)
+    toggle = page.get_by_role("button", name="菜单")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("button", name="退出登录").click()
+
+    sign_in(page, site, "xiaoli", "member-pass-1")
+    open_menu_item(page, "知识竞赛")
+    page.get_by_role("link", name="消防安全知识竞赛").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("消防安全知识竞赛")
+    expect(page.get_by_text("结束前最后 1 天封榜")).to_be_visible()
+    expect(page.get_by_role("button", name="报名")).to_be_visible()
     assert browser_errors == []
