@@ -168,7 +168,19 @@ def test_the_results_by_unit_fit_a_phone_in_both_languages(
 ) -> None:
     page.set_viewport_size(PHONE)
     competition = _published_with_units(db)
-    make_user(username="xiaoli", password="member-pass-1")
+    member = make_user(username="xiaoli", password="member-pass-1")
+    db.session.add(
+        Entry(
+            competition_id=competition.id,
+            user_id=member.id,
+            unit_id=member.unit_id,
+            score=1,
+            max_score=10,
+            time_used_seconds=61,
+            submitted_at=utcnow() - timedelta(days=2),
+            rounds_done=1,
+        )
+    )
     db.session.commit()
     sign_in(page, site, "xiaoli", "member-pass-1")
     page.get_by_role("button", name=language).click()
@@ -180,6 +192,11 @@ def test_the_results_by_unit_fit_a_phone_in_both_languages(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     box = table.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+    page.goto(f"{site}/competitions/{competition.id}")  # its boards and "My result" too
+    expect(page.get_by_test_id("my-entry")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/show-{language}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert browser_errors == []
 
 
