@@ -32,14 +32,18 @@ def sign_in(page: Page, site: str, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
-def go_to_competitions(page: Page) -> None:
-    """Through the menu (folded behind ☰ on a phone)."""
-    toggle = page.locator("[data-nav-toggle]")
+def open_menu_item(page: Page, name: str, *, manage: bool = False) -> None:
+    """Click a menu entry as a person does: ☰ first on a phone, 管理 for staff pages."""
+    page.wait_for_load_state()  # the stylesheet decides whether ☰ shows
+    toggle = page.get_by_role("button", name="菜单")
     if toggle.is_visible():
         toggle.click()
-    page.get_by_role("navigation").get_by_role("link", name="知识竞赛").first.click()
+    if manage:
+        page.get_by_text("管理", exact=True).click()
+    page.get_by_role("link", name=name, exact=True).click()
 
 
 def _finished_with_award(member) -> Competition:
@@ -87,7 +91,7 @@ def test_a_member_registers_takes_a_round_and_lands_back_in_the_competition(
     page.on("dialog", lambda dialog: dialog.accept())
 
     sign_in(page, site, "xiaoli", "member-pass-1")
-    go_to_competitions(page)
+    open_menu_item(page, "知识竞赛")
     page.get_by_role("link", name="安全知识竞赛").first.click()
     action = page.get_by_test_id("next-step")
     expect(action.get_by_role("timer")).to_contain_text("6 天")  # not "167:…"
@@ -113,8 +117,10 @@ def test_a_member_registers_takes_a_round_and_lands_back_in_the_competition(
     expect(page.get_by_test_id("next-step")).to_contain_text("你已交完所有轮次")
     expect(page.get_by_test_id("round-taken")).to_be_visible()
     page.screenshot(path=f"{shot}-done.png", full_page=True)
+    page.get_by_test_id("next-step").get_by_role("link", name="实时排行榜").click()
+    expect(page.get_by_label("剩余时间")).to_have_text(re.compile(r"^6 天 \d\d:\d\d:\d\d$"))
 
-    go_to_competitions(page)
+    open_menu_item(page, "知识竞赛")
     page.get_by_role("link", name="上月法规竞赛").first.click()
     page.screenshot(path=f"{shot}-finished.png", full_page=True)
     page.get_by_role("button", name="查看结果").click()
@@ -198,16 +204,6 @@ def test_the_results_by_unit_fit_a_phone_in_both_languages(
     page.screenshot(path=f"{SHOTS}/show-{language}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert browser_errors == []
-
-
-def open_menu_item(page: Page, name: str, *, manage: bool = False) -> None:
-    """Click a menu entry as a person does: ☰ first on a phone, 管理 for staff pages."""
-    toggle = page.get_by_role("button", name="菜单")
-    if toggle.is_visible():
-        toggle.click()
-    if manage:
-        page.get_by_text("管理", exact=True).click()
-    page.get_by_role("link", name=name, exact=True).click()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
