@@ -81,3 +81,16 @@ class ReasonForm(FlaskForm):
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Confirm"))
+
+
+class AwardForm(FlaskForm):
+    """An award given by hand (after publication): to whom, its name, and why (audited)."""
+
+    username = StringField(_l("Member's username"), validators=[DataRequired(), Length(max=80)])
+    title = StringField(
+        _l("Award"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Printed on the certificate, e.g. “Best newcomer”."),
+    )
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Grant the award"))

@@ -12,9 +12,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from competitions.forms import CompetitionForm, ReasonForm
+from competitions.forms import AwardForm, CompetitionForm, ReasonForm
 from competitions.models import Competition, CompetitionRound, Entry, EntryAction, Registration
-from competitions.services import authoring, integrity, leaderboards, stages, standings
+from competitions.services import authoring, by_hand, integrity, leaderboards, stages, standings
 from competitions.services.authoring import CompetitionSettings
 from competitions.views import STAGE_LABELS
 from lms.accounts import permissions
@@ -139,6 +139,14 @@ def _entry_rows(competition: Competition) -> list[EntryRow]:
     ]
 
 
+def _hand_trail(competition: Competition) -> list[tuple[Any, User | None, User | None]]:
+    """Freezes, reveals and awards by hand: each action, who took it and for whom."""
+    actions = by_hand.actions_of(competition)
+    ids = {a.by_id for a in actions if a.by_id} | {a.user_id for a in actions if a.user_id}
+    people = {user.id: user for user in _chosen(User, sorted(ids))}
+    return [(a, people.get(a.by_id or 0), people.get(a.user_id or 0)) for a in actions]
+
+
 def _audit(competition: Competition) -> list[tuple[EntryAction, User | None, User]]:
     """The disqualify / reinstate trail: each action, who took it and whose entry it was."""
     rows = db.session.execute(
@@ -200,7 +208,7 @@ def edit(competition_id: int) -> Any:
 
 @bp.route("/<int:competition_id>")
 @permissions.staff
-def show(competition_id: int) -> Any:
+def show(competition_id: int, award_form: AwardForm | None = None) -> Any:
     competition = authoring.get_competition(competition_id)
     display_url = None
     if competition.display_token and "competition_live.display" in current_app.view_functions:
@@ -214,9 +222,13 @@ def show(competition_id: int) -> Any:
         stage_labels=STAGE_LABELS,
         rows=_entry_rows(competition),
         audit=_audit(competition),
+        hand_trail=_hand_trail(competition),
         display_url=display_url,
+        frozen=stages.is_frozen(competition),
+        freeze_at=stages.freeze_at(competition),
         form=ConfirmForm(),
         reason_form=ReasonForm(formdata=None),
+        award_form=award_form or AwardForm(formdata=None),
     )
 
 
@@ -300,3 +312,45 @@ def rebuild(competition_id: int) -> Any:
     if outcome is not None and outcome.ok:
         flash(_("The leaderboard was rebuilt from %(n)d entries.", n=outcome.value or 0), "success")
     return redirect(url_for("competition_manage.show", competition_id=competition.id))
+
+
+def _board_action(competition_id: int, action: Any, done: str) -> Any:
+    competition = authoring.get_competition(competition_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and submit(form, lambda: action(competition, current_user)).ok:
+        flash(done, "success")
+    return redirect(url_for("competition_manage.show", competition_id=competition.id))
+
+
+@bp.route("/<int:competition_id>/freeze", methods=["POST"])
+@permissions.staff
+def freeze(competition_id: int) -> Any:
+    return _board_action(competition_id, by_hand.freeze_board, _("The public board is frozen."))
+
+
+@bp.route("/<int:competition_id>/reveal", methods=["POST"])
+@permissions.staff
+def reveal(competition_id: int) -> Any:
+    return _board_action(competition_id, by_hand.reveal_board, _("The public board is revealed."))
+
+
+@bp.route("/<int:competition_id>/awards", methods=["POST"])
+@permissions.staff
+def grant_award(competition_id: int) -> Any:
+    competition = authoring.get_competition(competition_id)
+    form = AwardForm()
+    if form.validate_on_submit() and (
+        submit(
+            form,
+            lambda: by_hand.grant_award(
+                competition,
+                form.username.data or "",
+                form.title.data or "",
+                form.reason.data or "",
+                current_user,
+            ),
+        ).ok
+    ):
+        flash(_("The award is granted."), "success")
+        return redirect(url_for("competition_manage.show", competition_id=competition.id))
+    return show(competition_id, award_form=form), 400

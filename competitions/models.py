@@ -74,6 +74,9 @@ class Competition(TimestampMixin, db.Model):
     freeze_minutes: Mapped[int] = mapped_column(default=0)
     certificate_top_n: Mapped[int] = mapped_column(default=3)
     results_published_at: Mapped[datetime | None]
+    # The organizers' hands on the public board: frozen now, or revealed now (see stages).
+    frozen_by_hand_at: Mapped[datetime | None]
+    revealed_by_hand_at: Mapped[datetime | None]
     # The big-screen link: unguessable, revocable (None: no public display).
     display_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -174,9 +177,27 @@ class Award(db.Model):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     rank: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(10))  # top | finisher
+    kind: Mapped[str] = mapped_column(String(10))  # top | finisher | special (given by hand)
+    title: Mapped[str] = mapped_column(String(100), default="")  # a special award's name
     code: Mapped[str] = mapped_column(String(32), unique=True)  # printed on the certificate
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     competition: Mapped[Competition] = relationship()
     user: Mapped[User] = relationship()
+
+
+class CompetitionAction(db.Model):
+    """The audit trail of what organizers do by hand to a competition as a whole: freezing and
+    revealing the public board, granting an award (to ``user_id``)."""
+
+    __tablename__ = "competition_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))  # freeze | reveal | award
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

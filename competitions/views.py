@@ -12,10 +12,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from competitions.models import Competition, Entry, Registration, Stage
-from competitions.services import authoring, leaderboards, registration, stages
+from competitions.services import (
+    authoring,
+    leaderboards,
+    participation,
+    registration,
+    results,
+    stages,
+)
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.forms import submit
 
@@ -104,13 +112,21 @@ def show(competition_id: int) -> Any:
     board = leaderboards.people_board(
         competition, limit=TOP, around=current_user, viewer=current_user
     )
+    may_register = stage in OPEN_FOR_REGISTRATION and not is_registered
+    steps = participation.round_steps(current_user, competition)
     return render_template(
         "competitions/show.html",
         competition=competition,
         stage=stage,
         stage_labels=STAGE_LABELS,
         is_registered=is_registered,
-        may_register=stage in OPEN_FOR_REGISTRATION and not is_registered,
+        may_register=may_register,
+        steps=steps,
+        action=participation.next_action(
+            stage, registered=is_registered, may_register=may_register, steps=steps
+        ),
+        award=results.award_of(competition, current_user),
+        server_time=utcnow(),
         participants=registration.participants_count(competition),
         entry=entry,
         board=board,

@@ -26,6 +26,7 @@ from quizzes.manage_forms import AttachForm, FixedSlotForm, QuizForm, RandomSlot
 from quizzes.models import Quiz
 from quizzes.services import authoring
 from quizzes.services.authoring import QuizSettings, SlotSpec
+from quizzes.services.owners import owner_of
 
 bp = Blueprint("quiz_manage", __name__, url_prefix="/manage/quizzes")
 SEARCH_RESULTS = 20
@@ -112,7 +113,9 @@ def edit(quiz_id: int) -> Any:
     ):
         flash(_("Quiz settings saved."), "success")
         return redirect(url_for("quiz_manage.show", quiz_id=quiz.id))
-    return render_template("quizzes/manage/quiz_form.html", form=form, quiz=quiz)
+    return render_template(
+        "quizzes/manage/quiz_form.html", form=form, quiz=quiz, owner=owner_of(quiz.id)
+    )
 
 
 def _slot_forms(
@@ -156,6 +159,7 @@ def _show(quiz: Quiz, fixed: FixedSlotForm | None = None, rule: RandomSlotForm |
     return render_template(
         "quizzes/manage/quiz.html",
         quiz=quiz,
+        owner=owner_of(quiz.id),
         questions=authoring.fixed_questions(quiz),
         total_marks=authoring.total_marks(quiz),
         question_count=authoring.question_count(quiz),

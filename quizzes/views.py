@@ -28,8 +28,9 @@ from quizzes.services import answers, attempts, daily, responses, timing
 from quizzes.services.attempts import ClosedError
 from quizzes.services.authoring import question_count, quiz_of_item, total_marks
 from quizzes.services.catalogue import catalogue
+from quizzes.services.owners import owner_of
 from quizzes.services.presentation import attempt_view
-from quizzes.services.review import visibility
+from quizzes.services.review import is_immediate, visibility
 
 bp = Blueprint("quizzes", __name__)
 
@@ -74,6 +75,7 @@ def start_page(quiz_id: int) -> Any:
         is_closed=timing.is_closed(quiz, now),
         question_count=question_count(quiz),
         total_marks=total_marks(quiz),
+        owner=owner_of(quiz.id),
         form=ConfirmForm(),
     )
 
@@ -152,8 +154,9 @@ def attempt(attempt_id: int) -> Any:
         ms_left=_ms_left(found),
         page=page,
         pages=pages,
-        immediate=attempts.is_immediate(found),
+        immediate=is_immediate(found),
         confirming=request.args.get("finish") == "1",
+        owner=owner_of(found.quiz_id),
         unanswered=[item["slot"] for item in view["items"] if item["answer"] is None],
         form=ConfirmForm(),
     )
@@ -178,7 +181,11 @@ def _save_shown(found: Attempt) -> list[str]:
 def _closed_page(found: Attempt, error: DomainError) -> Any:
     db.session.commit()  # the attempt was just finished by its deadline: keep that
     page = render_template(
-        "quizzes/closed.html", attempt=found, title=attempt_title(found), message=error.message
+        "quizzes/closed.html",
+        attempt=found,
+        title=attempt_title(found),
+        message=error.message,
+        owner=owner_of(found.quiz_id),
     )
     return page, 409
 
@@ -237,6 +244,10 @@ def submit(attempt_id: int) -> Any:
     db.session.commit()
     if found.finished_by == "timeout":
         flash(_("Time is up: your attempt was submitted automatically."), "info")
+    owner = owner_of(found.quiz_id)
+    if owner is not None:  # back where the member came from (a competition)
+        flash(_("%(part)s is handed in.", part=owner.part or attempt_title(found)), "success")
+        return redirect(url_for(owner.endpoint, **owner.values))
     return redirect(url_for("quizzes.review", attempt_id=found.id))
 
 
@@ -256,4 +267,5 @@ def review(attempt_id: int) -> Any:
         title=attempt_title(found),
         view=_shown(attempt_view(found, current_user)),
         daily_end=daily.end_of(found) if found.mode == Mode.DAILY else None,
+        owner=owner_of(found.quiz_id),
     )

@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from competitions.models import Award, Competition, Entry, EntryAction, UnitMetric
+from competitions.permissions import can_see_competition
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
@@ -36,6 +37,7 @@ METRIC_LABELS = {
 }
 TOP = "top"
 FINISHER = "finisher"
+SPECIAL = "special"  # given by hand, with its own title (competitions.services.by_hand)
 CODE_BYTES = 10  # 80 random bits, printed as 20 hexadecimal characters
 COMPETITION_RULES = ("competition_participation", "competition_placement")
 # Point entries of a withdrawal or a reissue point at the audited action (EntryAction) behind it.
@@ -82,9 +84,10 @@ def may_publish(competition: Competition) -> bool:
 
 
 def load_competition(competition_id: int, viewer: User) -> Competition:
-    """The competition whose results ``viewer`` asks for; drafts exist only for staff."""
+    """The competition whose results ``viewer`` asks for: staff see any one; members only a
+    published one open to them (another unit's competition does not exist for them)."""
     competition = db.session.get(Competition, competition_id)
-    if competition is None or not (competition.is_published or viewer.is_organizer):
+    if competition is None or not can_see_competition(viewer, competition):
         raise NotFoundError(_("This competition does not exist."))
     return competition
 
@@ -151,7 +154,8 @@ def result_rows(competition: Competition, *, include_disqualified: bool = True) 
     return rows
 
 
-def _new_code() -> str:
+def new_code() -> str:
+    """A certificate's verification code."""
     return secrets.token_hex(CODE_BYTES).upper()
 
 
@@ -253,7 +257,7 @@ def _issue(competition: Competition, entry: Entry, rank: int, issued_at: datetim
         user_id=entry.user_id,
         rank=rank,
         kind=kind,
-        code=_new_code(),
+        code=new_code(),
         issued_at=issued_at,
     )
     db.session.add(award)
@@ -323,6 +327,8 @@ def metric_text(metric: str, value: float | None) -> str:
 
 
 def place_label(award: Award) -> str:
+    if award.kind == SPECIAL:
+        return award.title
     if award.kind == TOP:
         return _("Place %(rank)s", rank=award.rank)
     return pgettext("award", "Completed")

@@ -23,7 +23,7 @@ from lms.core.memo import ProcessMemo
 from quizzes.models import Grading, Quiz
 
 FACTS_SECONDS = 5.0
-_EDITED = "lms_rounds_edited"
+_EDITED = "lms_rounds_edited"  # in session.info: False, something edited; True, rounds too
 
 
 class RoundUnit(NamedTuple):
@@ -49,11 +49,23 @@ class RoundFacts:
     starts_at: datetime
     ends_at: datetime
     freeze_minutes: int
+    frozen_by_hand_at: datetime | None
+    revealed_by_hand_at: datetime | None
     units: tuple[RoundUnit, ...]
     quizzes: tuple[RoundQuiz, ...]  # every round's quiz, in round order
 
 
 memo: ProcessMemo[RoundFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=True)
+# Every quiz that is a round, so that a page listing many quizzes asks once, not per quiz.
+round_ids: ProcessMemo[frozenset[int]] = ProcessMemo(FACTS_SECONDS, keep_none=False, limit=8)
+
+
+def is_round(quiz_id: int) -> bool:
+    """Whether the quiz is a competition round: one query per process every few seconds."""
+    ids = round_ids.get(
+        "all", lambda: frozenset(db.session.scalars(select(CompetitionRound.quiz_id)))
+    )
+    return quiz_id in ids
 
 
 def round_facts(quiz_id: int) -> RoundFacts | None:
@@ -84,6 +96,8 @@ def _load(quiz_id: int) -> RoundFacts | None:
         starts_at=competition.starts_at,
         ends_at=competition.ends_at,
         freeze_minutes=competition.freeze_minutes,
+        frozen_by_hand_at=competition.frozen_by_hand_at,
+        revealed_by_hand_at=competition.revealed_by_hand_at,
         units=tuple(RoundUnit(unit.path) for unit in competition.units),
         quizzes=tuple(RoundQuiz(r.quiz.id, r.quiz.grading) for r in competition.rounds),
     )
@@ -92,6 +106,7 @@ def _load(quiz_id: int) -> RoundFacts | None:
 def clear() -> None:
     """Forget every quiz (tests empty the tables and ids start again)."""
     memo.forget()
+    round_ids.forget()
 
 
 @event.listens_for(Competition, "after_update")
@@ -103,15 +118,20 @@ def clear() -> None:
 def _forget_edited(_mapper: Any, connection: Any, _target: Any) -> None:
     """Edits are rare: any of them forgets every quiz, now and again at commit."""
     session = Session.object_session(_target)
+    rounds = isinstance(_target, CompetitionRound)  # which quizzes are rounds changes only here
     if session is not None:
-        session.info[_EDITED] = True
+        session.info[_EDITED] = session.info.get(_EDITED, False) or rounds
     memo.forget()
+    if rounds:
+        round_ids.forget()
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_committed(session: Session) -> None:
-    if session.info.pop(_EDITED, False):
+    if _EDITED in session.info:
         memo.forget()
+        if session.info.pop(_EDITED):
+            round_ids.forget()
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -49,10 +49,17 @@ def visible_to(user: User | Any) -> list[Competition]:
 
 
 def freeze_at(competition: Competition) -> datetime | None:
-    """When the public board stops changing (None: it never freezes)."""
-    if not competition.freeze_minutes:
+    """When the public board stops changing (None: it does not freeze).
+
+    An organizer's freeze by hand stands for the configured one; a reveal by hand once the
+    freeze has begun ends it (a reveal before an automatic freeze leaves that to come)."""
+    moment = competition.frozen_by_hand_at
+    if moment is None and competition.freeze_minutes:
+        moment = competition.ends_at - timedelta(minutes=competition.freeze_minutes)
+    revealed = competition.revealed_by_hand_at
+    if moment is None or (revealed is not None and revealed >= moment):
         return None
-    return competition.ends_at - timedelta(minutes=competition.freeze_minutes)
+    return moment
 
 
 def is_frozen(competition: Competition, now: datetime | None = None) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from competitions.models import Competition, Entry, UnitMetric
 from competitions.services.stages import is_frozen
 from competitions.services.standings import public_key
-from lms.accounts.models import OrgUnit, User
+from lms.accounts.models import OrgUnit, Role, User
 from lms.core.extensions import db
 from lms.core.ranking import get_ranking
 
@@ -68,11 +68,17 @@ def _participant_scores(competition: Competition, frozen: bool) -> list[tuple[fl
 
 
 def _eligible_counts(competition: Competition, depth: int) -> dict[str, int]:
+    """Per unit at ``depth``: the active members who may take part. Staff (organizers and
+    admins) run competitions and are not counted, unless one took part anyway."""
+    took_part = select(Entry.user_id).where(Entry.competition_id == competition.id)
     counts: dict[str, int] = defaultdict(int)
     rows = db.session.execute(
         select(OrgUnit.path, func.count(User.id))
         .join(User, User.unit_id == OrgUnit.id)
-        .where(User.is_active.is_(True))
+        .where(
+            User.is_active.is_(True),
+            (User.role == Role.MEMBER.value) | User.id.in_(took_part),
+        )
         .group_by(OrgUnit.path)
     )
     for path, count in rows:

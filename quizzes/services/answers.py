@@ -21,7 +21,8 @@ from lms.core.extensions import db
 from question_bank.models import QuestionVersion
 from quizzes.models import Attempt, AttemptItem, State
 from quizzes.services import grading, responses, timing
-from quizzes.services.attempts import ClosedError, finish, is_immediate, item_at, load_attempt
+from quizzes.services.attempts import ClosedError, finish, item_at, load_attempt
+from quizzes.services.review import is_immediate
 
 
 def _ensure_open(attempt: Attempt, now: datetime) -> None:

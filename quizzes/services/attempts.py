@@ -19,9 +19,10 @@ from lms.core.clock import utcnow
 from lms.core.db import built_once, store_values
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db
-from quizzes.models import Attempt, AttemptItem, Feedback, Mode, Quiz, State
+from quizzes.models import Attempt, AttemptItem, Mode, Quiz, State
 from quizzes.permissions import can_see_attempt, can_take_quiz
 from quizzes.services import drawing, grading, notebook, timing
+from quizzes.services.owners import held_until
 from quizzes.signals import attempt_graded
 
 # Packages above quizzes may refuse a start (a competition round needs a registration): each
@@ -229,10 +230,6 @@ def _fresh_items(attempt_id: int, versions: dict[int, Any] | None) -> list[Attem
     return items
 
 
-def is_immediate(attempt: Attempt) -> bool:
-    return attempt.quiz is None or attempt.quiz.feedback == Feedback.IMMEDIATE
-
-
 def item_at(attempt: Attempt, slot: int) -> AttemptItem:
     if "items" in attempt.__dict__:  # loaded already
         item = next((item for item in attempt.items if item.slot == slot), None)
@@ -298,7 +295,8 @@ def finish(attempt: Attempt, *, by: str) -> bool:
 
 
 def _after_grading(attempt: Attempt) -> None:
-    notebook.record_attempt(attempt)
+    if held_until(attempt.quiz_id) is None:  # the notebook shows answers: none while held
+        notebook.record_attempt(attempt)
     quiz = attempt.quiz
     if quiz is not None and quiz.item_id is not None and grading.passed(quiz, attempt):
         complete_elsewhere(attempt.user, quiz.item_id)

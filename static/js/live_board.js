@@ -164,10 +164,7 @@
     var left = Math.floor((endsAt - (Date.now() + serverOffset)) / 1000);
     countdown.hidden = stage !== "running" || left < 0;
     if (countdown.hidden) { return; }
-    var hours = Math.floor(left / 3600);
-    var clock = minutesText(left % 3600);
-    if (clock.length < 5) { clock = "0" + clock; }
-    countdown.textContent = hours > 0 ? hours + ":" + clock : clock;
+    countdown.textContent = window.lmsClock ? window.lmsClock(left, window.lmsDayWords(root)) : String(left);
   }
   tick();
   window.setInterval(tick, 1000);

@@ -264,12 +264,11 @@
     if (isNaN(msLeft)) { msLeft = (parseInt(timer.getAttribute("data-seconds-left"), 10) || 0) * 1000; }
     var ends = Date.now() + msLeft;
     var previous = null;
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var words = window.lmsDayWords ? window.lmsDayWords(timer) : {};
     var warn = function (message) { banner.textContent = message; banner.hidden = false; };
     var tick = function () {
       var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
-      var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-      text.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+      text.textContent = window.lmsClock ? window.lmsClock(left, words) : String(left);
       timer.classList.toggle("is-warning", left <= 300 && left > 60);
       timer.classList.toggle("is-urgent", left <= 60);
       if (previous !== null && previous > 300 && left <= 300 && left > 60) { warn(msg("five")); }

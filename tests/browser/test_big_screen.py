@@ -32,7 +32,7 @@ def _hand_in(page: Page, site: str, username: str, quiz_id: int) -> None:
     expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("finish").click()
-    expect(page).to_have_url(re.compile(r"/review$"))
+    expect(page).to_have_url(re.compile(r"/competitions/\d+$"))  # back in the competition
 
 
 def test_the_big_screen_updates_as_members_hand_in(

@@ -10,6 +10,7 @@ import pytest
 from competitions.models import Entry, UnitMetric
 from competitions.services import integrity, leaderboards, registration
 from competitions.services.standings import people_key, public_key, standing_of
+from lms.accounts.models import OrgUnit
 from lms.core.extensions import db
 from lms.core.ranking import get_ranking
 from tests.unit.competitions.helpers import auto_quiz, person, running, take, tree
@@ -109,6 +110,8 @@ def _units_field(metric: str, min_participants: int = 0):
     s1 = person(units["south"])
     person(units["south"])
     person(units["south"], is_active=False)  # not counted as eligible
+    person(units["south"], role="organizer")  # staff: not counted as eligible
+    person(units["north"], role="admin")
     for member, right in ((n1, 2), (n2, 1), (s1, 2)):
         registration.register(member, competition)
         take(member, quiz, right=right)
@@ -157,6 +160,19 @@ def test_equal_units_share_their_rank(db, clock):
     competition.unit_depth = 1
     board = leaderboards.units_board(competition)
     assert _rows(board) == [(1, "Org", 10.0, 3, 5, True)]
+
+
+def test_staff_count_as_eligible_only_when_they_took_part(db, clock):
+    competition = _units_field(UnitMetric.PARTICIPATION)
+    units = {unit.name: unit for unit in db.session.scalars(db.select(OrgUnit))}
+    organizer = person(units["South"], role="organizer")
+    registration.register(organizer, competition)
+    take(organizer, competition.rounds[0].quiz, right=1)
+    board = leaderboards.units_board(competition)
+    assert _rows(board) == [
+        (1, "North", 0.6667, 2, 3, True),
+        (1, "South", 0.6667, 2, 3, True),
+    ]
 
 
 def test_disqualified_entries_leave_the_unit_board(db, clock):

@@ -17,4 +17,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "competition_manage.renew_display": STAFF,
     "competition_manage.revoke_display": STAFF,
     "competition_manage.rebuild": STAFF,
+    "competition_manage.freeze": STAFF,
+    "competition_manage.reveal": STAFF,
+    "competition_manage.grant_award": STAFF,
 }

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from competitions.models import Award, Entry
 from competitions.services import results
 from lms.core.extensions import db
-from tests.factories import UserFactory
+from tests.factories import OrgUnitFactory, UserFactory
 from tests.unit.competitions.test_results import finished_competition
 
 
@@ -84,6 +85,34 @@ def test_a_draft_competition_has_no_results_page_for_members(client, db, login_a
     login_as(world["li"])
 
     assert client.get(f"/competitions/{world['competition'].id}/results").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("inside", 200), ("below", 200), ("outside", 404), ("organizer", 200), ("admin", 200)],
+)
+def test_results_of_a_unit_restricted_competition_are_not_found_outside_its_units(
+    client, db, login_as, clock, who, status
+):
+    world = _world(db)
+    _publish(world, db)
+    competition = world["competition"]
+    north = OrgUnitFactory(name="North")
+    competition.units = [north]
+    people = {
+        "inside": UserFactory(unit=north),
+        "below": UserFactory(unit=OrgUnitFactory(name="Team", parent=north)),
+        "outside": UserFactory(unit=OrgUnitFactory(name="South")),
+        "organizer": UserFactory(role="organizer", unit=OrgUnitFactory(name="Office")),
+        "admin": UserFactory(role="admin", unit=OrgUnitFactory(name="IT")),
+    }
+    db.session.commit()
+    login_as(people[who])
+
+    response = client.get(f"/competitions/{competition.id}/results")
+
+    assert response.status_code == status
+    assert ("李四" in response.get_data(as_text=True)) is (status == 200)
 
 
 def test_exports_neutralise_formulas_and_are_for_staff_only(client, db, login_as, clock, organizer):
