@@ -33,6 +33,7 @@ compile-translations: $(VENV)/.runtime
 
 extract-translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --ignore-dirs ".* __pycache__" \
 	  -o lms/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -N --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
 	$(BIN)/python tools/i18n.py apply-pending

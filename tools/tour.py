@@ -46,13 +46,15 @@ WIDE_ELEMENTS = """() => {
   const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (el.classList.length ? '.' + [...el.classList].join('.') : '');
   const out = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const right = el.getBoundingClientRect().right;
-    const parent = el.parentElement.getBoundingClientRect().right;
-    if (right > width + 1 && parent <= width + 1 && !clipped(el)) out.push(name(el));
-    if (out.length === 4) break;
+  const all = [...document.body.querySelectorAll('*')];
+  const sticksOut = (el) => el.getBoundingClientRect().right > width + 1;
+  for (const el of all) {
+    if (sticksOut(el) && !sticksOut(el.parentElement) && !clipped(el)) out.push(name(el));
   }
-  return {scrollWidth: document.documentElement.scrollWidth, elements: out};
+  // Nothing sticks out on its own: name the innermost elements past the edge (say, an
+  // absolutely placed one that escapes its scrolling box).
+  if (!out.length) out.push(...all.filter((el) => sticksOut(el) && !el.children.length).map(name));
+  return {scrollWidth: document.documentElement.scrollWidth, elements: out.slice(0, 4)};
 }"""
 
 

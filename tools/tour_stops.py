@@ -93,6 +93,8 @@ def add_tour_data() -> None:
     member, reviewer = _user(MEMBER), _user(REVIEWER)
     lesson = _demo().lesson
     discussion.add_comment(reviewer, lesson.id, "这一课讲得很清楚。Clear and useful.")
+    spam = discussion.add_comment(reviewer, lesson.id, "加群领资料 Join my group")
+    discussion.hide_comment(_user(ORGANIZER), spam.id, "广告 Advertising")
     discussion.add_comment(member, lesson.id, "同意，**第二部分**尤其好。")
     attempts.submit(daily.start_daily(member))
     largest = max(practice.offers(), key=lambda offer: offer.questions)
@@ -185,6 +187,7 @@ def _organizer_stops(demo: _Demo) -> list[Stop]:
         Stop(ORGANIZER, "course_authoring.edit_module", {"module_id": module.id}),
         Stop(ORGANIZER, "course_authoring.add_lesson", {"module_id": module.id}),
         Stop(ORGANIZER, "course_authoring.edit_item", {"item_id": lesson.id}),
+        Stop(ORGANIZER, "courses.lesson", {"item_id": lesson.id}, label="moderated"),
         Stop(ORGANIZER, "activities.create", {"module_id": module.id}),
         Stop(ORGANIZER, "activities.edit", {"item_id": activity.item_id}),
         Stop(ORGANIZER, "activities.roster", {"item_id": activity.item_id}),
