@@ -79,7 +79,10 @@ class Stop:
 
 
 def _one(model: type, **where: Any) -> Any:
-    return db.session.scalars(select(model).filter_by(**where)).first()
+    found = db.session.scalars(select(model).filter_by(**where)).first()
+    if found is None:
+        raise LookupError(f"the tour needs a {model.__name__} with {where} in the demo data")
+    return found
 
 
 def _user(username: str) -> User:
