@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,8 @@ def _watch(page: Page, sink: Callable[[str], None]) -> None:
 def walk(tour: Tour, browser: Browser, base: str, stops: Iterable[tuple[Stop, str]]) -> Tour:
     """Visit each ``(stop, path)`` as its user, in each language; the problems land in ``tour``."""
     by_user: dict[str | None, list[tuple[Stop, str]]] = {}
-    for stop, path in stops:
+    visited = list(stops)
+    for stop, path in visited:
         by_user.setdefault(stop.user, []).append((stop, path))
     axe = Axe()
     for username, visits in by_user.items():
@@ -165,7 +167,39 @@ def walk(tour: Tour, browser: Browser, base: str, stops: Iterable[tuple[Stop, st
                 found += [text for text in heard if stop.status == 200 or expected not in text]
                 tour.problems += [f"{language} {stop.name} {path}: {text}" for text in found]
         context.close()
+    if tour.folder is not None:
+        write_index(tour, [stop for stop, _path in visited], tour.folder)
     return tour
+
+
+def write_index(tour: Tour, stops: list[Stop], folder: Path) -> Path:
+    """``index.html`` beside the screenshots: the problems, then each page in every language and
+    size side by side, to look through in a browser."""
+    views = [(language, size) for language in tour.languages for size in tour.sizes]
+    head = "".join(f"<th>{language} {size}</th>" for language, size in views)
+    rows = "".join(
+        f"<tr><th>{escape(stop.name)}</th>"
+        + "".join(
+            f'<td><a href="{language}/{size}/{stop.name}.png">'
+            f'<img src="{language}/{size}/{stop.name}.png" loading="lazy" alt=""></a></td>'
+            for language, size in views
+        )
+        + "</tr>"
+        for stop in stops
+    )
+    problems = (
+        "".join(f"<li>{escape(problem)}</li>" for problem in tour.problems) or "<li>none</li>"
+    )
+    path = tour.folder / "index.html"
+    path.write_text(
+        '<!doctype html><meta charset="utf-8"><title>Tour</title><style>'
+        "img{width:200px;vertical-align:top}"
+        "th{text-align:left;vertical-align:top;font:12px sans-serif}"
+        f"</style><h1>Tour</h1><h2>Problems</h2><ul>{problems}</ul>"
+        f"<table><tr><th></th>{head}</tr>{rows}</table>",
+        encoding="utf-8",
+    )
+    return path
 
 
 def _serve_demo() -> tuple[str, list[tuple[Stop, str]]]:
@@ -193,7 +227,7 @@ def main() -> int:
         print(problem)
     print(
         f"{tour.pages} page views in {time.monotonic() - started:.0f} s, "
-        f"{len(tour.problems)} problems; screenshots in {tour.folder}"
+        f"{len(tour.problems)} problems; screenshots in {tour.folder} (index.html)"
     )
     return 1 if tour.problems else 0
 
