@@ -22,7 +22,7 @@ from lms.core.extensions import db
 from lms.core.settings import set_setting
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
-from quizzes.services import attempts, daily, practice
+from quizzes.services import answers, attempts, daily, practice
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -93,13 +93,18 @@ def add_tour_data() -> None:
     """What the demo seed leaves out and some page needs to be non-empty. Flushes, never commits."""
     from courses.services import discussion  # noqa: PLC0415 - only the tour writes comments
 
-    member, reviewer = _user(MEMBER), _user(REVIEWER)
-    lesson = _demo().lesson
+    member, reviewer, demo = _user(MEMBER), _user(REVIEWER), _demo()
+    lesson = demo.lesson
     discussion.add_comment(reviewer, lesson.id, "这一课讲得很清楚。Clear and useful.")
     spam = discussion.add_comment(reviewer, lesson.id, "加群领资料 Join my group")
     discussion.hide_comment(_user(ORGANIZER), spam.id, "广告 Advertising")
     discussion.add_comment(member, lesson.id, "同意，**第二部分**尤其好。")
     attempts.submit(daily.start_daily(member))
+    essay = attempts.start(reviewer, demo.exam)
+    for item in essay.items:  # the exam draws the demo's short-answer question: one to grade
+        if item.version.type == "short_answer":
+            answers.save_answer(essay, item.slot, "全心全意为人民服务，从身边小事做起。", 1)
+    attempts.submit(essay)
     largest = max(practice.offers(), key=lambda offer: offer.questions)
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
@@ -114,6 +119,7 @@ class _Demo:
     lesson: CourseItem
     activity: Activity
     quiz: Quiz
+    exam: Quiz  # has an answer waiting for a grader (add_tour_data)
     finished: Competition
     running: Competition
 
@@ -126,6 +132,7 @@ def _demo() -> _Demo:
         ).first(),
         activity=db.session.scalars(select(Activity).order_by(Activity.item_id)).first(),
         quiz=_one(Quiz, title="党史知识小测验"),
+        exam=_one(Quiz, title="党章党规月度测试"),
         finished=_one(Competition, title="党史知识竞赛（第一季）"),
         running=_one(Competition, title="安全生产知识竞赛"),
     )
@@ -139,9 +146,9 @@ def _member_stops(demo: _Demo) -> list[Stop]:
     under_way = _one(Attempt, user_id=member.id, submitted_at=None)
     own_comment = _one(Comment, user_id=member.id)
     reviewer = _user(REVIEWER)
-    reviewed = db.session.scalars(
-        select(Attempt).where(Attempt.user_id == reviewer.id, Attempt.quiz_id == quiz.id)
-    ).first()
+    reviewed = _one(Attempt, user_id=reviewer.id, quiz_id=quiz.id)
+    daily_attempt = _one(Attempt, user_id=member.id, mode="daily")
+    round_attempt = _one(Attempt, user_id=member.id, quiz_id=finished.rounds[0].quiz_id)
     return [
         Stop(MEMBER, "home.index"),
         Stop(MEMBER, "courses.index"),
@@ -153,6 +160,8 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         Stop(MEMBER, "quizzes.start_page", {"quiz_id": quiz.id}),
         Stop(MEMBER, "quizzes.attempt", {"attempt_id": under_way.id}),
         Stop(REVIEWER, "quizzes.review", {"attempt_id": reviewed.id}),
+        Stop(MEMBER, "quizzes.review", {"attempt_id": daily_attempt.id}, label="daily"),
+        Stop(MEMBER, "quizzes.review", {"attempt_id": round_attempt.id}, label="round"),
         Stop(MEMBER, "practice.index"),
         Stop(MEMBER, "practice.daily"),
         Stop(REVIEWER, "practice.notebook"),
@@ -200,7 +209,7 @@ def _organizer_stops(demo: _Demo) -> list[Stop]:
         Stop(ORGANIZER, "quiz_manage.edit", {"quiz_id": quiz.id}),
         Stop(ORGANIZER, "quiz_results.results", {"quiz_id": quiz.id}),
         Stop(ORGANIZER, "quiz_results.statistics", {"quiz_id": quiz.id}),
-        Stop(ORGANIZER, "quiz_results.grading", {"quiz_id": quiz.id}),
+        Stop(ORGANIZER, "quiz_results.grading", {"quiz_id": demo.exam.id}),
         Stop(ORGANIZER, "quiz_results.regrade", {"quiz_id": quiz.id}),
         Stop(ORGANIZER, "bank.index"),
         Stop(ORGANIZER, "bank.show", {"question_id": question.id}),
