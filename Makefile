@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run test setup setup-dev translations compile-translations extract-translations \
-        lint format browser-deps test-sqlite test-postgresql bench clean
+        lint format browser-deps test-sqlite test-postgresql bench tour clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ test-postgresql: $(VENV)/.dev
 	fi; \
 	LMS_TEST_BACKEND=postgresql $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+## make tour: every page of every role at phone and desktop sizes in zh-Hans and English, with
+## screenshots in $$LMS_TOUR_DIR (default test-results/tour/); fails on what tests/browser/test_tour.py does
+tour: setup-dev browser-deps
+	$(BIN)/python tools/tour.py
 
 bench: setup-dev
 	$(BIN)/python -m bench

@@ -12,8 +12,10 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -27,7 +29,8 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def _serve() -> str:
+def serve_demo(extra: Callable[[], None] | None = None) -> tuple[str, Flask]:
+    """Serve the app on a temporary SQLite database with the demo data (and ``extra``'s)."""
     from flask_migrate import upgrade  # noqa: PLC0415
 
     from lms.app import create_app  # noqa: PLC0415
@@ -40,11 +43,13 @@ def _serve() -> str:
     with app.app_context():
         upgrade()
         seed_demo_data()
+        if extra is not None:
+            extra()
         db.session.commit()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
+    return f"http://127.0.0.1:{server.server_port}", app
 
 
 def _login(page: Page, base: str, username: str) -> None:
@@ -57,7 +62,7 @@ def _login(page: Page, base: str, username: str) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    base = _serve()
+    base, _app = serve_demo()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         shots = [

@@ -164,3 +164,65 @@
     }
   });
 })();
+
+// Tables scroll inside a .table-wrap instead of widening the page (app.css). Whatever scrolls
+// sideways (a table's wrapper, the certificate) is a labelled region the keyboard can reach and
+// scroll: tabindex="0", role="region" and an aria-label from a caption or heading. Tables written
+// in lesson or question text get the wrapper here.
+(function () {
+  "use strict";
+  var fallback = document.body.getAttribute("data-scroll-label") || "Scrollable area";
+  document.querySelectorAll("main table").forEach(function (table) {
+    if (table.closest(".table-wrap") || table.classList.contains("live-table")) { return; }
+    var wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
+  });
+  var HEADINGS = "h1, h2, h3, h4, caption";
+  var headings = Array.prototype.slice.call(
+    document.querySelectorAll("main h1, main h2, main h3, main h4, main article > header")
+  );
+  function text(element) {
+    return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+  function labelOf(box) {
+    var above = headings.filter(function (heading) {
+      return heading.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING;
+    }).pop();
+    var name = text(box.querySelector(HEADINGS)) || text(above);
+    return name ? name + " (" + fallback + ")" : fallback;
+  }
+  function scrolls(element) {
+    var overflow = getComputedStyle(element).overflowX;
+    return (overflow === "auto" || overflow === "scroll") &&
+      element.scrollWidth > element.clientWidth + 1 && !element.matches("textarea, select, input");
+  }
+  function mark() {
+    var used = {};
+    document.querySelectorAll("main *").forEach(function (box) {
+      var ours = box.hasAttribute("data-scroll-region");
+      if (!scrolls(box)) {
+        if (ours) {
+          ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (name) {
+            box.removeAttribute(name);
+          });
+        }
+        return;
+      }
+      if (box.hasAttribute("tabindex") && !ours) { return; }
+      var label = labelOf(box);
+      used[label] = (used[label] || 0) + 1;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", used[label] > 1 ? label + " " + used[label] : label);
+      box.setAttribute("data-scroll-region", "");
+    });
+  }
+  mark();
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(mark, 100);
+  });
+})();
