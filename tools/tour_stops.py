@@ -241,6 +241,7 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "units_admin.create"),
         Stop(ADMIN, "units_admin.edit", {"unit_id": unit.id}),
         Stop(ADMIN, "site_admin.settings"),
+        Stop(ADMIN, "certificate_settings.edit"),
         Stop(ADMIN, "points.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),
