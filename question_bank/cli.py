@@ -14,7 +14,7 @@ from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
 from question_bank.services.exporting import export_questions
-from question_bank.services.importing import FORMATS, import_questions, preview
+from question_bank.services.importing import FORMATS, import_checked, preview
 
 questions_group = AppGroup("questions", help="Import and export the question bank.")
 
@@ -37,15 +37,17 @@ def import_command(file: Path, fmt: str, category_path: str | None, dry_run: boo
 
 def _import(data: bytes, fmt: str, category_path: str | None, dry_run: bool) -> None:
     try:
+        checked = preview(data, fmt, category_path)
+        for warning in checked.warnings:
+            click.echo(f"{warning} (warning)")
         if dry_run:
-            checked = preview(data, fmt, category_path)
             for problem in checked.problems:
                 click.echo(problem, err=True)
             for line in sorted(checked.duplicates):
                 click.echo(f"line {line}: duplicate of an existing question (imported anyway)")
             click.echo(f"{len(checked.questions)} questions would be imported")
             raise SystemExit(1 if checked.problems else 0)
-        created = import_questions(data, fmt, category_path)
+        created = import_checked(checked, by=None)
     except DomainError as error:
         db.session.rollback()
         for problem in getattr(error, "problems", None) or [error.message]:

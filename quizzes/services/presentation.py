@@ -12,6 +12,7 @@ from lms.core.clock import utcnow
 from lms.core.markup import render_markdown
 from question_bank.render import stem_html
 from question_bank.types import get_type
+from question_bank.types.matching import right_texts
 from quizzes.models import Attempt, AttemptItem, State
 from quizzes.services import grading, responses, timing
 from quizzes.services.review import Visibility, item_visibility, visibility
@@ -50,9 +51,7 @@ def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[st
         view["left"] = _pairs(
             item.choices["left"], {p["id"]: p["left"] for p in definition["pairs"]}
         )
-        view["right"] = _pairs(
-            item.choices["right"], {p["id"]: p["right"] for p in definition["pairs"]}
-        )
+        view["right"] = _pairs(item.choices["right"], right_texts(definition))
     elif version.type == "numerical" and definition.get("units"):
         view["units"] = list(definition["units"])
     if shown.marks:
