@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
 from lms.core.errors import DomainError, ValidationError
 from lms.core.uploads import TooLargeError
 from question_bank.services.questions import QuestionContent
+
+if TYPE_CHECKING:
+    from question_bank.formats.embedded import EmbeddedFile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_QUESTIONS = 20_000  # rows of a spreadsheet, questions of any file
@@ -23,6 +27,7 @@ class ParsedQuestion:
     category_path: str
     content: QuestionContent
     tags: list[str] = field(default_factory=list)
+    files: list[EmbeddedFile] = field(default_factory=list)  # stored when the import runs
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
-from question_bank.formats import aiken, gift, moodle_xml, spreadsheet
+from question_bank.formats import aiken, embedded, gift, moodle_xml, spreadsheet
 from question_bank.formats.common import ParsedQuestion, ParseResult
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
@@ -76,6 +76,7 @@ def import_checked(checked: Preview, *, by: User | None = None) -> list[Question
     if checked.problems:
         raise ValidationError(_("Nothing was imported."), problems=checked.problems)
     category_cache: dict[str, QuestionCategory] = {}
+    stored: dict[str, str] = {}  # identical embedded files are stored once
     items = []
     for parsed in checked.questions:
         category = category_cache.get(parsed.category_path)
@@ -83,5 +84,6 @@ def import_checked(checked: Preview, *, by: User | None = None) -> list[Question
             category = category_cache[parsed.category_path] = categories.ensure_path(
                 parsed.category_path
             )
-        items.append((category, parsed.content, parsed.tags))
+        content = embedded.store(parsed.content, parsed.files, by, stored)
+        items.append((category, content, parsed.tags))
     return create_many(items, by=by)

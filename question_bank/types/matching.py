@@ -41,10 +41,11 @@ class Matching(QuestionType):
                 {
                     "id": pair_id,
                     "left": clean_text(
-                        pair.get("left"), _("The left side of pair %(n)d", n=index + 1)
+                        pair.get("left"), lambda n=index + 1: _("The left side of pair %(n)d", n=n)
                     ),
                     "right": clean_text(
-                        pair.get("right"), _("The right side of pair %(n)d", n=index + 1)
+                        pair.get("right"),
+                        lambda n=index + 1: _("The right side of pair %(n)d", n=n),
                     ),
                 }
             )
@@ -57,7 +58,9 @@ class Matching(QuestionType):
             if not item_id or item_id in ids:
                 raise problem(_("Extra right-hand item %(n)d is not valid.", n=index + 1))
             ids.add(item_id)
-            text = clean_text(item.get("text"), _("Extra right-hand item %(n)d", n=index + 1))
+            text = clean_text(
+                item.get("text"), lambda n=index + 1: _("Extra right-hand item %(n)d", n=n)
+            )
             distractors.append({"id": item_id, "text": text})
         return {"pairs": cleaned, "distractors": distractors} if distractors else {"pairs": cleaned}
 

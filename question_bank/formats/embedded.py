@@ -1,0 +1,138 @@
+"""Files embedded in an imported question (Moodle XML's ``<file encoding="base64">``).
+
+While a file is only checked, its files wait in memory beside the parsed question and each
+``@@PLUGINFILE@@/…`` link becomes a placeholder; the import stores them as uploads (once per
+identical file) and points the placeholders at the stored copies. A preview stores nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import hashlib
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element
+
+from flask_babel import gettext as _
+
+from lms.accounts.models import User
+from lms.core.errors import DomainError
+from lms.core.uploads import check_file, purpose_of, save_upload
+from question_bank.services.questions import QuestionContent
+
+LINK = re.compile(r"@@PLUGINFILE@@(/[^\"'<>\s)]*)")
+PLACEHOLDER = re.compile(r"@@FILE:(\d+)@@")
+MEDIA = re.compile(r"<(audio|video)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+SOURCE = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@dataclass
+class EmbeddedFile:
+    name: str
+    data: bytes
+    purpose: str
+
+
+@dataclass
+class QuestionFiles:
+    """The files of one question, found area by area (question text, each answer, feedback)."""
+
+    files: list[EmbeddedFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    _by_area: dict[int, dict[str, int]] = field(default_factory=dict)
+    _by_path: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, question: Element) -> QuestionFiles:
+        found = cls()
+        for area in question.iter():
+            for file in area.findall("file"):
+                found._add(area, file)
+        return found
+
+    def _add(self, area: Element, file: Element) -> None:
+        name = file.get("name", "")
+        path = (file.get("path") or "/").strip("/")
+        full = f"{path}/{name}" if path else name
+        purpose = purpose_of(name)
+        if purpose is None:
+            self.problems.append(
+                _("the embedded file “%(name)s” is not a kind stored here", name=name)
+            )
+            return
+        try:
+            data = base64.b64decode("".join((file.text or "").split()), validate=True)
+            check_file(data, name, purpose)
+        except binascii.Error:
+            self.problems.append(_("the embedded file “%(name)s” is not valid base64", name=name))
+            return
+        except DomainError as error:
+            self.problems.append(f"“{name}”: {error.message}")
+            return
+        self.files.append(EmbeddedFile(name, data, purpose))
+        index = len(self.files) - 1
+        self._by_area.setdefault(id(area), {})[full] = index
+        self._by_path.setdefault(full, index)
+
+    def linked(self, area: Element | None, text: str) -> str:
+        """The area's text with each link to an embedded file as a placeholder for it."""
+        own = self._by_area.get(id(area), {}) if area is not None else {}
+
+        def replace(match: re.Match[str]) -> str:
+            full = unquote(html.unescape(match.group(1))).strip("/")
+            index = own.get(full, self._by_path.get(full))
+            if index is None:
+                self.missing.append(full)
+                return match.group(0)
+            return f"@@FILE:{index}@@"
+
+        return MEDIA.sub(_media_link, LINK.sub(replace, text)) if "@@PLUGINFILE@@" in text else text
+
+
+def _media_link(match: re.Match[str]) -> str:
+    """An ``<audio>`` or ``<video>`` player as a link to its file (the sanitiser keeps links)."""
+    source = SOURCE.search(match.group(0))
+    if source is None:
+        return ""
+    return f'<a href="{source.group(1)}">{_("Play the recording")}</a>'
+
+
+def store(
+    content: QuestionContent, files: list[EmbeddedFile], by: User | None, cache: dict[str, str]
+) -> QuestionContent:
+    """Store the question's files (once per identical file in an import) and point its
+    placeholders at them."""
+    if not files:
+        return content
+    urls = []
+    for file in files:
+        key = hashlib.sha256(file.data).hexdigest() + "/" + file.name
+        if key not in cache:
+            upload = save_upload(
+                io.BytesIO(file.data), file.name, file.purpose, by.id if by else None
+            )
+            cache[key] = f"/files/{upload.token}/{upload.filename}"
+        urls.append(cache[key])
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, str):
+            return PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], value)
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        return value
+
+    return dataclasses.replace(
+        content,
+        stem_md=resolve(content.stem_md),
+        explanation_md=resolve(content.explanation_md),
+        definition=resolve(content.definition),
+    )
