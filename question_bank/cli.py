@@ -13,7 +13,7 @@ from lms.core.errors import DomainError
 from lms.core.extensions import db
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
-from question_bank.services.exporting import export_questions
+from question_bank.services.exporting import export_report
 from question_bank.services.importing import FORMATS, import_checked, preview
 
 questions_group = AppGroup("questions", help="Import and export the question bank.")
@@ -62,7 +62,8 @@ def _import(data: bytes, fmt: str, category_path: str | None, dry_run: bool) -> 
 @click.option("--category", "category_path", default=None, help="Only this category and below.")
 @click.option("-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(fmt: str, category_path: str | None, output: Path) -> None:
-    """Write the questions in use to OUTPUT."""
+    """Write the questions in use to OUTPUT; list those the format cannot hold (left out) or
+    holds only in part, with the reason."""
     query = select(Question).join(QuestionCategory).where(Question.is_retired.is_(False))
     if category_path:
         category = categories.by_path(category_path)
@@ -73,6 +74,17 @@ def export_command(fmt: str, category_path: str | None, output: Path) -> None:
             | QuestionCategory.path.startswith(category.path + "/")
         )
     found = list(db.session.scalars(query.order_by(QuestionCategory.path, Question.id)))
-    data = export_questions(found, fmt)
-    output.write_bytes(data)
-    click.echo(f"{len(found)} questions exported to {output}")
+    with force_locale("en"):
+        report = export_report(found, fmt)
+    output.write_bytes(report.data)
+    click.echo(f"{report.written} of {len(found)} questions exported to {output}")
+    for question, reason in report.skipped:
+        click.echo(f"question {question.id} ({_label(question)}): not written: {reason}", err=True)
+    for question, note in report.changed:
+        click.echo(f"question {question.id} ({_label(question)}): {note}", err=True)
+
+
+def _label(question: Question) -> str:
+    version = question.current
+    text = version.title or " ".join(version.stem_md.split())
+    return text if len(text) <= 30 else text[:29] + "…"

@@ -63,9 +63,17 @@ def test_template_downloads(client, db, organizer, login_as):
     login_as(organizer)
     xlsx = client.get("/bank/import/template.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    assert [c.value for c in sheet[1]][:3] == ["题型", "题干", "选项A"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["题型", "题干", "选项A"]
+    assert {"答案", "误差", "单位", "计分"} <= set(header)
+    types = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert types == ["单选", "多选", "判断", "填空", "数值", "匹配", "简答"]
     csv = client.get("/bank/import/template.csv").data.decode("utf-8-sig")
     assert csv.startswith("题型,题干")
+    for fmt, data in (("xlsx", xlsx.data), ("csv", csv.encode())):
+        page = _check(client, data, fmt, f"template.{fmt}").get_data(as_text=True)
+        assert "import-problems" not in page
+        assert page.count('data-testid="import-item"') == 7
 
 
 def test_members_cannot_import(client, db, member, login_as):
@@ -105,3 +113,35 @@ def test_export_only_the_selection(client, db, organizer, login_as):
     csv = client.get(f"/bank/export/csv?ids={keep.id}").data.decode("utf-8-sig")
     assert "留下的题" in csv
     assert "不要的题" not in csv
+
+
+def test_an_export_that_cannot_hold_a_question_says_so_before_the_download(
+    client, db, organizer, login_as
+):
+    from question_bank.services import categories, questions  # noqa: PLC0415
+    from question_bank.services.questions import QuestionContent  # noqa: PLC0415
+
+    category = categories.ensure_path("导出")
+    questions.create_question(
+        category,
+        QuestionContent(
+            type="fill_blank",
+            stem_md="两空：{{1}} 和 {{2}}",
+            definition={"blanks": [["甲"], ["乙"]]},
+        ),
+    )
+    questions.create_question(
+        category, QuestionContent(type="true_false", stem_md="能导出", definition={"correct": True})
+    )
+    db.session.commit()
+    login_as(organizer)
+    page = client.get("/bank/export/gift", headers=EN)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "1 of 2 questions can be written in this format." in html
+    assert "GIFT holds one blank per question" in html
+    link = re.search(r'href="([^"]+)"[^>]*data-testid="export-download"', html).group(1)
+    download = client.get(link.replace("&amp;", "&"))
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "能导出" in download.data.decode()
+    assert "两空" not in download.data.decode()
