@@ -145,3 +145,21 @@ def test_an_export_that_cannot_hold_a_question_says_so_before_the_download(
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "能导出" in download.data.decode()
     assert "两空" not in download.data.decode()
+
+
+def test_the_preview_shows_the_answer_key_to_the_organizer(client, db, organizer, login_as):
+    login_as(organizer)
+    gift = (
+        "Capital?{=Paris ~London}\n\nPi?{#3.14:0.005}\n\nYear? {=1921 =一九二一}\n\n"
+        "Match.{=Dog -> Bark =Cow -> Moo = -> Quack}\n\nTrue?{T}\n\nWhy?{}\n"
+    ).encode()
+    page = _check(client, gift, "gift", "bank.gift").get_data(as_text=True)
+    keys = re.findall(r'data-testid="answer-key">(.*?)</div>', page, re.DOTALL)
+    assert len(keys) == 6
+    assert re.search(r'class="key-right">.*?Paris', keys[0], re.DOTALL)
+    assert re.search(r'class="key-wrong">.*?London', keys[0], re.DOTALL)
+    assert "3.14 ± 0.005" in keys[1]
+    assert "1921 / 一九二一" in keys[2]
+    assert "Dog → Bark" in keys[3] and "Quack" in keys[3]
+    assert "✓ True" in keys[4]
+    assert "Graded by a person" in keys[5]
