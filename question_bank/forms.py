@@ -59,7 +59,9 @@ class QuestionForm(FlaskForm):
     tolerance = FloatField(_l("Tolerance (±)"), validators=[Optional(), NumberRange(0)])
     units = StringField(_l("Accepted units, separated by commas"))
     # matching
-    pairs = TextAreaField(_l("Pairs, one per line: left = right"))
+    pairs = TextAreaField(
+        _l("Pairs, one per line: left = right (a line “= item” adds an item that matches nothing)")
+    )
     # short answer
     reference = TextAreaField(_l("Reference answer for the graders"))
     submit = SubmitField(_l("Save"))

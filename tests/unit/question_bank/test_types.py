@@ -189,3 +189,24 @@ def test_short_answer_is_graded_by_a_person():
 def test_unknown_type():
     with pytest.raises(ValidationError, match="Unknown question type"):
         get_type("drawing")
+
+
+def test_the_question_form_writes_extra_right_hand_items_as_equals_lines():
+    from question_bank.services.form_input import (  # noqa: PLC0415
+        DefinitionFields,
+        definition_from_fields,
+        fields_from_definition,
+    )
+
+    fields = DefinitionFields(pairs="Dog = Bark\n= Quack\nCow = Moo")
+    definition = definition_from_fields("matching", fields)
+    assert definition == {
+        "pairs": [
+            {"id": "p1", "left": "Dog", "right": "Bark"},
+            {"id": "p2", "left": "Cow", "right": "Moo"},
+        ],
+        "distractors": [{"id": "d1", "text": "Quack"}],
+    }
+    assert fields_from_definition("matching", definition).pairs == (
+        "Dog = Bark\nCow = Moo\n= Quack"
+    )
