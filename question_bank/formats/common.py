@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
 from lms.core.errors import DomainError, ValidationError
 from lms.core.uploads import TooLargeError
+from question_bank.formats.embedded import EmbeddedFile, shown
 from question_bank.services.questions import QuestionContent
-
-if TYPE_CHECKING:
-    from question_bank.formats.embedded import EmbeddedFile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_QUESTIONS = 20_000  # rows of a spreadsheet, questions of any file
@@ -28,6 +25,11 @@ class ParsedQuestion:
     content: QuestionContent
     tags: list[str] = field(default_factory=list)
     files: list[EmbeddedFile] = field(default_factory=list)  # stored when the import runs
+
+    @property
+    def shown(self) -> QuestionContent:
+        """The content as a preview shows it, its embedded files not stored yet."""
+        return shown(self.content, self.files)
 
 
 @dataclass

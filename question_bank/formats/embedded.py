@@ -14,6 +14,7 @@ import hashlib
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -28,6 +29,7 @@ from question_bank.services.questions import QuestionContent
 
 LINK = re.compile(r"@@PLUGINFILE@@(/[^\"'<>\s)]*)")
 PLACEHOLDER = re.compile(r"@@FILE:(\d+)@@")
+IMAGE = re.compile(r"<img\b[^>]*?@@FILE:(\d+)@@[^>]*>", re.IGNORECASE)
 MEDIA = re.compile(r"<(audio|video)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 SOURCE = re.compile(r"""\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -121,18 +123,34 @@ def store(
             cache[key] = f"/files/{upload.token}/{upload.filename}"
         urls.append(cache[key])
 
-    def resolve(value: Any) -> Any:
+    return _map_texts(content, lambda text: PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], text))
+
+
+def shown(content: QuestionContent, files: list[EmbeddedFile]) -> QuestionContent:
+    """The content for a preview, before anything is stored: each embedded image as its name
+    in brackets, each other link to a file going nowhere."""
+    if not files:
+        return content
+
+    def name(match: re.Match[str]) -> str:
+        return f"〔{files[int(match.group(1))].name}〕"
+
+    return _map_texts(content, lambda text: PLACEHOLDER.sub("#", IMAGE.sub(name, text)))
+
+
+def _map_texts(content: QuestionContent, change: Callable[[str], str]) -> QuestionContent:
+    def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], value)
+            return change(value) if "@@FILE:" in value else value
         if isinstance(value, list):
-            return [resolve(v) for v in value]
+            return [walk(v) for v in value]
         if isinstance(value, dict):
-            return {k: resolve(v) for k, v in value.items()}
+            return {k: walk(v) for k, v in value.items()}
         return value
 
     return dataclasses.replace(
         content,
-        stem_md=resolve(content.stem_md),
-        explanation_md=resolve(content.explanation_md),
-        definition=resolve(content.definition),
+        stem_md=walk(content.stem_md),
+        explanation_md=walk(content.explanation_md),
+        definition=walk(content.definition),
     )

@@ -5,6 +5,10 @@ which were left out before the download."""
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_member_journey import log_in
@@ -64,4 +68,60 @@ def test_gift_preview_shows_warnings_and_the_key_then_export_reports_what_it_lef
     text = download.value.path().read_text("utf-8")
     assert "一大在哪里召开？" in text
     assert "连线" not in text
+    assert browser_errors == []
+
+
+def _png() -> bytes:
+    """A real 2x2 red PNG, so the browser decodes it."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _row in range(2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + (chunk(b"IEND", b""))
+    )
+
+
+def test_a_moodle_question_with_an_embedded_image_shows_the_image(
+    page: Page, site: str, make_user, db, tmp_path, browser_errors
+):
+    make_user(username="org", role="organizer", password="organizer-pass-1")
+    db.session.commit()
+    image = base64.b64encode(_png()).decode()
+    path = tmp_path / "moodle.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>地图题</text></name>
+    <questiontext format="html">
+      <text><![CDATA[<p>红色区域是哪里？<img src="@@PLUGINFILE@@/map.png" alt="地图"></p>]]></text>
+      <file name="map.png" path="/" encoding="base64">{image}</file>
+    </questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>上海</text></answer>
+    <answer fraction="0"><text>北京</text></answer>
+  </question>
+</quiz>
+""",
+        "utf-8",
+    )
+    log_in(page, site, "org", "organizer-pass-1")
+    page.goto(f"{site}/bank/import/")
+    page.get_by_label("文件", exact=True).set_input_files(str(path))
+    page.get_by_label("格式").select_option("moodle-xml")
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.get_by_test_id("import-item")).to_contain_text("map.png")
+    page.get_by_role("button", name="导入 1 道试题").click()
+    page.get_by_role("link", name="地图题").click()
+    picture = page.get_by_role("img", name="地图")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 2
+    assert "/files/" in (picture.get_attribute("src") or "")
     assert browser_errors == []
