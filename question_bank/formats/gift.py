@@ -311,7 +311,7 @@ def _write(version) -> str:  # noqa: PLR0911 - a QuestionVersion, one return per
         accepted = " ".join("=" + _e(a) for a in d["blanks"][0])
         return f"{title}{_e(before.strip())}{{{accepted}{feedback}}}{_e(after)}"
     if version.type == "numerical":
-        answers = " ".join(f"={a['value']:g}:{a['tolerance']:g}" for a in d["answers"])
+        answers = " ".join(f"={a['value']!r}:{a['tolerance']!r}" for a in d["answers"])
         return f"{title}{stem}{{#{answers}{feedback}}}"
     if version.type == "matching":
         pairs = " ".join(

@@ -34,6 +34,8 @@ def _moodle_like(version: QuestionVersion, name: str) -> tuple[str | None, list[
         d.get("scoring", "all") == "all" or d.get("penalty", 1.0) != 1.0
     ):
         lost.append(_("written with partial credit and a full penalty for each wrong pick"))
+    if name == "GIFT" and version.type == "matching" and any("->" in p["left"] for p in d["pairs"]):
+        return _("GIFT cannot write “->” on the left side of a pair"), []
     if name == "GIFT" and version.type == "numerical" and d.get("units"):
         lost.append(_("its units are not written"))
     if name == "GIFT" and version.type == "short_answer" and d.get("reference"):
