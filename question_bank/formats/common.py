@@ -50,6 +50,14 @@ class ParseResult:
 
     def accept(self, parsed: ParsedQuestion, *, row: bool = False) -> None:
         """Keep the question if its type accepts it; otherwise record why, with its line."""
+        if len(self.questions) >= MAX_QUESTIONS:
+            raise ValidationError(
+                _(
+                    "line %(n)d: a file holds at most %(max)d questions: split it.",
+                    n=parsed.line,
+                    max=MAX_QUESTIONS,
+                )
+            )
         try:
             checked = parsed.content.checked()
         except DomainError as error:

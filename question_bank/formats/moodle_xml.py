@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from xml.etree.ElementTree import Element, SubElement, TreeBuilder, tostring
 
@@ -23,7 +24,6 @@ from flask_babel import gettext as _
 
 from lms.core.errors import ValidationError
 from question_bank.formats.common import (
-    MAX_QUESTIONS,
     ParsedQuestion,
     ParseResult,
     check_size,
@@ -43,24 +43,41 @@ TAG = re.compile(r"<[^>]+>")
 RICH = re.compile(r"<(img|a|audio|video|sub|sup)\b", re.IGNORECASE)
 
 
-class _Lines:
-    """A parser target that builds the tree and notes the line of each ``<question>``."""
+class _NotQuizError(Exception):
+    """The root element is not ``<quiz>``: stop reading."""
 
-    def __init__(self) -> None:
+
+class _Questions:
+    """A parser target that builds each top-level ``<question>``, hands it over with the line
+    it starts on as soon as it ends, then lets it go: one pass, and the tree never holds more
+    than one question."""
+
+    def __init__(self, handle: Callable[[Element, int], None]) -> None:
         self.builder = TreeBuilder()
+        self.handle = handle
         self.depth = 0
-        self.lines: list[int] = []
+        self.line = 0
+        self.root: Element | None = None
         self.parser: DefusedXMLParser | None = None
 
     def start(self, tag: str, attributes: dict[str, str]) -> Element:
         self.depth += 1
-        if self.depth == 2 and tag == "question" and self.parser is not None:
-            self.lines.append(self.parser.parser.CurrentLineNumber)
-        return self.builder.start(tag, attributes)
+        element = self.builder.start(tag, attributes)
+        if self.depth == 1:
+            if tag != "quiz":
+                raise _NotQuizError
+            self.root = element
+        elif self.depth == 2 and tag == "question" and self.parser is not None:
+            self.line = self.parser.parser.CurrentLineNumber
+        return element
 
     def end(self, tag: str) -> Element:
         self.depth -= 1
-        return self.builder.end(tag)
+        element = self.builder.end(tag)
+        if self.depth == 1 and tag == "question" and self.root is not None:
+            self.handle(element, self.line)
+            self.root.remove(element)
+        return element
 
     def data(self, data: str) -> None:
         self.builder.data(data)
@@ -113,12 +130,21 @@ def parse(data: bytes, category_path: str) -> ParseResult:
             )
             return result
         raw = raw[: declaration.start()] + raw[declaration.end() :]  # the text is decoded already
-    target = _Lines()
+    category = category_path
+
+    def handle(question: Element, line: int) -> None:
+        nonlocal category
+        category = _one(question, line, category, category_path, result)
+
+    target = _Questions(handle)
     parser = DefusedXMLParser(target=target)
     target.parser = parser
     try:
         parser.feed(raw)
-        root = parser.close()
+        parser.close()
+    except _NotQuizError:
+        result.add_problem(1, _("a Moodle XML file starts with <quiz>"))
+        return result
     except DefusedXmlException:
         result.add_problem(1, _("the XML declares entities, which are not accepted"))
         return result
@@ -126,19 +152,6 @@ def parse(data: bytes, category_path: str) -> ParseResult:
         line = getattr(error, "position", (1, 0))[0]
         result.add_problem(line, _("this is not well-formed XML"))
         return result
-    if root.tag != "quiz":
-        result.add_problem(1, _("a Moodle XML file starts with <quiz>"))
-        return result
-    questions = root.findall("question")
-    if len(questions) > MAX_QUESTIONS:
-        result.add_problem(
-            target.lines[MAX_QUESTIONS],
-            _("a file holds at most %(n)d questions", n=MAX_QUESTIONS),
-        )
-        return result
-    category = category_path
-    for line, question in zip(target.lines, questions, strict=True):
-        category = _one(question, line, category, category_path, result)
     if not result.questions and not result.problems:
         result.add_problem(1, _("No question was found."))
     return result
@@ -357,8 +370,9 @@ def export(questions: list) -> bytes:  # noqa: PLR0912 - one branch per type
             if version.type == "fill_blank"
             else version.stem_md
         )
-        _add(element, "questiontext", stem, format="markdown")
-        _add(element, "generalfeedback", version.explanation_md, format="markdown")
+        text_format = "html" if version.text_format == "html" else "markdown"
+        _add(element, "questiontext", stem, format=text_format)
+        _add(element, "generalfeedback", version.explanation_md, format=text_format)
         SubElement(element, "defaultgrade").text = f"{version.default_mark:g}"
         if version.type in ("single_choice", "multiple_choice"):
             single = version.type == "single_choice"
