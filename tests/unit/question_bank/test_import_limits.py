@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from lms.core.errors import DomainError
+from question_bank.formats import common
 from question_bank.formats.common import MAX_CELL_CHARS, MAX_QUESTIONS
 from question_bank.services.importing import preview
 from tests.unit.question_bank.test_formats import _xlsx, english  # noqa: F401 - a fixture
@@ -135,3 +136,20 @@ def test_a_document_type_declaration_in_a_sheet_is_refused(db):
         lambda b: b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + b,
     )
     _refused(bomb, "xlsx", "not an Excel")
+
+
+@pytest.mark.parametrize("fmt", ["gift", "aiken", "moodle-xml"])
+def test_a_text_file_holds_a_limited_number_of_questions(db, monkeypatch, fmt):
+    monkeypatch.setattr(common, "MAX_QUESTIONS", 3)
+    texts = {
+        "gift": "\n\n".join(f"Q{n}?{{T}}" for n in range(5)),
+        "aiken": "\n\n".join(f"Q{n}?\nA. x\nB. y\nANSWER: A" for n in range(5)),
+        "moodle-xml": "<quiz>\n"
+        + "\n".join(
+            f'<question type="truefalse"><questiontext><text>Q{n}?</text></questiontext>'
+            '<answer fraction="100"><text>true</text></answer></question>'
+            for n in range(5)
+        )
+        + "\n</quiz>",
+    }
+    _refused(texts[fmt].encode(), fmt, "a file holds at most 3 questions")
