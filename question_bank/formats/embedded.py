@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
-from lms.core.errors import DomainError
+from lms.core.errors import DomainError, ValidationError
 from lms.core.uploads import check_file, purpose_of, save_upload
 from question_bank.services.questions import QuestionContent
 
@@ -43,59 +43,67 @@ class EmbeddedFile:
 
 @dataclass
 class QuestionFiles:
-    """The files of one question, found area by area (question text, each answer, feedback)."""
+    """The files of one question, found area by area (question text, each answer, feedback);
+    a file is decoded and checked only when a text links to it."""
 
     files: list[EmbeddedFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    _by_area: dict[int, dict[str, int]] = field(default_factory=dict)
-    _by_path: dict[str, int] = field(default_factory=dict)
+    _by_area: dict[int, dict[str, Element]] = field(default_factory=dict)
+    _by_path: dict[str, Element] = field(default_factory=dict)
+    _loaded: dict[int, int | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, question: Element) -> QuestionFiles:
         found = cls()
         for area in question.iter():
             for file in area.findall("file"):
-                found._add(area, file)
+                path = (file.get("path") or "/").strip("/")
+                name = file.get("name", "")
+                full = f"{path}/{name}" if path else name
+                found._by_area.setdefault(id(area), {})[full] = file
+                found._by_path.setdefault(full, file)
         return found
 
-    def _add(self, area: Element, file: Element) -> None:
+    def _load(self, file: Element) -> int | None:
+        """The index of the file once decoded and checked; None (and a problem) if refused."""
+        if id(file) in self._loaded:
+            return self._loaded[id(file)]
         name = file.get("name", "")
-        path = (file.get("path") or "/").strip("/")
-        full = f"{path}/{name}" if path else name
         purpose = purpose_of(name)
-        if purpose is None:
-            self.problems.append(
-                _("the embedded file “%(name)s” is not a kind stored here", name=name)
-            )
-            return
+        index = None
         try:
+            if purpose is None:
+                raise ValidationError(
+                    _("the embedded file “%(name)s” is not a kind stored here", name=name)
+                )
             data = base64.b64decode("".join((file.text or "").split()), validate=True)
             check_file(data, name, purpose)
+            self.files.append(EmbeddedFile(name, data, purpose))
+            index = len(self.files) - 1
         except binascii.Error:
             self.problems.append(_("the embedded file “%(name)s” is not valid base64", name=name))
-            return
         except DomainError as error:
-            self.problems.append(f"“{name}”: {error.message}")
-            return
-        self.files.append(EmbeddedFile(name, data, purpose))
-        index = len(self.files) - 1
-        self._by_area.setdefault(id(area), {})[full] = index
-        self._by_path.setdefault(full, index)
+            self.problems.append(error.message if purpose is None else f"“{name}”: {error.message}")
+        self._loaded[id(file)] = index
+        return index
 
     def linked(self, area: Element | None, text: str) -> str:
         """The area's text with each link to an embedded file as a placeholder for it."""
+        if "@@PLUGINFILE@@" not in text:
+            return text
         own = self._by_area.get(id(area), {}) if area is not None else {}
 
         def replace(match: re.Match[str]) -> str:
             full = unquote(html.unescape(match.group(1))).strip("/")
-            index = own.get(full, self._by_path.get(full))
-            if index is None:
+            file = own.get(full, self._by_path.get(full))
+            if file is None:
                 self.missing.append(full)
                 return match.group(0)
-            return f"@@FILE:{index}@@"
+            index = self._load(file)
+            return match.group(0) if index is None else f"@@FILE:{index}@@"
 
-        return MEDIA.sub(_media_link, LINK.sub(replace, text)) if "@@PLUGINFILE@@" in text else text
+        return MEDIA.sub(_media_link, LINK.sub(replace, text))
 
 
 def _media_link(match: re.Match[str]) -> str:
@@ -113,17 +121,18 @@ def store(
     placeholders at them."""
     if not files:
         return content
-    urls = []
-    for file in files:
+
+    def url(index: int) -> str:
+        file = files[index]
         key = hashlib.sha256(file.data).hexdigest() + "/" + file.name
         if key not in cache:
             upload = save_upload(
                 io.BytesIO(file.data), file.name, file.purpose, by.id if by else None
             )
             cache[key] = f"/files/{upload.token}/{upload.filename}"
-        urls.append(cache[key])
+        return cache[key]
 
-    return _map_texts(content, lambda text: PLACEHOLDER.sub(lambda m: urls[int(m.group(1))], text))
+    return _map_texts(content, lambda text: PLACEHOLDER.sub(lambda m: url(int(m.group(1))), text))
 
 
 def shown(content: QuestionContent, files: list[EmbeddedFile]) -> QuestionContent:

@@ -205,10 +205,12 @@ def test_a_link_to_a_file_that_is_not_there_is_a_warning(db):
 
 def test_a_file_of_the_wrong_kind_is_refused_with_the_question_named(db):
     xml = _quiz(f"""<question type="essay"><name><text>坏文件</text></name>
-      <questiontext format="html"><text>x</text>
-      <file name="x.png" encoding="base64">{_b64(b"not a png")}</file></questiontext></question>""")
-    (problem,) = moodle_xml.parse(xml, "x").problems
-    assert problem.startswith("line 3: “坏文件”: ")
+      <questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/x.png">]]></text>
+      <file name="x.png" encoding="base64">{_b64(b"not a png")}</file></questiontext>
+      <correctfeedback><text>unused</text>
+      <file name="y.svg" encoding="base64">{_b64(b"<svg/>")}</file></correctfeedback></question>""")
+    (problem,) = moodle_xml.parse(xml, "x").problems  # the file no text links to is ignored
+    assert problem.startswith("line 3: “坏文件”: “x.png”: ")
 
 
 def _choice(name: str, single: bool, *fractions: str) -> str:
