@@ -29,7 +29,7 @@ from lms.core.forms import submit
 from lms.core.spreadsheets import MIMETYPES
 from question_bank.forms import QuestionForm
 from question_bank.models import Question, QuestionCategory
-from question_bank.render import correct_answer_text
+from question_bank.render import correct_answer_text, option_html
 from question_bank.services import categories, questions
 from question_bank.services.exporting import export_report
 from question_bank.services.form_input import (
@@ -42,6 +42,7 @@ from question_bank.services.questions import QuestionContent
 from question_bank.types import registered_types
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
+bp.add_app_template_global(option_html, "option_html")
 
 
 def _filters() -> QuestionFilter:

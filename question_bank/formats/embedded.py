@@ -142,7 +142,7 @@ def shown(content: QuestionContent, files: list[EmbeddedFile]) -> QuestionConten
         return content
 
     def name(match: re.Match[str]) -> str:
-        return f"〔{files[int(match.group(1))].name}〕"
+        return f"<a>〔{files[int(match.group(1))].name}〕</a>"  # a link to nowhere: loads nothing
 
     return _map_texts(content, lambda text: PLACEHOLDER.sub("#", IMAGE.sub(name, text)))
 

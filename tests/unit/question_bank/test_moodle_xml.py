@@ -103,7 +103,7 @@ def test_every_type_with_categories_and_images(app, db):
     assert first.content.definition["options"][0]["feedback"] == "对"
     assert '<img src="@@FILE:0@@">' in first.content.stem_md  # a preview stores nothing
     assert [f.name for f in first.files] == ["map.png"]
-    assert first.shown.stem_md == "<p>一大在哪里召开？〔map.png〕</p>"  # the preview loads nothing
+    assert first.shown.stem_md == "<p>一大在哪里召开？<a>〔map.png〕</a></p>"  # loads nothing
     assert result.questions[1].content.definition["correct"] == ["a", "b"]
     assert result.questions[3].content.definition["blanks"] == [["1921", "1921年"]]
     assert result.questions[5].content.definition["pairs"][0]["left"] == "遵义会议"
