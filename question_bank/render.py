@@ -11,7 +11,9 @@ from question_bank.models import QuestionVersion
 from question_bank.types import get_type
 
 _BLANK = re.compile(r"\{\{(\d+)\}\}")
-_RICH = re.compile(r"<(img|a|audio|video|sub|sup)\b", re.IGNORECASE)
+RICH_OPTION = re.compile(  # an option that needs HTML: images, links, sound
+    r"<(img|a|audio|video|sub|sup)\b", re.IGNORECASE
+)
 _PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 
@@ -26,7 +28,7 @@ def stem_html(version: QuestionVersion) -> Markup:
 def option_html(version: QuestionVersion, text: str) -> Markup:
     """An option's (or its feedback's) text as HTML: escaped, or for a question imported as
     HTML whose option holds an image, a link or sound, sanitised like a stem."""
-    if version.text_format == "html" and _RICH.search(text or ""):
+    if version.text_format == "html" and RICH_OPTION.search(text or ""):
         html = str(render_markdown(text)).strip()
         return Markup(_PARAGRAPH.sub(r"\1", html))  # noqa: S704 - sanitised above
     return escape(text or "")

@@ -31,6 +31,7 @@ from question_bank.formats.common import (
 )
 from question_bank.formats.embedded import QuestionFiles
 from question_bank.formats.moodle_xml_export import export
+from question_bank.render import RICH_OPTION
 from question_bank.services.questions import QuestionContent
 
 __all__ = ["export", "parse"]
@@ -42,7 +43,6 @@ DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
 ENCODING = re.compile(r"""\bencoding\s*=\s*["']([^"']*)["']""")
 UNICODE = {"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be"}
 TAG = re.compile(r"<[^>]+>")
-RICH = re.compile(r"<(img|a|audio|video|sub|sup)\b", re.IGNORECASE)
 
 
 class _NotQuizError(Exception):
@@ -220,7 +220,7 @@ def _fraction(answer: Element) -> float:
 def _answer_text(element: Element, files: QuestionFiles, rich: bool) -> str:
     """An answer as plain text, or as HTML when it carries images, links or sound."""
     text = files.linked(element, _text(element))
-    return text if rich and RICH.search(text) else _plain(text)
+    return text if rich and RICH_OPTION.search(text) else _plain(text)
 
 
 def _choices(question: Element, files: QuestionFiles, rich: bool, warn) -> tuple[str, dict]:
