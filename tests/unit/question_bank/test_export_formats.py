@@ -95,3 +95,25 @@ def test_an_export_lists_what_it_left_out_and_writes_the_rest(db):
     assert report.written == 1
     assert report.skipped == [(two_blanks, "GIFT holds one blank per question")]
     assert len(preview(report.data, "gift").questions) == 1
+
+
+def test_the_command_line_says_how_many_it_wrote_and_which_it_left_out(app, db, tmp_path):
+    category = categories.ensure_path("党史")
+    create_question(
+        category, QuestionContent(type="true_false", stem_md="对吗？", definition={"correct": True})
+    )
+    stem, definition = SAMPLES["single_choice"]
+    create_question(
+        category, QuestionContent(type="single_choice", stem_md=stem, definition=definition)
+    )
+    db.session.commit()
+    out = tmp_path / "out.txt"
+    result = app.test_cli_runner().invoke(
+        args=["questions", "export", "--format", "aiken", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 questions exported to" in result.output
+    assert "(对吗？): not written: Aiken holds only single and multiple choice questions" in (
+        result.output
+    )
+    assert "its explanation and feedback are not written" in result.output
