@@ -163,3 +163,15 @@ def test_the_preview_shows_the_answer_key_to_the_organizer(client, db, organizer
     assert "Dog → Bark" in keys[3] and "Quack" in keys[3]
     assert "✓ True" in keys[4]
     assert "Graded by a person" in keys[5]
+
+
+def test_hostile_files_get_a_message_not_a_500(client, db, organizer, login_as):
+    login_as(organizer)
+    utf7 = b'<?xml version="1.0" encoding="UTF-7"?><quiz><question type="essay"/></quiz>'
+    page = _check(client, utf7, "moodle-xml", "bank.xml")
+    assert page.status_code == 200
+    assert "declares the encoding “UTF-7”" in page.get_data(as_text=True)
+    big = ('题型,题干,答案\n判断,"' + "长" * (140 * 1024) + '",对\n').encode()
+    refused = _check(client, big, "csv", "bank.csv")
+    assert refused.status_code == 422
+    assert "line 2: a cell holds more than 32767 characters" in refused.get_data(as_text=True)
