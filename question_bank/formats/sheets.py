@@ -33,6 +33,7 @@ from question_bank.formats.common import (
 
 MAX_UNPACKED = 100 * 1024 * 1024  # all the parts of a workbook, unzipped
 MAX_ROWS = MAX_QUESTIONS + 1  # and the header
+MAX_TEXT = 20_000_000  # characters of text in one part (openpyxl keeps shared strings in memory)
 CHUNK = 64 * 1024
 _REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -65,6 +66,7 @@ class _Scan:
         self.column = 0
         self.cells = 0
         self.length = 0  # characters of the current cell or shared string
+        self.total = 0
         self.in_text = False
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
@@ -93,6 +95,9 @@ class _Scan:
         if not self.in_text:
             return
         self.length += len(data)
+        self.total += len(data)
+        if self.total > MAX_TEXT:
+            raise TooLargeError(_("The file holds more than %(n)d characters of text.", n=MAX_TEXT))
         if self.length > MAX_CELL_CHARS:
             where = _("row %(n)d", n=self.row) if not self.shared else _("A text of the file")
             raise _too_long(where)

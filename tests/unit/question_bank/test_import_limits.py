@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from lms.core.errors import DomainError
-from question_bank.formats import common
+from question_bank.formats import common, sheets
 from question_bank.formats.common import MAX_CELL_CHARS, MAX_QUESTIONS
 from question_bank.services.importing import preview
 from tests.unit.question_bank.test_formats import _xlsx, english  # noqa: F401 - a fixture
@@ -153,3 +153,10 @@ def test_a_text_file_holds_a_limited_number_of_questions(db, monkeypatch, fmt):
         + "\n</quiz>",
     }
     _refused(texts[fmt].encode(), fmt, "a file holds at most 3 questions")
+
+
+def test_many_long_shared_strings_are_refused_before_openpyxl_keeps_them(db, monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_TEXT", 100_000)
+    strings = b"".join(b"<si><t>" + b"s" * 30_000 + b"</t></si>" for _n in range(4))
+    data = _patched(_xlsx(GOOD), "xl/sharedStrings.xml", lambda _b: SST + strings + b"</sst>")
+    _refused(data, "xlsx", "more than 100000 characters of text")
