@@ -318,16 +318,19 @@ def _question(kind: str, question: Element, files: QuestionFiles, warn) -> Quest
             **common,
         )
     if kind == "matching":
-        return QuestionContent(type="matching", definition=_matching(question), **common)
+        definition = _matching(question, files, rich)
+        return QuestionContent(type="matching", definition=definition, **common)
     return QuestionContent(
         type="short_answer", definition={"reference": _text(question.find("graderinfo"))}, **common
     )
 
 
-def _matching(question: Element) -> dict:
+def _matching(question: Element, files: QuestionFiles, rich: bool) -> dict:
+    """Pairs (a left side may hold an image, as Moodle allows); empty subquestions are extra
+    right-hand items."""
     pairs, extra = [], []
     for sub in question.findall("subquestion"):
-        left, right = _plain(_text(sub)), _plain(_text(sub.find("answer")))
+        left, right = _answer_text(sub, files, rich), _plain(_text(sub.find("answer")))
         if left:
             pairs.append({"id": f"p{len(pairs) + 1}", "left": left, "right": right})
         elif right:  # an empty subquestion: a right-hand item that matches nothing

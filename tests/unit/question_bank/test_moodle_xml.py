@@ -307,3 +307,18 @@ def test_an_answer_with_an_image_is_shown_as_html_and_plain_ones_escaped(app, db
     picture, _plain = (o["text"] for o in version.definition["options"])
     assert str(option_html(version, picture)).startswith('<img src="/files/')
     assert str(option_html(version, "<b>x</b> & y")) == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+
+
+def test_a_matching_left_side_may_hold_an_image(app, db):
+    xml = _quiz(f"""<question type="matching"><name><text>配图</text></name>
+      <questiontext format="html"><text>连线</text></questiontext>
+      <subquestion format="html">
+        <text><![CDATA[<p><img src="@@PLUGINFILE@@/a.png" alt="甲"></p>]]></text>
+        <file name="a.png" encoding="base64">{_b64(PNG)}</file><answer><text>甲</text></answer>
+      </subquestion>
+      <subquestion format="html"><text><![CDATA[<p>乙</p>]]></text><answer><text>乙</text></answer>
+      </subquestion></question>""")
+    (question,) = import_questions(xml, "moodle-xml")
+    first, second = question.current.definition["pairs"]
+    assert first["left"].startswith('<p><img src="/files/')
+    assert second["left"] == "乙"
