@@ -23,6 +23,7 @@ from functools import partial
 from flask_babel import gettext as _
 
 from question_bank.formats.common import ParsedQuestion, ParseResult, decode_text
+from question_bank.formats.moodle_grades import check_positive_sum, checked_grade
 from question_bank.services.questions import QuestionContent
 
 ESCAPES = {
@@ -199,13 +200,13 @@ def _matching(parts: list[tuple[str, str]]) -> dict:
 
 def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
     """``=right ~wrong`` answers, with optional weights and per-answer feedback."""
-    options, correct, weighted = [], [], False
+    options, correct, weights = [], [], []
     for number, (sign, raw) in enumerate(parts):
         text, _sep, feedback = raw.partition("#")
         text = text.strip()
         weight = WEIGHT.match(text)
         if weight:
-            weighted = True
+            weights.append(checked_grade(weight.group(1)))
             text = text[weight.end() :]
         option_id = chr(ord("a") + number)
         option = {"id": option_id, "text": _plain(text)}
@@ -214,7 +215,9 @@ def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
         options.append(option)
         if sign == "=" or (weight and float(weight.group(1)) > 0):
             correct.append(option_id)
-    if weighted or len(correct) > 1:
+    if weights and len(weights) == len(parts):  # Moodle's multiple-answer form: every grade given
+        check_positive_sum(weights)
+    if weights or len(correct) > 1:
         return (
             "multiple_choice",
             {"options": options, "correct": correct, "scoring": "partial", "penalty": 1.0},

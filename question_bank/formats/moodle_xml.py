@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from xml.etree.ElementTree import Element, TreeBuilder
 
 from defusedxml import DefusedXmlException
@@ -30,15 +29,13 @@ from question_bank.formats.common import (
     decode_text,
 )
 from question_bank.formats.embedded import QuestionFiles
+from question_bank.formats.moodle_grades import check_positive_sum, checked_grade
 from question_bank.formats.moodle_xml_export import export
 from question_bank.render import RICH_OPTION
 from question_bank.services.questions import QuestionContent
 
 __all__ = ["export", "parse"]
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay"}
-# Moodle's grade list (question_bank::fraction_options_full), in percent; its negatives too.
-GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
-          16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)  # fmt: skip
 DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>")
 ENCODING = re.compile(r"""\bencoding\s*=\s*["']([^"']*)["']""")
 UNICODE = {"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be"}
@@ -197,24 +194,8 @@ def _one(question: Element, line: int, category: str, default: str, result: Pars
     return category
 
 
-@lru_cache(maxsize=256)
-def _moodle_grade(raw: str) -> float | None:
-    """The grade in percent when Moodle would accept it, else None (a file has few values)."""
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if any(abs(abs(value) - grade) < 0.001 for grade in GRADES) else None
-
-
 def _fraction(answer: Element) -> float:
-    raw = (answer.get("fraction", "0") or "0").strip()
-    value = _moodle_grade(raw)
-    if value is None:
-        raise ValueError(
-            _("the grade %(grade)s %% of an answer is not one Moodle accepts", grade=raw)
-        )
-    return value
+    return checked_grade(answer.get("fraction", "0") or "0")
 
 
 def _answer_text(element: Element, files: QuestionFiles, rich: bool) -> str:
@@ -241,13 +222,7 @@ def _choices(question: Element, files: QuestionFiles, rich: bool, warn) -> tuple
             warn(_("answers worth part of the mark count as wrong here"))
         best = max(range(len(fractions)), key=fractions.__getitem__)
         return "single_choice", {"options": options, "correct": options[best]["id"]}
-    if abs(sum(positive) - 100) > 0.01:
-        raise ValueError(
-            _(
-                "the positive grades add up to %(sum)g %%, not 100 %%, which Moodle refuses",
-                sum=round(sum(positive), 3),
-            )
-        )
+    check_positive_sum(fractions)
     if max(positive) - min(positive) > 0.01:
         warn(_("its right answers have different grades: each counts the same here"))
     correct = [o["id"] for o, f in zip(options, fractions, strict=True) if f > 0]

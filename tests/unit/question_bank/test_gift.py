@@ -196,3 +196,16 @@ def test_the_command_line_prints_warnings_and_imports_the_rest(app, db, tmp_path
     assert result.exit_code == 0, result.output
     assert "line 1: a description (text without answers) was skipped" in result.output
     assert "1 questions imported" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Q?{~%45%a ~%55%b}", "line 1: the grade 45 % of an answer is not one Moodle accepts"),
+        ("Q?{~%50%a ~%25%b ~%-100%c}", "line 1: the positive grades add up to 75 %, not 100 %"),
+    ],
+)
+def test_weights_moodle_would_refuse_are_refused(db, text, needle):
+    problems = gift.parse(text.encode(), "x").problems
+    assert len(problems) == 1
+    assert problems[0].startswith(needle), problems
