@@ -71,7 +71,9 @@ TYPE_FIELDS: dict[str, UnboundField] = {
     "value": FloatField(_l("Correct number"), validators=[Optional()]),
     "tolerance": FloatField(_l("Tolerance (±)"), validators=[Optional(), NumberRange(0)]),
     "units": StringField(_l("Accepted units, separated by commas")),
-    "pairs": TextAreaField(_l("Pairs, one per line: left = right")),
+    "pairs": TextAreaField(
+        _l("Pairs, one per line: left = right (a line “= item” adds an item that matches nothing)")
+    ),
     "reference": TextAreaField(_l("Reference answer for the graders")),
 }
 FIELDS_OF_TYPE: dict[str, tuple[str, ...]] = {

@@ -36,26 +36,6 @@ from question_bank.services.importing import FORMATS, import_questions, preview
 
 bp = Blueprint("bank_import", __name__, url_prefix="/bank/import")
 KEEP_SECONDS = 24 * 3600
-EXAMPLE = [
-    [
-        "单选",
-        "中国共产党第一次全国代表大会在哪里召开？",
-        "北京",
-        "上海",
-        "广州",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "B",
-        "一大在上海召开。",
-        2,
-        1,
-        "党史",
-        "党史/建党",
-    ]
-]
 
 
 def _folder() -> Path:
@@ -136,7 +116,7 @@ def commit() -> Any:
 @bp.route("/template.<any(csv, xlsx):fmt>")
 @permissions.staff
 def template(fmt: str) -> Any:
-    data = spreadsheet.export_rows(EXAMPLE, fmt)
+    data = spreadsheet.template(fmt)
     return send_file(
         io.BytesIO(data),
         mimetype=MIMETYPES[fmt],

@@ -29,9 +29,9 @@ from lms.core.forms import submit
 from lms.core.spreadsheets import MIMETYPES
 from question_bank.forms import FIELDS_OF_TYPE, QuestionForm, question_form
 from question_bank.models import Question, QuestionCategory
-from question_bank.render import correct_answer_text
+from question_bank.render import correct_answer_text, option_html
 from question_bank.services import categories, questions
-from question_bank.services.exporting import export_questions
+from question_bank.services.exporting import export_report
 from question_bank.services.form_input import (
     DefinitionFields,
     definition_from_fields,
@@ -42,6 +42,7 @@ from question_bank.services.questions import QuestionContent
 from question_bank.types import registered_types
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
+bp.add_app_template_global(option_html, "option_html")
 
 
 def _filters() -> QuestionFilter:
@@ -259,7 +260,8 @@ EXPORT_TYPES = {
 @bp.route("/export/<any(gift, 'moodle-xml', aiken, xlsx, csv):fmt>")
 @permissions.staff
 def export(fmt: str) -> Any:
-    """The questions the list shows (its filters), or only those ticked (``ids``)."""
+    """The questions the list shows (its filters), or only those ticked (``ids``). When the
+    format cannot hold some of them, a page says which and why before the download."""
     filters = _filters()
     category = db.session.get(QuestionCategory, filters.category_id or 0)
     query = question_query(filters, category.path if category else None)
@@ -267,9 +269,19 @@ def export(fmt: str) -> Any:
     if ids:
         query = query.where(Question.id.in_(ids))
     found = list(db.session.scalars(query).unique())
-    data = export_questions(found, fmt)
+    report = export_report(found, fmt)
+    if (report.skipped or report.changed) and not request.args.get("confirm"):
+        arguments = request.args.to_dict(flat=False)
+        arguments["confirm"] = ["1"]
+        return render_template(
+            "question_bank/export_report.html",
+            report=report,
+            total=len(found),
+            fmt=fmt,
+            download=url_for("bank.export", fmt=fmt, **arguments),
+        )
     return send_file(
-        io.BytesIO(data),
+        io.BytesIO(report.data),
         mimetype=EXPORT_TYPES[fmt],
         as_attachment=True,
         download_name=f"questions.{EXPORT_NAMES[fmt]}",

@@ -117,6 +117,8 @@ def _shown(view: dict[str, Any]) -> dict[str, Any]:
         for key in ("options", "left", "right"):
             for option in item.get(key, []):
                 option["text_html"] = Markup(option["text_html"])  # noqa: S704 - escaped there
+        for token, text in item.get("option_feedback_html", {}).items():
+            item["option_feedback_html"][token] = Markup(text)  # noqa: S704 - escaped there
     return view
 
 

@@ -61,6 +61,10 @@ _SIGNATURES = {
     "webp": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP",
     "mp4": lambda h: h[4:8] == b"ftyp",
     "webm": lambda h: h.startswith(b"\x1a\x45\xdf\xa3"),
+    "mp3": lambda h: h.startswith(b"ID3") or (len(h) > 1 and h[0] == 0xFF and h[1] & 0xE0 == 0xE0),
+    "ogg": lambda h: h.startswith(b"OggS"),
+    "wav": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WAVE",
+    "m4a": lambda h: h[4:8] == b"ftyp",
     "pdf": lambda h: h.startswith(b"%PDF-"),
     "docx": _zip,
     "xlsx": _zip,
@@ -77,6 +81,10 @@ TYPES = {
         FileType("webp", "image/webp", True),
         FileType("mp4", "video/mp4", True),
         FileType("webm", "video/webm", True),
+        FileType("mp3", "audio/mpeg", True),
+        FileType("ogg", "audio/ogg", True),
+        FileType("wav", "audio/wav", True),
+        FileType("m4a", "audio/mp4", True),
         FileType("pdf", "application/pdf", False),
         FileType(
             "docx",
@@ -97,6 +105,7 @@ TYPES = {
 # purpose -> (extensions accepted, config key of the size limit in megabytes)
 PURPOSES = {
     "image": ({"png", "jpg", "jpeg", "gif", "webp"}, "UPLOAD_IMAGE_MB"),
+    "audio": ({"mp3", "ogg", "wav", "m4a"}, "UPLOAD_ATTACHMENT_MB"),
     "video": ({"mp4", "webm"}, "UPLOAD_VIDEO_MB"),
     "attachment": (
         {"pdf", "docx", "xlsx", "pptx", "txt", "png", "jpg", "jpeg"},
@@ -136,11 +145,19 @@ def _safe_name(filename: str) -> str:
     return "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')[:200] or "file"
 
 
-def save_upload(
-    stream: IO[bytes], filename: str, purpose: str, created_by_id: int | None = None
-) -> Upload:
-    """Check and store an uploaded file for ``purpose`` (image, video or attachment)."""
-    extensions, limit_key = PURPOSES[purpose]
+def purpose_of(filename: str) -> str | None:
+    """The purpose whose kinds include the file's extension (images first), if any."""
+    extension = Path(filename or "").suffix.lower().lstrip(".")
+    return next((name for name, (kinds, _key) in PURPOSES.items() if extension in kinds), None)
+
+
+def _limit(purpose: str) -> int:
+    return int(current_app.config[PURPOSES[purpose][1]]) * 1024 * 1024
+
+
+def check_head(head: bytes, filename: str, purpose: str) -> str:
+    """The file's extension, once its kind and first bytes are right for ``purpose``."""
+    extensions = PURPOSES[purpose][0]
     extension = Path(filename or "").suffix.lower().lstrip(".")
     if extension not in extensions:
         raise ValidationError(
@@ -149,12 +166,27 @@ def save_upload(
                 kinds=", ".join(sorted(extensions)),
             )
         )
-    limit = int(current_app.config[limit_key]) * 1024 * 1024
-    head = stream.read(512)
     if not head:
         raise ValidationError(_("The file is empty."))
     if not TYPES[extension].matches(head):
         raise ValidationError(_("The file's content is not a .%(ext)s file.", ext=extension))
+    return extension
+
+
+def check_file(data: bytes, filename: str, purpose: str) -> None:
+    """What :func:`save_upload` would refuse in a file held in memory, without storing it."""
+    check_head(data[:512], filename, purpose)
+    if len(data) > _limit(purpose):
+        raise TooLargeError(_("The file is larger than %(n)d MB.", n=_limit(purpose) // 1048576))
+
+
+def save_upload(
+    stream: IO[bytes], filename: str, purpose: str, created_by_id: int | None = None
+) -> Upload:
+    """Check and store an uploaded file for ``purpose`` (image, audio, video or attachment)."""
+    head = stream.read(512)
+    extension = check_head(head, filename, purpose)
+    limit = _limit(purpose)
     token = secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")
     upload = Upload(
         token=token,

@@ -1,21 +1,29 @@
-"""GIFT, as Moodle documents it: ``::title:: [format] stem {answers}`` blocks.
+"""GIFT, as Moodle documents it: ``::title:: [format] stem {answers}`` blocks, a blank line
+between questions.
 
 Supported: ``$CATEGORY:``, ``//`` comments, titles, the escapes ``\\~ \\= \\# \\{ \\} \\:``,
 text format markers, true/false (``{T}``, ``{FALSE#feedback}``), multiple choice with ``=`` and
-``~`` and weights (``~%50%``, ``~%-100%``), short answers (``{=a =b}``, imported as fill in the
-blank), missing-word questions (text after the braces), numerical answers (``{#3.14:0.01}``,
-``{#1..5}``, ``{#=3:0.5 =%50%3:1}``), matching (``{=a -> b}``), essays (``{}``), per-answer
-feedback (``#``, kept nowhere but not an error) and general feedback (``####``, kept as the
-explanation). Anything else is reported with its line.
+``~`` and weights (``~%50%``, ``~%-100%``), short answers (``{=a =b}``, or ``{One}`` for a single
+one, imported as fill in the blank), missing-word questions (text after the braces), numerical
+answers (``{#3.14:0.01}``, ``{#1..5}``, ``{#=3:0.5 ~#feedback for a wrong answer}``), matching
+(``{=a -> b}``, with extra wrong right-hand items ``= -> c``), essays (``{}``), per-answer
+feedback (``#``) and general feedback (``####``, kept as the explanation). Descriptions (text
+without answers) are skipped with a warning: the platform has no reading-passage items. A ``{``
+not closed before the blank line that ends its question is reported with its line; anything
+else is reported with its line too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from flask_babel import gettext as _
 
 from question_bank.formats.common import ParsedQuestion, ParseResult, decode_text
+from question_bank.formats.moodle_grades import check_positive_sum, checked_grade
 from question_bank.services.questions import QuestionContent
 
 ESCAPES = {
@@ -46,52 +54,81 @@ def _plain(text: str) -> str:
     return text.strip()
 
 
-def _blocks(text: str) -> list[tuple[int, str]]:
-    """Question texts with their first line, split on blank lines outside braces."""
-    blocks: list[tuple[int, str]] = []
+@dataclass
+class _Block:
+    line: int  # the first line of the question
+    text: str
+    open_brace: int | None = None  # the line of a "{" the block never closes
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Question texts split on blank lines, as Moodle splits them, braces or not."""
+    blocks: list[_Block] = []
     current: list[str] = []
     start = depth = 0
+    brace: int | None = None
+
+    def close() -> None:
+        if current:
+            blocks.append(_Block(start, "\n".join(current), brace if depth > 0 else None))
+
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if depth == 0 and stripped.startswith("//"):
             continue
-        if not stripped and depth == 0:
-            if current:
-                blocks.append((start, "\n".join(current)))
-                current = []
+        if not stripped:
+            close()
+            current, depth, brace = [], 0, None
             continue
         if not current:
             start = number
         current.append(line)
-        depth += line.count("{") - line.count("}")
-    if current:
-        blocks.append((start, "\n".join(current)))
+        for char in line:
+            if char == "{":
+                if depth == 0:
+                    brace = number
+                depth += 1
+            elif char == "}" and depth > 0:
+                depth -= 1
+    close()
     return blocks
 
 
 def parse(data: bytes, category_path: str) -> ParseResult:
     result = ParseResult()
     category = category_path
-    for line, raw in _blocks(_escape(decode_text(data))):
-        block = raw.strip()
-        if block.upper().startswith("$CATEGORY:"):
-            path = block.split(":", 1)[1].strip()
+    for block in _blocks(_escape(decode_text(data))):
+        text = block.text.strip()
+        if text.upper().startswith("$CATEGORY:"):
+            path = text.split(":", 1)[1].strip()
             path = re.sub(r"^\$(course|system|module|coursecat)\$/", "", path)
             path = re.sub(r"^top/", "", path)
             category = _plain(path) or category_path
             continue
-        try:
-            content = _question(block)
-        except ValueError as error:
-            result.add_problem(line, str(error))
+        if block.open_brace is not None:
+            result.add_problem(
+                block.open_brace,
+                _("this “{” is not closed before the blank line that ends the question"),
+            )
             continue
-        result.accept(ParsedQuestion(line, category, content))
+        if "{" not in text:
+            result.add_warning(
+                block.line,
+                _("a description (text without answers) was skipped: it is not a question"),
+            )
+            continue
+        try:
+            content = _question(text, partial(result.add_warning, block.line))
+        except ValueError as error:
+            result.add_problem(block.line, str(error))
+            continue
+        result.accept(ParsedQuestion(block.line, category, content))
     if not result.questions and not result.problems:
         result.add_problem(1, _("No question was found."))
     return result
 
 
-def _question(block: str) -> QuestionContent:
+def _question(block: str, warn: Callable[[str], None]) -> QuestionContent:
     title = ""
     match = TITLE.match(block)
     if match:
@@ -102,8 +139,6 @@ def _question(block: str) -> QuestionContent:
         html = match.group(1).lower() in ("html", "moodle")
         block = block[match.end() :]
     opening, closing = block.find("{"), block.rfind("}")
-    if opening < 0 or closing < opening:
-        raise ValueError(_("a question needs its answers in { }; descriptions are not imported"))
     before, answers, after = block[:opening], block[opening + 1 : closing], block[closing + 1 :]
     explanation = ""
     if "####" in answers:
@@ -111,7 +146,7 @@ def _question(block: str) -> QuestionContent:
     stem_before, stem_after = _plain(before), _plain(after)
     if html:
         stem_before, stem_after = TAG.sub("", stem_before), TAG.sub("", stem_after)
-    kind, definition, stem = _answers(answers.strip(), stem_before, stem_after)
+    kind, definition, stem = _answers(answers.strip(), stem_before, stem_after, warn)
     return QuestionContent(
         type=kind,
         stem_md=stem,
@@ -126,45 +161,52 @@ def _join(before: str, after: str, marker: str) -> str:
     return f"{before} {marker} {after}".strip() if after else before
 
 
-def _answers(answers: str, before: str, after: str) -> tuple[str, dict, str]:
+def _fill_blank(accepted: list[str], before: str, after: str) -> tuple[str, dict, str]:
+    stem = f"{before} {{{{1}}}} {after}".strip() if after else f"{before}\n\n{{{{1}}}}"
+    return "fill_blank", {"blanks": [[a for a in accepted if a]]}, stem
+
+
+def _answers(  # noqa: PLR0911 - one return per kind of answer block
+    answers: str, before: str, after: str, warn: Callable[[str], None]
+) -> tuple[str, dict, str]:
     if not answers:
         return "short_answer", {"reference": ""}, _join(before, after, "____")
     word = answers.split("#", 1)[0].strip().upper()
     if word in ("T", "TRUE", "F", "FALSE"):
         return "true_false", {"correct": word.startswith("T")}, _join(before, after, "____")
     if answers.startswith("#"):
-        return "numerical", _numerical(answers[1:]), _join(before, after, "____")
+        return "numerical", _numerical(answers[1:], warn), _join(before, after, "____")
+    if not answers.startswith(("=", "~")):  # {One}: a single short answer needs no "="
+        return _fill_blank([_plain(answers.split("#", 1)[0])], before, after)
     parts = re.findall(r"([=~])([^=~]*)", answers)
-    if not parts:
-        raise ValueError(_("these answers are not GIFT: “%(text)s”", text=_plain(answers)[:40]))
     if all(sign == "=" and "->" in text for sign, text in parts):
-        pairs = []
-        for number, (_sign, text) in enumerate(parts, start=1):
-            left, right = text.split("->", 1)
-            pairs.append(
-                {
-                    "id": f"p{number}",
-                    "left": _plain(left.split("#")[0]),
-                    "right": _plain(right.split("#")[0]),
-                }
-            )
-        return "matching", {"pairs": pairs}, _join(before, after, "____")
+        return "matching", _matching(parts), _join(before, after, "____")
     if all(sign == "=" for sign, _text in parts):
         accepted = [_plain(WEIGHT.sub("", text.split("#")[0])) for _sign, text in parts]
-        stem = f"{before} {{{{1}}}} {after}".strip() if after else f"{before}\n\n{{{{1}}}}"
-        return "fill_blank", {"blanks": [[a for a in accepted if a]]}, stem
+        return _fill_blank(accepted, before, after)
     return _choices(parts, _join(before, after, "____"))
+
+
+def _matching(parts: list[tuple[str, str]]) -> dict:
+    pairs, extra = [], []
+    for _sign, text in parts:
+        left, right = (_plain(side.split("#")[0]) for side in text.split("->", 1))
+        if left:
+            pairs.append({"id": f"p{len(pairs) + 1}", "left": left, "right": right})
+        else:  # "= -> Chat": a right-hand item that matches nothing
+            extra.append({"id": f"d{len(extra) + 1}", "text": right})
+    return {"pairs": pairs, "distractors": extra} if extra else {"pairs": pairs}
 
 
 def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
     """``=right ~wrong`` answers, with optional weights and per-answer feedback."""
-    options, correct, weighted = [], [], False
+    options, correct, weights = [], [], []
     for number, (sign, raw) in enumerate(parts):
         text, _sep, feedback = raw.partition("#")
         text = text.strip()
         weight = WEIGHT.match(text)
         if weight:
-            weighted = True
+            weights.append(checked_grade(weight.group(1)))
             text = text[weight.end() :]
         option_id = chr(ord("a") + number)
         option = {"id": option_id, "text": _plain(text)}
@@ -173,7 +215,9 @@ def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
         options.append(option)
         if sign == "=" or (weight and float(weight.group(1)) > 0):
             correct.append(option_id)
-    if weighted or len(correct) > 1:
+    if weights and len(weights) == len(parts):  # Moodle's multiple-answer form: every grade given
+        check_positive_sum(weights)
+    if weights or len(correct) > 1:
         return (
             "multiple_choice",
             {"options": options, "correct": correct, "scoring": "partial", "penalty": 1.0},
@@ -184,19 +228,37 @@ def _choices(parts: list[tuple[str, str]], stem: str) -> tuple[str, dict, str]:
     return "single_choice", {"options": options, "correct": correct[0]}, stem
 
 
-def _numerical(text: str) -> dict:
+def _numerical(text: str, warn: Callable[[str], None]) -> dict:
+    """``=value:tolerance``, ``=low..high``, ``=%50%value`` (partial credit, not kept) and
+    ``~#feedback`` for any wrong answer (nothing to keep: the number is simply wrong)."""
     answers = []
-    for part in [p for p in re.split(r"=", text) if p.strip()] or [text]:
-        value = WEIGHT.sub("", part.split("#")[0].strip())
+    parts = re.findall(r"([=~]?)([^=~]*)", text)
+    for sign, part in parts:
+        value = part.split("#")[0].strip()
+        if sign == "~" or not value:
+            continue
+        weight = WEIGHT.match(value)
+        value = value[weight.end() :].strip() if weight else value
         try:
             if ".." in value:
                 low, high = (float(x) for x in value.split("..", 1))
-                answers.append({"value": (low + high) / 2, "tolerance": abs(high - low) / 2})
+                answer = {"value": (low + high) / 2, "tolerance": abs(high - low) / 2}
             else:
                 number, _sep, tolerance = value.partition(":")
-                answers.append({"value": float(number), "tolerance": float(tolerance or 0)})
+                answer = {"value": float(number), "tolerance": float(tolerance or 0)}
         except ValueError as error:
-            raise ValueError(_("“%(text)s” is not a GIFT number", text=value)) from error
+            raise ValueError(_("“%(text)s” is not a GIFT number", text=_plain(value))) from error
+        if weight and float(weight.group(1)) < 100:
+            warn(
+                _(
+                    "the answer %(value)s is worth %(weight)s %%: only fully right numbers are "
+                    "kept, so it was left out",
+                    value=_plain(value),
+                    weight=weight.group(1),
+                )
+            )
+            continue
+        answers.append(answer)
     return {"answers": answers, "units": []}
 
 
@@ -252,10 +314,13 @@ def _write(version) -> str:  # noqa: PLR0911 - a QuestionVersion, one return per
         accepted = " ".join("=" + _e(a) for a in d["blanks"][0])
         return f"{title}{_e(before.strip())}{{{accepted}{feedback}}}{_e(after)}"
     if version.type == "numerical":
-        answers = " ".join(f"={a['value']:g}:{a['tolerance']:g}" for a in d["answers"])
+        answers = " ".join(f"={a['value']!r}:{a['tolerance']!r}" for a in d["answers"])
         return f"{title}{stem}{{#{answers}{feedback}}}"
     if version.type == "matching":
-        pairs = " ".join(f"={_e(p['left'])} -> {_e(p['right'])}" for p in d["pairs"])
+        pairs = " ".join(
+            [f"={_e(p['left'])} -> {_e(p['right'])}" for p in d["pairs"]]
+            + [f"= -> {_e(x['text'])}" for x in d.get("distractors", [])]
+        )
         return f"{title}{stem}{{{pairs}{feedback}}}"
     if version.type == "short_answer":
         return f"{title}{stem}{{{feedback}}}"

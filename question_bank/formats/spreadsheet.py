@@ -1,86 +1,71 @@
 """The Excel (.xlsx) and CSV template: one question per row, Chinese or English headers.
 
-| 题型 type | 题干 stem | 选项A…选项H option_a…option_h | 答案 answer | 解析 explanation |
-| 难度 difficulty | 分值 mark | 标签 tags | 分类 category |
+| 题型 type | 题干 stem | 选项A…选项H option_a…option_h | 答案 answer | 误差 tolerance |
+| 单位 units | 计分 scoring | 解析 explanation | 难度 difficulty | 分值 mark | 标签 tags |
+| 分类 category |
 
-Types: 单选 single_choice, 多选 multiple_choice, 判断 true_false, 填空 fill_blank, 简答
-short_answer. Answers: a letter (B) or letters (ACD) for choices; 对/错 (or 正确/错误, T/F,
-true/false, √/×) for true/false; for fill-in, blanks separated by ";" (or "；") and accepted
-alternatives of a blank by "|"; the reference answer for short answers. In a fill-in stem, write
-blanks as {{1}}, {{2}} or as ____ / （ ）, which become numbered blanks.
+Every type: 单选 single_choice, 多选 multiple_choice, 判断 true_false, 填空 fill_blank, 数值
+numerical, 匹配 matching, 简答 short_answer; how each writes its answer is in
+``sheet_answers``. In a fill-in stem, write blanks as {{1}}, {{2}} or as ____ / （ ）, which
+become numbered blanks. Rows are read one at a time within the limits of ``sheets``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
+from collections.abc import Sequence
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from lms.core.errors import ValidationError
-from lms.core.spreadsheets import FORMULA_STARTS, safe_cell
-from lms.core.uploads import TooLargeError
-from question_bank.formats.common import MAX_BYTES, ParsedQuestion, ParseResult, decode_text
+from lms.core.spreadsheets import FORMULA_STARTS, table_bytes
+from question_bank.formats.common import MAX_CELL_CHARS, ParsedQuestion, ParseResult
+from question_bank.formats.sheet_answers import LETTERS, cannot_write, cells_of, definition_of
+from question_bank.formats.sheets import read_rows
 from question_bank.services.questions import QuestionContent
 
-LETTERS = "ABCDEFGH"
-HEADERS_ZH = [
-    "题型",
-    "题干",
-    *[f"选项{x}" for x in LETTERS],
-    "答案",
-    "解析",
-    "难度",
-    "分值",
-    "标签",
-    "分类",
+COLUMNS = [
+    ("题型", "type"),
+    ("题干", "stem"),
+    *[(f"选项{x}", f"option_{x.lower()}") for x in LETTERS],
+    ("答案", "answer"),
+    ("误差", "tolerance"),
+    ("单位", "units"),
+    ("计分", "scoring"),
+    ("解析", "explanation"),
+    ("难度", "difficulty"),
+    ("分值", "mark"),
+    ("标签", "tags"),
+    ("分类", "category"),
 ]
-KEYS = [
-    "type",
-    "stem",
-    *[f"option_{x.lower()}" for x in LETTERS],
-    "answer",
-    "explanation",
-    "difficulty",
-    "mark",
-    "tags",
-    "category",
-]
+HEADERS_ZH = [zh for zh, _key in COLUMNS]
+KEYS = [key for _zh, key in COLUMNS]
 ALIASES = {
-    **{zh: key for zh, key in zip(HEADERS_ZH, KEYS, strict=True)},
+    **dict(COLUMNS),
     **{key: key for key in KEYS},
     **{x: f"option_{x.lower()}" for x in LETTERS},
     "question": "stem",
     "题目": "stem",
     "正确答案": "answer",
     "分数": "mark",
-}
-TYPES = {
-    "单选": "single_choice",
-    "单选题": "single_choice",
-    "多选": "multiple_choice",
-    "多选题": "multiple_choice",
-    "判断": "true_false",
-    "判断题": "true_false",
-    "填空": "fill_blank",
-    "填空题": "fill_blank",
-    "简答": "short_answer",
-    "简答题": "short_answer",
-    "问答": "short_answer",
+    "允许误差": "tolerance",
 }
 TYPE_NAMES = {
     "single_choice": "单选",
     "multiple_choice": "多选",
     "true_false": "判断",
     "fill_blank": "填空",
+    "numerical": "数值",
+    "matching": "匹配",
     "short_answer": "简答",
 }
-TRUE = {"对", "正确", "是", "t", "true", "√", "✓", "y", "yes"}
-FALSE = {"错", "错误", "否", "f", "false", "×", "✗", "n", "no"}
-BLANK_MARKS = re.compile(r"_{3,}|（\s*）|\(\s*\)")
+TYPES = {
+    **{name: key for key, name in TYPE_NAMES.items()},
+    **{name + "题": key for key, name in TYPE_NAMES.items()},
+    "问答": "short_answer",
+    "连线": "matching",
+    "连线题": "matching",
+}
 
 
 def _cell(value: object) -> str:
@@ -95,70 +80,9 @@ def _cell(value: object) -> str:
     return text
 
 
-def read_rows(data: bytes, fmt: str) -> list[list[str]]:
-    if len(data) > MAX_BYTES:
-        raise TooLargeError(_("The file is larger than %(n)d MB.", n=MAX_BYTES // 1024 // 1024))
-    if fmt == "csv":
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(decode_text(data)))]
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ValidationError(_("This is not an Excel .xlsx file.")) from error
-    rows = [[_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
-def _number_blanks(stem: str) -> str:
-    counter = iter(range(1, 1000))
-    return BLANK_MARKS.sub(lambda _m: "{{" + str(next(counter)) + "}}", stem)
-
-
-def _definition(kind: str, values: dict[str, str], stem: str) -> tuple[dict, str]:
-    answer = values.get("answer", "")
-    if kind in ("single_choice", "multiple_choice"):
-        options = [values.get(f"option_{x.lower()}", "") for x in LETTERS]
-        while options and not options[-1]:
-            options.pop()
-        letters = [c for c in re.sub(r"[^A-Za-z]", "", answer).upper()]
-        if not letters:
-            raise ValidationError(_("the answer must name the correct option letters"))
-        if any(LETTERS.index(x) >= len(options) if x in LETTERS else True for x in letters):
-            raise ValidationError(_("the answer names an option that is empty or missing"))
-        listed = [{"id": chr(ord("a") + i), "text": t} for i, t in enumerate(options)]
-        ids = [x.lower() for x in dict.fromkeys(letters)]
-        if kind == "single_choice":
-            if len(ids) != 1:
-                raise ValidationError(_("a single-choice question has one answer letter"))
-            return {"options": listed, "correct": ids[0]}, stem
-        return {"options": listed, "correct": ids}, stem
-    if kind == "true_false":
-        word = answer.strip().casefold()
-        if word not in TRUE | FALSE:
-            raise ValidationError(_("the answer of a true/false question is 对 or 错"))
-        return {"correct": word in TRUE}, stem
-    if kind == "fill_blank":
-        stem = stem if "{{1}}" in stem else _number_blanks(stem)
-        blanks = [
-            [a.strip() for a in part.split("|") if a.strip()]
-            for part in re.split(r"[;；]", answer)
-            if part.strip()
-        ]
-        return {"blanks": blanks}, stem
-    return {"reference": answer}, stem
-
-
-def parse(data: bytes, category_path: str, fmt: str = "xlsx") -> ParseResult:
-    result = ParseResult()
-    rows = read_rows(data, fmt)
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ValidationError(_("The file is empty."))
+def _columns(header: list[str], result: ParseResult) -> dict[str, int]:
     columns: dict[str, int] = {}
-    for index, title in enumerate(rows[0]):
+    for index, title in enumerate(header):
         key = ALIASES.get(title.strip()) or ALIASES.get(title.strip().lower())
         if title and key is None:
             result.add_problem(1, _("unknown column “%(title)s”", title=title), row=True)
@@ -167,13 +91,26 @@ def parse(data: bytes, category_path: str, fmt: str = "xlsx") -> ParseResult:
     for required in ("type", "stem", "answer"):
         if required not in columns:
             result.add_problem(1, _("missing column “%(name)s”", name=required), row=True)
-    if result.problems:
-        return result
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(row):
+    return columns
+
+
+def parse(data: bytes, category_path: str, fmt: str = "xlsx") -> ParseResult:
+    result = ParseResult()
+    columns: dict[str, int] | None = None
+    for number, raw in read_rows(data, fmt):
+        row = [_cell(c) for c in raw]
+        if columns is None:
+            if not any(row):
+                continue  # blank lines above the header
+            columns = _columns(row, result)
+            if result.problems:
+                return result
             continue
-        values = {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
-        _row(number, values, category_path, result)
+        if any(row):
+            values = {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
+            _row(number, values, category_path, result)
+    if columns is None:
+        raise ValidationError(_("The file is empty."))
     if not result.questions and not result.problems:
         result.add_problem(1, _("the file has a header row but no questions"), row=True)
     return result
@@ -186,7 +123,7 @@ def _row(number: int, values: dict[str, str], category_path: str, result: ParseR
         result.add_problem(number, _("unknown question type “%(type)s”", type=raw_type), row=True)
         return
     try:
-        definition, stem = _definition(kind, values, values.get("stem", ""))
+        definition, stem = definition_of(kind, values, values.get("stem", ""))
         difficulty = int(float(values.get("difficulty") or 3))
         mark = float(values.get("mark") or 1)
     except ValidationError as error:
@@ -209,60 +146,68 @@ def _row(number: int, values: dict[str, str], category_path: str, result: ParseR
     )
 
 
-def _answer(version) -> str:
-    d = version.definition
-    if version.type in ("single_choice", "multiple_choice"):
-        ids = [o["id"] for o in d["options"]]
-        correct = d["correct"] if isinstance(d["correct"], list) else [d["correct"]]
-        return "".join(LETTERS[ids.index(c)] for c in correct)
-    if version.type == "true_false":
-        return "对" if d["correct"] else "错"
-    if version.type == "fill_blank":
-        return "；".join("|".join(answers) for answers in d["blanks"])
-    return d.get("reference", "")
+def row_of(question) -> list[object]:
+    """A bank question as a row under ``HEADERS_ZH``."""
+    version = question.current
+    cells = {
+        "type": TYPE_NAMES[version.type],
+        "stem": version.stem_md,
+        **{
+            f"option_{x.lower()}": o["text"]
+            for x, o in zip(LETTERS, version.definition.get("options", []), strict=False)
+        },
+        **cells_of(version.type, version.definition),
+        "explanation": version.explanation_md,
+        "difficulty": version.difficulty,
+        "mark": version.default_mark,
+        "tags": ", ".join(t.name for t in question.tags),
+        "category": question.category.path,
+    }
+    return [cells.get(key, "") for key in KEYS]
 
 
-def rows_of(questions: list) -> list[list[object]]:
-    rows = []
-    for question in questions:
-        version = question.current
-        if version.type not in TYPE_NAMES:
-            continue
-        options = [o["text"] for o in version.definition.get("options", [])]
-        rows.append(
-            [
-                TYPE_NAMES[version.type],
-                version.stem_md,
-                *(options + [""] * (len(LETTERS) - len(options))),
-                _answer(version),
-                version.explanation_md,
-                version.difficulty,
-                version.default_mark,
-                ", ".join(t.name for t in question.tags),
-                question.category.path,
-            ]
-        )
-    return rows
+def cannot_export(question) -> str | None:
+    """Why a row could not hold the question as it is, if it cannot."""
+    version = question.current
+    reason = cannot_write(version.type, version.definition)
+    if reason is None and any(
+        isinstance(cell, str) and len(cell) > MAX_CELL_CHARS for cell in row_of(question)
+    ):
+        reason = _("a text is longer than a spreadsheet cell holds")
+    return reason
 
 
-def export(questions: list, fmt: str = "xlsx") -> bytes:
-    return export_rows(rows_of(questions), fmt)
+def export(questions: Sequence, fmt: str = "xlsx") -> bytes:
+    """Rows under the Chinese header, as CSV (UTF-8 with BOM) or XLSX, formula-safe; the caller
+    leaves out what ``cannot_export`` refuses."""
+    return export_rows([row_of(q) for q in questions], fmt)
 
 
-def export_rows(raw_rows: list[list[object]], fmt: str = "xlsx") -> bytes:
-    """Rows under the Chinese header, as CSV (UTF-8 with BOM) or XLSX, formula-safe."""
-    rows = [[safe_cell(v) for v in row] for row in raw_rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADERS_ZH)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8-sig")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADERS_ZH)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def export_rows(rows: list[list[object]], fmt: str = "xlsx") -> bytes:
+    return table_bytes(fmt, HEADERS_ZH, rows)
+
+
+EXAMPLES = [
+    {"type": "单选", "stem": "中国共产党第一次全国代表大会在哪里召开？", "option_a": "北京",
+     "option_b": "上海", "option_c": "广州", "answer": "B", "explanation": "一大在上海召开。",
+     "difficulty": 2, "mark": 1, "tags": "党史", "category": "党史/建党"},
+    {"type": "多选", "stem": "下列属于新民主主义革命时期的会议有：", "option_a": "遵义会议",
+     "option_b": "古田会议", "option_c": "十一届三中全会", "answer": "AB", "scoring": "部分",
+     "difficulty": 3, "mark": 2, "tags": "党史", "category": "党史/建党"},
+    {"type": "判断", "stem": "遵义会议于1935年召开。", "answer": "对", "difficulty": 1,
+     "mark": 1, "category": "党史/建党"},
+    {"type": "填空", "stem": "中国共产党成立于____年，一大在（ ）召开。",
+     "answer": "1921；上海|上海市", "difficulty": 2, "mark": 2, "category": "党史/建党"},
+    {"type": "数值", "stem": "中国共产党成立于公元多少年？", "answer": "1921", "tolerance": "0",
+     "units": "年", "difficulty": 1, "mark": 1, "category": "党史/建党"},
+    {"type": "匹配", "stem": "将会议与召开年份连线。",
+     "answer": "遵义会议 = 1935\n古田会议 = 1929\n= 1949", "difficulty": 3, "mark": 3,
+     "category": "党史/建党"},
+    {"type": "简答", "stem": "谈谈学习党史的体会。", "answer": "要点：……", "difficulty": 3,
+     "mark": 5, "category": "党史/建党"},
+]  # fmt: skip
+
+
+def template(fmt: str) -> bytes:
+    """The downloadable template: the Chinese header and one example row of each type."""
+    return export_rows([[example.get(key, "") for key in KEYS] for example in EXAMPLES], fmt)

@@ -1,7 +1,8 @@
 """Question definitions from plain form fields, and back, so authors never write JSON.
 
 Options are one per line; correct options are their numbers ("1" or "1, 3"); fill-in answers are
-one line per blank with alternatives separated by "|"; matching pairs are "left = right" lines.
+one line per blank with alternatives separated by "|"; matching pairs are "left = right" lines,
+and "= item" lines add right-hand items that match nothing.
 """
 
 from __future__ import annotations
@@ -94,15 +95,18 @@ def _numerical(kind: str, fields: DefinitionFields) -> dict[str, Any]:
 
 
 def _matching(kind: str, fields: DefinitionFields) -> dict[str, Any]:
-    pairs = []
+    pairs, extra = [], []
     for number, line in enumerate(_lines(fields.pairs), start=1):
         left, sep, right = line.partition("=")
         if not sep:
             raise ValidationError(
                 _("Write each pair as “left = right” (line %(n)d).", n=number), field="pairs"
             )
-        pairs.append({"id": f"p{number}", "left": left.strip(), "right": right.strip()})
-    return {"pairs": pairs}
+        if left.strip():
+            pairs.append({"id": f"p{len(pairs) + 1}", "left": left.strip(), "right": right.strip()})
+        else:
+            extra.append({"id": f"d{len(extra) + 1}", "text": right.strip()})
+    return {"pairs": pairs, "distractors": extra} if extra else {"pairs": pairs}
 
 
 def _short_answer(kind: str, fields: DefinitionFields) -> dict[str, Any]:
@@ -149,7 +153,10 @@ def fields_from_definition(kind: str, definition: dict[str, Any]) -> DefinitionF
         fields.value, fields.tolerance = first["value"], first["tolerance"]
         fields.units = ", ".join(definition.get("units", []))
     elif kind == "matching":
-        fields.pairs = "\n".join(f"{p['left']} = {p['right']}" for p in definition["pairs"])
+        fields.pairs = "\n".join(
+            [f"{p['left']} = {p['right']}" for p in definition["pairs"]]
+            + [f"= {d['text']}" for d in definition.get("distractors", [])]
+        )
     elif kind == "short_answer":
         fields.reference = definition.get("reference", "")
     return fields

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
-from question_bank.formats import aiken, gift, moodle_xml, spreadsheet
+from question_bank.formats import aiken, embedded, gift, moodle_xml, spreadsheet
 from question_bank.formats.common import ParsedQuestion, ParseResult
 from question_bank.models import Question, QuestionCategory
 from question_bank.services import categories
@@ -32,6 +32,7 @@ FORMATS = tuple(PARSERS)
 class Preview:
     questions: list[ParsedQuestion] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # skipped or changed, the rest imports
     duplicates: set[int] = field(default_factory=set)  # lines whose stem is already there
 
 
@@ -41,7 +42,7 @@ def preview(data: bytes, fmt: str, category_path: str | None = None) -> Preview:
     path = category_path or DEFAULT_CATEGORY
     categories.clean_name(path.split("/")[0])  # a bad --category is refused before parsing
     parsed = PARSERS[fmt](data, path)
-    result = Preview(parsed.questions, parsed.problems)
+    result = Preview(parsed.questions, parsed.problems, parsed.warnings)
     keys = {stem_key(q.content.stem_md) for q in parsed.questions}
     existing = (
         set(
@@ -67,10 +68,15 @@ def import_questions(
     data: bytes, fmt: str, category_path: str | None = None, *, by: User | None = None
 ) -> list[Question]:
     """Create every question of the file, or none when any has a problem."""
-    checked = preview(data, fmt, category_path)
+    return import_checked(preview(data, fmt, category_path), by=by)
+
+
+def import_checked(checked: Preview, *, by: User | None = None) -> list[Question]:
+    """Create the questions of a preview, or none when it found any problem."""
     if checked.problems:
         raise ValidationError(_("Nothing was imported."), problems=checked.problems)
     category_cache: dict[str, QuestionCategory] = {}
+    stored: dict[str, str] = {}  # identical embedded files are stored once
     items = []
     for parsed in checked.questions:
         category = category_cache.get(parsed.category_path)
@@ -78,5 +84,6 @@ def import_questions(
             category = category_cache[parsed.category_path] = categories.ensure_path(
                 parsed.category_path
             )
-        items.append((category, parsed.content, parsed.tags))
+        content = embedded.store(parsed.content, parsed.files, by, stored)
+        items.append((category, content, parsed.tags))
     return create_many(items, by=by)

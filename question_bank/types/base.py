@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
@@ -57,12 +58,15 @@ def problem(message: str, field: str = "definition") -> ValidationError:
     return ValidationError(message, field=field)
 
 
-def clean_text(value: Any, what: str, limit: int = 2000) -> str:
+def clean_text(value: Any, what: str | Callable[[], str], limit: int = 2000) -> str:
+    """The text stripped; ``what`` names it in the error (a callable: translated only then,
+    since imports check hundreds of thousands of options)."""
+    if isinstance(value, str) and value.strip() and len(value) <= limit:
+        return value.strip()
+    name = what() if callable(what) else what
     if not isinstance(value, str) or not value.strip():
-        raise problem(_("%(what)s must not be empty.", what=what))
-    if len(value) > limit:
-        raise problem(_("%(what)s has at most %(n)d characters.", what=what, n=limit))
-    return value.strip()
+        raise problem(_("%(what)s must not be empty.", what=name))
+    raise problem(_("%(what)s has at most %(n)d characters.", what=name, n=limit))
 
 
 def clamp(fraction: float) -> float:

@@ -23,7 +23,7 @@ def _options(definition: dict[str, Any]) -> list[dict[str, str]]:
         if not isinstance(option, dict):
             raise problem(_("Option %(n)d is not valid.", n=index + 1))
         option_id = str(option.get("id") or chr(ord("a") + index))
-        text = clean_text(option.get("text"), _("Option %(n)d", n=index + 1))
+        text = clean_text(option.get("text"), lambda n=index + 1: _("Option %(n)d", n=n))
         if option_id in seen_ids:
             raise problem(_("Two options have the same id “%(id)s”.", id=option_id))
         if text.casefold() in seen_texts:

@@ -40,7 +40,8 @@ class FillBlank(QuestionType):
             if not isinstance(answers, list) or not answers:
                 raise problem(_("Blank %(n)d needs at least one accepted answer.", n=index + 1))
             texts = [
-                clean_text(a, _("An answer of blank %(n)d", n=index + 1), 200) for a in answers
+                clean_text(a, lambda n=index + 1: _("An answer of blank %(n)d", n=n), 200)
+                for a in answers
             ]
             cleaned.append(list(dict.fromkeys(texts)))
         return {"blanks": cleaned}

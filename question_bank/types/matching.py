@@ -1,4 +1,6 @@
-"""Matching: pair each item on the left with one on the right."""
+"""Matching: pair each item on the left with one on the right; the right side may also list
+items that match nothing (``distractors``, as GIFT's ``= -> item`` and Moodle's empty
+subquestions)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from question_bank.types.base import QuestionType, clean_text, problem
+
+
+def right_texts(definition: dict[str, Any]) -> dict[str, str]:
+    """Every right-hand item by id: the pairs' and the extra ones."""
+    texts = {p["id"]: p["right"] for p in definition["pairs"]}
+    texts.update({d["id"]: d["text"] for d in definition.get("distractors", [])})
+    return texts
 
 
 class Matching(QuestionType):
@@ -32,14 +41,28 @@ class Matching(QuestionType):
                 {
                     "id": pair_id,
                     "left": clean_text(
-                        pair.get("left"), _("The left side of pair %(n)d", n=index + 1)
+                        pair.get("left"), lambda n=index + 1: _("The left side of pair %(n)d", n=n)
                     ),
                     "right": clean_text(
-                        pair.get("right"), _("The right side of pair %(n)d", n=index + 1)
+                        pair.get("right"),
+                        lambda n=index + 1: _("The right side of pair %(n)d", n=n),
                     ),
                 }
             )
-        return {"pairs": cleaned}
+        extra = definition.get("distractors") or []
+        if not isinstance(extra, list) or len(extra) > 20:
+            raise problem(_("A matching question has at most 20 extra right-hand items."))
+        distractors = []
+        for index, item in enumerate(extra):
+            item_id = str(item.get("id") or f"d{index + 1}") if isinstance(item, dict) else ""
+            if not item_id or item_id in ids:
+                raise problem(_("Extra right-hand item %(n)d is not valid.", n=index + 1))
+            ids.add(item_id)
+            text = clean_text(
+                item.get("text"), lambda n=index + 1: _("Extra right-hand item %(n)d", n=n)
+            )
+            distractors.append({"id": item_id, "text": text})
+        return {"pairs": cleaned, "distractors": distractors} if distractors else {"pairs": cleaned}
 
     def is_complete(self, definition: dict[str, Any], response: Any) -> bool:
         ids = {p["id"] for p in definition["pairs"]}
@@ -57,7 +80,7 @@ class Matching(QuestionType):
     def summary(self, definition: dict[str, Any], response: Any) -> str:
         if not isinstance(response, dict):
             return ""
-        right = {p["id"]: p["right"] for p in definition["pairs"]}
+        right = right_texts(definition)
         return "; ".join(
             f"{p['left']} → {right.get(response.get(p['id']), '?')}" for p in definition["pairs"]
         )

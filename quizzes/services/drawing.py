@@ -57,7 +57,7 @@ def present_choices(version: QuestionVersion, rng: random.Random, shuffle: bool)
         return {"options": [[_token(), option_id] for option_id in ids]}
     if version.type == "matching":
         left = [pair["id"] for pair in definition["pairs"]]
-        right = list(left)
+        right = [*left, *(item["id"] for item in definition.get("distractors", []))]
         if shuffle:
             rng.shuffle(left)
         rng.shuffle(right)

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from lms.core.api import iso
 from lms.core.clock import utcnow
 from lms.core.markup import render_markdown
-from question_bank.render import stem_html
+from question_bank.models import QuestionVersion
+from question_bank.render import option_html, stem_html
 from question_bank.types import get_type
+from question_bank.types.matching import right_texts
 from quizzes.models import Attempt, AttemptItem, State
 from quizzes.services import grading, responses, timing
 from quizzes.services.review import Visibility, item_visibility, visibility
 
 
-def _text(text: str) -> str:
-    return str(escape(text))
-
-
-def _pairs(pairs: list[list[str]], texts: dict[str, str]) -> list[dict[str, str]]:
-    return [{"id": token, "text_html": _text(texts.get(real, ""))} for token, real in pairs]
+def _pairs(
+    pairs: list[list[str]], texts: dict[str, str], version: QuestionVersion
+) -> list[dict[str, str]]:
+    return [
+        {"id": token, "text_html": str(option_html(version, texts.get(real, "")))}
+        for token, real in pairs
+    ]
 
 
 def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[str, Any]:
@@ -42,18 +45,16 @@ def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[st
     }
     if version.type in ("single_choice", "multiple_choice"):
         texts = {o["id"]: o["text"] for o in definition["options"]}
-        view["options"] = _pairs(item.choices["options"], texts)
+        view["options"] = _pairs(item.choices["options"], texts, version)
     elif version.type == "true_false":
         view["options"] = []
     elif version.type == "fill_blank":
         view["blanks"] = len(definition["blanks"])
     elif version.type == "matching":
         view["left"] = _pairs(
-            item.choices["left"], {p["id"]: p["left"] for p in definition["pairs"]}
+            item.choices["left"], {p["id"]: p["left"] for p in definition["pairs"]}, version
         )
-        view["right"] = _pairs(
-            item.choices["right"], {p["id"]: p["right"] for p in definition["pairs"]}
-        )
+        view["right"] = _pairs(item.choices["right"], right_texts(definition), version)
     elif version.type == "numerical" and definition.get("units"):
         view["units"] = list(definition["units"])
     if shown.marks:
@@ -72,6 +73,10 @@ def item_view(attempt: Attempt, item: AttemptItem, shown: Visibility) -> dict[st
             feedback = {o["id"]: o.get("feedback") for o in definition["options"]}
             view["option_feedback"] = {
                 token: feedback[real] for token, real in item.choices["options"] if feedback[real]
+            }
+            view["option_feedback_html"] = {
+                token: str(option_html(version, text))
+                for token, text in view["option_feedback"].items()
             }
     if shown.explanations:
         view["explanation_html"] = str(render_markdown(version.explanation_md))

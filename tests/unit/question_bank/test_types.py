@@ -162,6 +162,21 @@ def test_matching():
     assert "遵义会议 → 1935" in kind.summary(definition, {"p1": "p1"})
 
 
+def test_matching_with_extra_right_hand_items():
+    kind = get_type("matching")
+    pairs = [
+        {"id": "p1", "left": "Dog", "right": "Bark"},
+        {"id": "p2", "left": "Cow", "right": "Moo"},
+    ]
+    definition = kind.validate("Match", {"pairs": pairs, "distractors": [{"text": " Chat "}]})
+    assert definition["distractors"] == [{"id": "d1", "text": "Chat"}]
+    assert kind.grade(definition, {"p1": "d1", "p2": "p2"}) == 0.5
+    assert kind.summary(definition, {"p1": "d1", "p2": "p2"}) == "Dog → Chat; Cow → Moo"
+    assert "distractors" not in kind.validate("Match", {"pairs": pairs, "distractors": []})
+    with pytest.raises(ValidationError):
+        kind.validate("Match", {"pairs": pairs, "distractors": [{"id": "p1", "text": "x"}]})
+
+
 def test_short_answer_is_graded_by_a_person():
     kind = get_type("short_answer")
     definition = kind.validate("Essay", {"reference": "要点：……"})
@@ -174,3 +189,24 @@ def test_short_answer_is_graded_by_a_person():
 def test_unknown_type():
     with pytest.raises(ValidationError, match="Unknown question type"):
         get_type("drawing")
+
+
+def test_the_question_form_writes_extra_right_hand_items_as_equals_lines():
+    from question_bank.services.form_input import (  # noqa: PLC0415
+        DefinitionFields,
+        definition_from_fields,
+        fields_from_definition,
+    )
+
+    fields = DefinitionFields(pairs="Dog = Bark\n= Quack\nCow = Moo")
+    definition = definition_from_fields("matching", fields)
+    assert definition == {
+        "pairs": [
+            {"id": "p1", "left": "Dog", "right": "Bark"},
+            {"id": "p2", "left": "Cow", "right": "Moo"},
+        ],
+        "distractors": [{"id": "d1", "text": "Quack"}],
+    }
+    assert fields_from_definition("matching", definition).pairs == (
+        "Dog = Bark\nCow = Moo\n= Quack"
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
+from question_bank.models import QuestionVersion
 from question_bank.services import categories, questions
 from quizzes.models import Quiz
 from quizzes.services import authoring, drawing
@@ -55,3 +57,19 @@ def test_a_draw_reads_slots_and_fixed_versions_in_one_statement(db, count_querie
     # the slots with their categories and fixed versions; the random slot's candidates; the
     # versions of the two random picks
     assert counter.count == 3, counter.statements
+
+
+def test_a_matching_draw_offers_the_extra_right_hand_items_too(db):
+    version = QuestionVersion(
+        type="matching",
+        definition={
+            "pairs": [
+                {"id": "p1", "left": "Dog", "right": "Bark"},
+                {"id": "p2", "left": "Cow", "right": "Moo"},
+            ],
+            "distractors": [{"id": "d1", "text": "Chat"}],
+        },
+    )
+    choices = drawing.present_choices(version, random.Random(1), shuffle=False)
+    assert sorted(real for _token, real in choices["right"]) == ["d1", "p1", "p2"]
+    assert [real for _token, real in choices["left"]] == ["p1", "p2"]
