@@ -10,6 +10,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from lms.core.errors import DomainError
+from lms.core.strict_json import InvalidJSONError, strict_loads
 
 F = TypeVar("F", bound=Callable[..., Any])
 OPENAPI_ATTRIBUTE = "_lms_openapi"
@@ -21,8 +22,13 @@ class BadRequestError(DomainError):
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 with a clear message."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, read by :func:`strict_loads`, or a 400 with a clear message."""
+    if not request.is_json:
+        raise BadRequestError(_("The request body must be a JSON object."))
+    try:
+        data = strict_loads(request.get_data(cache=True))
+    except InvalidJSONError as error:
+        raise BadRequestError(str(error.message)) from error
     if not isinstance(data, dict):
         raise BadRequestError(_("The request body must be a JSON object."))
     return data
