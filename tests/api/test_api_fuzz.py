@@ -1,7 +1,8 @@
 """Property-based tests of the whole JSON API, generated from its OpenAPI document by
 schemathesis: every operation, as a member, an organizer and an admin with a bearer token,
-against real objects made by the ``world`` fixture, with requests that follow the document and
-requests that break it. No answer may be a 5xx, and every 2xx answer matches its schema.
+against real objects made by the ``world`` fixture, with requests that follow the document,
+requests that break it, and hostile bodies (tests/api/hostile.py). No answer may be a 5xx, and
+every 2xx answer matches its schema.
 
 The run is bounded and repeatable: ``MAX_EXAMPLES`` per operation and role, derandomized, no
 example database, so the whole API takes about a minute per database back end on two cores.
@@ -23,6 +24,7 @@ from schemathesis import APIOperation, Case, GenerationMode
 from competitions.services import registration
 from lms.accounts.models import User
 from quizzes.services import attempts
+from tests.api.hostile import hostile_bodies
 from tests.courses_factories import make_course
 from tests.factories import PASSWORD, OrgUnitFactory, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
@@ -103,6 +105,30 @@ def _fuzz(
     run()
 
 
+def _fuzz_hostile(
+    client: FlaskClient, operation: APIOperation, ids: dict[str, int], bearer: Any
+) -> None:
+    """Run one operation's bounded hostile bodies (tests/api/hostile.py), sent as raw JSON."""
+
+    @BOUNDED
+    @given(drawn=hostile_bodies(operation))
+    def run(drawn: tuple[Case, bytes]) -> None:
+        case, raw = drawn
+        path = operation.path.format(**{**(case.path_parameters or {}), **ids})
+        response = client.open(
+            path,
+            method=case.method,
+            data=raw,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {bearer()}"},
+        )
+        where = f"{case.method} {path} answered {response.status_code}"
+        assert response.status_code < 500, f"{where}: {response.text[:500]}\n{raw[:300]!r}"
+        assert "error" in response.get_json() or response.status_code < 300, where
+
+    run()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_request_answers_5xx(app: Flask, client: FlaskClient, world, role):
     user = world["users"][role]
@@ -111,3 +137,5 @@ def test_no_request_answers_5xx(app: Flask, client: FlaskClient, world, role):
         revokes = operation.method.upper() == "DELETE" and operation.path == "/api/v1/auth/token"
         bearer: Callable[[], str] = (lambda: _token(client, user)) if revokes else (lambda: token)
         _fuzz(app, client, operation, world["ids"], bearer)
+        if operation.body:
+            _fuzz_hostile(client, operation, world["ids"], bearer)

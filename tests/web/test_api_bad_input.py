@@ -124,3 +124,10 @@ def test_question_definitions_of_the_wrong_shape_are_422(client, as_admin, kind,
         headers=as_admin,
     )
     assert response.status_code == 422, response.data[:300]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/questions", "/api/v1/courses", "/api/v1/points/me"])
+def test_a_page_past_the_last_possible_is_a_400(client, as_admin, url):
+    response = client.get(f"{url}?page=99999999999999999999", headers=as_admin)
+    _assert_json_4xx(response)
+    assert "page" in response.get_json()["error"]["message"]
