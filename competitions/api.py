@@ -34,6 +34,7 @@ from lms.core.api import (
 )
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.http import parse_id
 from lms.core.markup import render_markdown
 from lms.core.ranking import get_ranking
 from quizzes.models import Quiz
@@ -397,7 +398,7 @@ def leaderboard(competition_id: int) -> Any:
     if scope not in ("people", "units"):
         raise BadRequestError(_("“scope” must be people or units."), field="scope")
     raw_limit = request.args.get("limit", "50")
-    limit = int(raw_limit) if raw_limit.isdigit() else 0
+    limit = parse_id(raw_limit) or 0
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequestError(
             _("“limit” must be a number from 1 to %(max)s.", max=MAX_LIMIT), field="limit"

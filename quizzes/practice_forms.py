@@ -9,6 +9,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, 
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from lms.accounts.forms import as_choices
+from lms.core.http import parse_id
 from quizzes.services.daily import DEFAULT_COUNT, MAX_COUNT
 from quizzes.services.practice import SESSION_SIZES
 
@@ -36,7 +37,7 @@ class NotebookPracticeForm(FlaskForm):
 
     def category_id(self) -> int | None:
         value = (self.category.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_id(value)
 
 
 class PracticeSettingsForm(FlaskForm):
