@@ -3,8 +3,9 @@
 A service raises a :class:`DomainError`; a view turns it into a form error or a flash, the API
 into ``{"error": {"code", "message"}}`` with the error's status. Anything not caught reaches the
 handlers below, which answer every HTTP error with a friendly page, or JSON under ``/api/``.
-Each handler first rolls the database session back, so nothing a failed request wrote survives
-and the error page itself can read the database.
+An unexpected error rolls the database session back before anything else runs, and so does a
+refusal that left the session unusable (a failed flush), so the error page itself can read the
+database; otherwise what a refused request wrote is dropped when the request ends.
 """
 
 from __future__ import annotations
@@ -125,10 +126,12 @@ def _render(status: int, detail: str | None = None) -> tuple[Any, int]:
 UNREPRESENTABLE_INPUT = (OverflowError, UnicodeEncodeError, DataError)
 
 
-def roll_back() -> None:
-    """Forget what the failed request wrote; a broken connection must not break the error page."""
+def roll_back(*, only_if_broken: bool = False) -> None:
+    """Forget what the failed request wrote (with ``only_if_broken``: only when a failed flush
+    left the session unusable); a broken connection must not break the error page."""
     try:
-        db.session.rollback()
+        if not only_if_broken or not db.session.is_active:
+            db.session.rollback()
     except Exception:
         current_app.logger.exception("Rolling back after an error failed")
 
@@ -136,7 +139,7 @@ def roll_back() -> None:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Any:
-        roll_back()
+        roll_back(only_if_broken=True)
         if wants_json():
             extra = {"problems": error.problems} if isinstance(error, ValidationError) else {}
             return json_error(error.status, error.code, error.message, **extra)
@@ -144,7 +147,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
-        roll_back()
+        roll_back(only_if_broken=True)
         status = error.code or 500
         if status == 429:
             return _render(429, _("Too many attempts in a short time. Please wait a minute."))
