@@ -20,10 +20,12 @@ from competitions.services.standings import people_key
 from lms.accounts import permissions
 from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
+    PAGING,
     BadRequestError,
     documented,
     iso,
     json_body,
+    list_of,
     optional_flag,
     page_args,
     require_moment,
@@ -32,6 +34,7 @@ from lms.core.api import (
 )
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
+from lms.core.http import parse_id
 from lms.core.markup import render_markdown
 from lms.core.ranking import get_ranking
 from quizzes.models import Quiz
@@ -63,41 +66,88 @@ COMPETITION_INPUT = {
 }
 ENTRY_SCHEMA = {
     "type": "object",
+    "description": "people: rank, name, unit, score, time_used_seconds; units: rank (null "
+    "when not ranked), name, path, value (the unit metric), participants, eligible, ranked",
     "properties": {
-        "rank": {"type": "integer"},
+        "rank": {"type": "integer", "nullable": True},
         "name": {"type": "string"},
-        "unit": {"type": "string"},
+        "unit": {"type": "string", "nullable": True},
         "score": {"type": "number"},
+        "time_used_seconds": {"type": "integer", "nullable": True},
+        "path": {"type": "string"},
+        "value": {"type": "number", "nullable": True},
+        "participants": {"type": "integer"},
+        "eligible": {"type": "integer"},
+        "ranked": {"type": "boolean"},
+    },
+}
+SUMMARY_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "stage", "registered"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "stage": {"type": "string"},
+        "published": {"type": "boolean"},
+        "registration_opens_at": MOMENT,
+        "starts_at": MOMENT,
+        "ends_at": MOMENT,
+        "registered": {"type": "boolean"},
+    },
+}
+MY_ENTRY_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "the current user's entry, once they took a round",
+    "properties": {
+        "rank": {"type": "integer", "nullable": True},
+        "score": {"type": "number"},
+        "max_score": {"type": "number"},
         "time_used_seconds": {"type": "integer"},
+        "submitted_at": {**MOMENT, "nullable": True},
+        "rounds_done": {"type": "integer"},
+        "disqualified": {"type": "boolean"},
+        "disqualified_reason": {"type": "string", "nullable": True},
     },
 }
 COMPETITION_SCHEMA = {
     "type": "object",
     "required": ["id", "title", "stage", "rules_html", "rounds", "registered"],
     "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "stage": {"type": "string"},
+        **SUMMARY_SCHEMA["properties"],
         "rules_html": {"type": "string"},
-        "registration_opens_at": MOMENT,
-        "starts_at": MOMENT,
-        "ends_at": MOMENT,
-        "rounds": {"type": "array", "items": {"type": "object"}},
-        "registered": {"type": "boolean"},
-        "entry": {"type": "object", "nullable": True},
+        "unit_metric": {"type": "string", "enum": [m.value for m in UnitMetric]},
+        "min_participants": {"type": "integer"},
+        "unit_depth": {"type": "integer"},
+        "freeze_minutes": {"type": "integer"},
+        "freeze_at": {**MOMENT, "nullable": True},
+        "frozen": {"type": "boolean"},
+        "results_published_at": {**MOMENT, "nullable": True},
+        "units": {"type": "array", "items": {"type": "string"}},
+        "rounds": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["quiz_id", "title", "position"],
+                "properties": {
+                    "quiz_id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "position": {"type": "integer"},
+                },
+            },
+        },
+        "participants": {"type": "integer"},
+        "eligible": {"type": "boolean"},
+        "entry": MY_ENTRY_SCHEMA,
     },
 }
-LIST_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "items": {"type": "array", "items": {"type": "object"}},
-        "total": {"type": "integer"},
-    },
-}
+LIST_SCHEMA = list_of(SUMMARY_SCHEMA)
 LEADERBOARD_SCHEMA = {
     "type": "object",
     "required": ["frozen", "entries"],
     "properties": {
+        "scope": {"type": "string", "enum": ["people", "units"]},
+        "metric": {"type": "string", "enum": [m.value for m in UnitMetric]},
         "frozen": {"type": "boolean"},
         "total": {"type": "integer"},
         "entries": {"type": "array", "items": ENTRY_SCHEMA},
@@ -257,6 +307,7 @@ def _private_json(payload: bytes) -> Response:
     request_schema=COMPETITION_INPUT,
     response_schema=COMPETITION_SCHEMA,
     tags=TAGS,
+    status=201,
 )
 def create_competition() -> Any:
     data = json_body()
@@ -276,6 +327,7 @@ def create_competition() -> Any:
     "Competitions the current user may enter (managers: all of them)",
     response_schema=LIST_SCHEMA,
     tags=TAGS,
+    query=PAGING,
 )
 def list_competitions() -> Any:
     page, per_page = page_args()
@@ -330,6 +382,11 @@ def register(competition_id: int) -> Any:
     "near the end, when ``me`` still shows the user's live standing",
     response_schema=LEADERBOARD_SCHEMA,
     tags=TAGS,
+    query={
+        "scope": {"type": "string", "enum": ["people", "units"], "default": "people"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
+        "around": {"type": "string", "enum": ["me"], "description": "add my neighbours"},
+    },
 )
 def leaderboard(competition_id: int) -> Any:
     # The competition's facts come from a per-process copy (``audience``), the public board from
@@ -341,7 +398,7 @@ def leaderboard(competition_id: int) -> Any:
     if scope not in ("people", "units"):
         raise BadRequestError(_("“scope” must be people or units."), field="scope")
     raw_limit = request.args.get("limit", "50")
-    limit = int(raw_limit) if raw_limit.isdigit() else 0
+    limit = parse_id(raw_limit) or 0
     if not 1 <= limit <= MAX_LIMIT:
         raise BadRequestError(
             _("“limit” must be a number from 1 to %(max)s.", max=MAX_LIMIT), field="limit"

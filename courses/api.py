@@ -15,9 +15,11 @@ from courses.services import activities, authoring, catalogue, enrolment, progre
 from lms.accounts import permissions
 from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
+    PAGING,
     BadRequestError,
     documented,
     json_body,
+    list_of,
     optional_flag,
     page_args,
     require_moment,
@@ -75,6 +77,19 @@ COURSE_SCHEMA = {
     },
 }
 ID_SCHEMA = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
+COURSE_SUMMARY = {
+    "type": "object",
+    "required": ["id", "title", "summary_html", "enrolled"],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "summary_html": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "required": {"type": "boolean"},
+        "enrolled": {"type": "boolean"},
+        "progress": {"type": "integer", "nullable": True, "description": "when enrolled"},
+    },
+}
 LESSON_SCHEMA = {
     "type": "object",
     "required": ["id", "title", "body_html", "minutes", "completed"],
@@ -144,13 +159,8 @@ def _tags(data: dict[str, Any]) -> list[str]:
 @permissions.authenticated
 @documented(
     "Courses the current user may take, with their progress",
-    response_schema={
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": {"type": "object"}},
-            "total": {"type": "integer"},
-        },
-    },
+    response_schema=list_of(COURSE_SUMMARY),
+    query=PAGING,
 )
 def list_courses() -> Any:
     page, per_page = page_args()
@@ -177,7 +187,8 @@ def list_courses() -> Any:
 
 @bp.route("/courses", methods=["POST"])
 @permissions.admin
-@documented("Create a course (admins)", request_schema=COURSE_INPUT, response_schema=COURSE_SCHEMA)
+@documented("Create a course (admins)", request_schema={**COURSE_INPUT, "required": ["title"]},
+            response_schema=COURSE_SCHEMA, status=201)  # fmt: skip
 def create_course() -> Any:
     data = json_body()
     if not can_create_course(current_user):
@@ -242,6 +253,7 @@ def get_course(course_id: int) -> Any:
                     "properties": {"title": {"type": "string"},
                                    "requires_previous": {"type": "boolean"}}},
     response_schema=ID_SCHEMA,
+    status=201,
 )  # fmt: skip
 def add_module(course_id: int) -> Any:
     course = _editable(course_id)
@@ -281,6 +293,7 @@ def _int(data: dict[str, Any], key: str, default: int | None) -> int | None:
                                    "place": {"type": "string"},
                                    "capacity": {"type": "integer"}}},
     response_schema=ID_SCHEMA,
+    status=201,
 )  # fmt: skip
 def add_item(module_id: int) -> Any:
     module = authoring.get_module(module_id)

@@ -34,6 +34,7 @@ from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import DatabaseIdConverter, install_security_headers
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
+from lms.core.strict_json import StrictJSONProvider
 from lms.home import views as home_views
 from lms.points import api as points_api
 from lms.points import views as points_views
@@ -98,6 +99,7 @@ def create_app(env: str | None = None, **overrides: Any) -> Flask:
         instance_path=str(Path(os.environ.get("LMS_INSTANCE_PATH", ROOT / "instance")).resolve()),
     )
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.json = StrictJSONProvider(app)
     config_class = CONFIGS[env or os.environ.get("LMS_ENV", "development")]
     app.config.from_object(config_class)
     app.config.from_prefixed_env("LMS")

@@ -9,16 +9,33 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import permissions
-from lms.core.api import BadRequestError, documented, json_body, page_args, require_string
+from lms.core.api import (
+    PAGING,
+    BadRequestError,
+    documented,
+    json_body,
+    list_of,
+    page_args,
+    require_string,
+)
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
 from question_bank.models import Question
 from question_bank.services import categories, questions
 from question_bank.services.listing import QuestionFilter, question_query
 from question_bank.services.questions import QuestionContent
+from question_bank.types import registered_types
 
 bp = Blueprint("questions_api", __name__)
 
+DEFINITION = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "by type: single_choice/multiple_choice {options: [{id?, text, feedback?}], "
+    "correct, scoring?, penalty?}; true_false {correct}; fill_blank {blanks: [[text]]}; "
+    "numerical {answers: [{value, tolerance}], units?}; matching {pairs: [{left, right}]}; "
+    "short_answer {reference?}",
+}
 QUESTION_SCHEMA = {
     "type": "object",
     "required": ["id", "type", "category", "version", "stem", "difficulty", "default_mark", "tags"],
@@ -31,10 +48,35 @@ QUESTION_SCHEMA = {
         "difficulty": {"type": "integer"},
         "default_mark": {"type": "number"},
         "tags": {"type": "array", "items": {"type": "string"}},
-        "definition": {"type": "object"},
+        "definition": DEFINITION,
         "explanation": {"type": "string"},
         "retired": {"type": "boolean"},
     },
+}
+QUESTION_INPUT = {
+    "type": "object",
+    "required": ["type", "category", "stem", "definition"],
+    "properties": {
+        "type": {"type": "string", "enum": list(registered_types())},
+        "category": {"type": "string", "description": "category path; created when missing"},
+        "stem": {"type": "string", "description": "Markdown"},
+        "definition": DEFINITION,
+        "explanation": {"type": "string", "description": "Markdown"},
+        "difficulty": {"type": "integer", "minimum": 1, "maximum": 5},
+        "default_mark": {"type": "number"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "title": {"type": "string"},
+        "source": {"type": "string"},
+    },
+}
+LIST_QUERY = {
+    **PAGING,
+    "category": {"type": "string", "description": "category path"},
+    "type": {"type": "string", "enum": list(registered_types())},
+    "tag": {"type": "string"},
+    "difficulty": {"type": "integer", "minimum": 1, "maximum": 5},
+    "retired": {"type": "string", "enum": ["no", "yes", "all"]},
+    "q": {"type": "string", "description": "text in the stem"},
 }
 
 
@@ -61,13 +103,8 @@ def question_json(question: Question) -> dict[str, Any]:
 @permissions.staff
 @documented(
     "Questions of the bank, filtered by ?category=path&type=&tag=&difficulty=",
-    response_schema={
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": QUESTION_SCHEMA},
-            "total": {"type": "integer"},
-        },
-    },
+    response_schema=list_of(QUESTION_SCHEMA),
+    query=LIST_QUERY,
 )
 def list_questions() -> Any:
     page, per_page = page_args()
@@ -116,8 +153,9 @@ def _content(data: dict[str, Any]) -> QuestionContent:
 @documented(
     "Add a question: {type, category (path; created when missing), stem, definition, "
     "explanation?, difficulty?, default_mark?, tags?}",
-    request_schema=QUESTION_SCHEMA,
+    request_schema=QUESTION_INPUT,
     response_schema=QUESTION_SCHEMA,
+    status=201,
 )
 def create_question() -> Any:
     data = json_body()

@@ -26,6 +26,7 @@ from lms.accounts.forms import ConfirmForm
 from lms.core.errors import DomainError
 from lms.core.extensions import db
 from lms.core.forms import submit
+from lms.core.http import parse_id
 from lms.core.spreadsheets import MIMETYPES
 from question_bank.forms import FIELDS_OF_TYPE, QuestionForm, question_form
 from question_bank.models import Question, QuestionCategory
@@ -82,7 +83,7 @@ def index() -> Any:
 @permissions.staff
 def bulk() -> Any:
     form = ConfirmForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.form.getlist("ids") if parse_id(v) is not None]
     action = request.form.get("action", "")
     category_id = request.form.get("category_id", type=int)
     category = db.session.get(QuestionCategory, category_id) if category_id else None
@@ -265,7 +266,7 @@ def export(fmt: str) -> Any:
     filters = _filters()
     category = db.session.get(QuestionCategory, filters.category_id or 0)
     query = question_query(filters, category.path if category else None)
-    ids = [int(v) for v in request.args.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.args.getlist("ids") if parse_id(v) is not None]
     if ids:
         query = query.where(Question.id.in_(ids))
     found = list(db.session.scalars(query).unique())

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from lms.core.http import parse_id
 from quizzes.services.daily import DEFAULT_COUNT, MAX_COUNT
 
 
@@ -30,7 +31,7 @@ class NotebookPracticeForm(FlaskForm):
 
     def category_id(self) -> int | None:
         value = (self.category.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_id(value)
 
 
 class PracticeSettingsForm(FlaskForm):

@@ -88,7 +88,14 @@ def issue_token() -> Any:
 
 @bp.route("/auth/token", methods=["DELETE"])
 @permissions.authenticated
-@documented("Revoke the bearer token of this request")
+@documented(
+    "Revoke the bearer token of this request",
+    response_schema={
+        "type": "object",
+        "required": ["revoked"],
+        "properties": {"revoked": {"type": "boolean", "enum": [True]}},
+    },
+)
 def revoke_token() -> Any:
     secret = bearer_secret()
     if secret is None:
@@ -141,6 +148,18 @@ def update_me() -> Any:
 
 @bp.route("/openapi.json")
 @permissions.public
-@documented("This OpenAPI document", auth=False)
+@documented(
+    "This OpenAPI document",
+    auth=False,
+    response_schema={
+        "type": "object",
+        "required": ["openapi", "info", "paths"],
+        "properties": {
+            "openapi": {"type": "string"},
+            "info": {"type": "object", "additionalProperties": True},
+            "paths": {"type": "object", "additionalProperties": {"type": "object"}},
+        },
+    },
+)
 def openapi() -> Any:
     return jsonify(build_openapi(current_app, title="LMS API", version="1"))

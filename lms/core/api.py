@@ -10,6 +10,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from lms.core.errors import DomainError
+from lms.core.strict_json import InvalidJSONError, strict_loads
 
 F = TypeVar("F", bound=Callable[..., Any])
 OPENAPI_ATTRIBUTE = "_lms_openapi"
@@ -21,8 +22,13 @@ class BadRequestError(DomainError):
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 with a clear message."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, read by :func:`strict_loads`, or a 400 with a clear message."""
+    if not request.is_json:
+        raise BadRequestError(_("The request body must be a JSON object."))
+    try:
+        data = strict_loads(request.get_data(cache=True))
+    except InvalidJSONError as error:
+        raise BadRequestError(str(error.message)) from error
     if not isinstance(data, dict):
         raise BadRequestError(_("The request body must be a JSON object."))
     return data
@@ -73,9 +79,32 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+MAX_PAGE = 100_000
+# The query parameters of every paged list, for :func:`documented`.
+PAGING: dict[str, dict[str, Any]] = {
+    "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+}
+
+
+def list_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a paged list answer, ``{items: [item], total}``."""
+    return {
+        "type": "object",
+        "required": ["items", "total"],
+        "properties": {
+            "items": {"type": "array", "items": item},
+            "total": {"type": "integer", "description": "items on every page"},
+        },
+    }
+
+
 def page_args(default_per_page: int = 20, max_per_page: int = 100) -> tuple[int, int]:
+    """``?page=&per_page=``: a page past :data:`MAX_PAGE` is a 400; the rest is clamped."""
     page = request.args.get("page", 1, type=int) or 1
     per_page = request.args.get("per_page", default_per_page, type=int) or default_per_page
+    if page > MAX_PAGE:
+        raise BadRequestError(_("“page” must be at most %(n)d.", n=MAX_PAGE), field="page")
     return max(page, 1), min(max(per_page, 1), max_per_page)
 
 
@@ -86,8 +115,12 @@ def documented(
     response_schema: dict[str, Any] | None = None,
     auth: bool = True,
     tags: tuple[str, ...] = (),
+    status: int | tuple[int, ...] = 200,
+    query: dict[str, dict[str, Any]] | None = None,
 ) -> Callable[[F], F]:
-    """Attach the OpenAPI description of an endpoint to its handler."""
+    """Attach the OpenAPI description of an endpoint to its handler: its request body and
+    success answer (JSON schemas), the success status (or statuses, e.g. 201 created and 200
+    resumed), and its query parameters as ``{name: schema}``."""
 
     def decorator(view: F) -> F:
         setattr(
@@ -99,6 +132,8 @@ def documented(
                 "response": response_schema,
                 "auth": auth,
                 "tags": list(tags),
+                "status": (status,) if isinstance(status, int) else tuple(status),
+                "query": dict(query or {}),
             },
         )
         return view

@@ -3,6 +3,9 @@
 A service raises a :class:`DomainError`; a view turns it into a form error or a flash, the API
 into ``{"error": {"code", "message"}}`` with the error's status. Anything not caught reaches the
 handlers below, which answer every HTTP error with a friendly page, or JSON under ``/api/``.
+An unexpected error rolls the database session back before anything else runs, and so does a
+refusal that left the session unusable (a failed flush), so the error page itself can read the
+database; otherwise what a refused request wrote is dropped when the request ends.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+
+from lms.core.extensions import db
 
 
 class DomainError(Exception):
@@ -115,9 +121,25 @@ def _render(status: int, detail: str | None = None) -> tuple[Any, int]:
     return page, status
 
 
+# Input that got past the checks and that the database or arithmetic cannot hold: a number too
+# large for a column or a date, text that cannot be encoded. The request is at fault, not the app.
+UNREPRESENTABLE_INPUT = (OverflowError, UnicodeEncodeError, DataError)
+
+
+def roll_back(*, only_if_broken: bool = False) -> None:
+    """Forget what the failed request wrote (with ``only_if_broken``: only when a failed flush
+    left the session unusable); a broken connection must not break the error page."""
+    try:
+        if not only_if_broken or not db.session.is_active:
+            db.session.rollback()
+    except Exception:
+        current_app.logger.exception("Rolling back after an error failed")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Any:
+        roll_back(only_if_broken=True)
         if wants_json():
             extra = {"problems": error.problems} if isinstance(error, ValidationError) else {}
             return json_error(error.status, error.code, error.message, **extra)
@@ -125,6 +147,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
+        roll_back(only_if_broken=True)
         status = error.code or 500
         if status == 429:
             return _render(429, _("Too many attempts in a short time. Please wait a minute."))
@@ -136,5 +159,9 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):
             return _http_error(error)
+        roll_back()
+        if isinstance(error, UNREPRESENTABLE_INPUT):
+            app.logger.warning("Refused input the app cannot hold", exc_info=error)
+            return _render(BadRequest.code)
         app.logger.exception("Unhandled error", exc_info=error)
         return _render(InternalServerError.code)

@@ -60,10 +60,22 @@ def is_safe_redirect(target: str | None) -> bool:
     return target.startswith("/") and not target.startswith("//")
 
 
+MAX_ID = 2**31 - 1  # what an INTEGER column holds on every back end
+
+
+def parse_id(text: str) -> int | None:
+    """A whole number as a form or query string carries an id: ASCII digits only (``str.isdigit``
+    also takes "²", which ``int`` refuses), at most :data:`MAX_ID`; else None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
 class DatabaseIdConverter(IntegerConverter):
     """``<int:...>`` in URLs, bounded to what an INTEGER column holds: a larger number answers 404
     instead of overflowing in PostgreSQL."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import permissions
-from lms.core.api import BadRequestError, documented, iso, page_args
+from lms.core.api import PAGING, BadRequestError, documented, iso, page_args
 from lms.points import queries
 from lms.points.models import PointEntry
 from lms.points.rules import RULES
@@ -87,6 +87,7 @@ def _entry_json(entry: PointEntry) -> dict[str, Any]:
     "My study points: total, this week, this month, and the history (?page=&per_page=)",
     response_schema=ME_SCHEMA,
     tags=("points",),
+    query=PAGING,
 )
 def me() -> Any:
     page, per_page = page_args()
@@ -128,6 +129,10 @@ def _row_json(row: queries.BoardRow, scope: str) -> dict[str, Any]:
     "units are branches ranked by average points per active member",
     response_schema=BOARD_SCHEMA,
     tags=("points",),
+    query={
+        "period": {"type": "string", "enum": list(queries.PERIODS)},
+        "scope": {"type": "string", "enum": list(queries.SCOPES)},
+    },
 )
 def leaderboard() -> Any:
     period, scope = _choice("period", queries.PERIODS), _choice("scope", queries.SCOPES)

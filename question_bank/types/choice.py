@@ -52,7 +52,7 @@ class SingleChoice(QuestionType):
     def validate(self, stem: str, definition: dict[str, Any]) -> dict[str, Any]:
         options = _options(definition)
         correct = definition.get("correct")
-        if correct not in {o["id"] for o in options}:
+        if not isinstance(correct, str) or correct not in {o["id"] for o in options}:
             raise problem(_("Choose the one correct option."))
         return {"options": options, "correct": correct}
 
@@ -81,7 +81,11 @@ class MultipleChoice(QuestionType):
         options = _options(definition)
         ids = {o["id"] for o in options}
         correct = definition.get("correct")
-        if not isinstance(correct, list) or not correct or not set(correct) <= ids:
+        if (
+            not isinstance(correct, list)
+            or not correct
+            or not all(isinstance(c, str) and c in ids for c in correct)
+        ):
             raise problem(_("Choose at least one correct option."))
         scoring = definition.get("scoring", "all")
         if scoring not in ("all", "partial"):

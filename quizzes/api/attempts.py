@@ -46,7 +46,7 @@ def _own_attempt(attempt_id: int, *, with_items: bool = True) -> Attempt:
 @bp.route("/quizzes/<int:quiz_id>/attempts", methods=["POST"])
 @permissions.authenticated
 @documented("Start an attempt (201), or resume the one in progress (200)",
-            response_schema=ATTEMPT_SCHEMA, tags=TAGS)  # fmt: skip
+            response_schema=ATTEMPT_SCHEMA, tags=TAGS, status=(201, 200))  # fmt: skip
 def start_attempt(quiz_id: int) -> Any:
     with _committing_finalisation():
         quiz = attempts.quiz_for(current_user, quiz_id)

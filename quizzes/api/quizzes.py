@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts import permissions
 from lms.core.api import (
+    PAGING,
     documented,
     iso,
     json_body,
@@ -113,7 +114,8 @@ def _quiz_json(quiz: Quiz, mine: list[Attempt]) -> dict[str, Any]:
 @bp.route("/quizzes", methods=["POST"])
 @permissions.staff
 @documented("Create a quiz with its slots (organizers, admins); all or nothing",
-            request_schema=QUIZ_INPUT, response_schema=QUIZ_SCHEMA, tags=TAGS)  # fmt: skip
+            request_schema=QUIZ_INPUT, response_schema=QUIZ_SCHEMA, tags=TAGS,
+            status=201)  # fmt: skip
 def create_quiz() -> Any:
     data = json_body()
     with _committing_finalisation():
@@ -135,7 +137,7 @@ def create_quiz() -> Any:
 @bp.route("/quizzes")
 @permissions.authenticated
 @documented("Quizzes the current user may take, with their attempts; paged",
-            response_schema=LIST_SCHEMA, tags=TAGS)  # fmt: skip
+            response_schema=LIST_SCHEMA, tags=TAGS, query=PAGING)  # fmt: skip
 def list_quizzes() -> Any:
     page, per_page = page_args()
     published = db.session.scalars(

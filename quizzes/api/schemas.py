@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lms.core.api import list_of
 from quizzes.models import Feedback, Grading, ReviewWhen
 
 TAGS = ("quizzes",)
@@ -60,6 +61,15 @@ ATTEMPT_SUMMARY = {
         "max_score": {"type": "number"},
     },
 }
+REVIEW_SCHEMA = {
+    "type": "object",
+    "description": "when marks, answers and explanations are shown",
+    "properties": {
+        "marks": {"type": "string", "enum": WHEN},
+        "answers": {"type": "string", "enum": WHEN},
+        "explanations": {"type": "string", "enum": WHEN},
+    },
+}
 QUIZ_SCHEMA = {
     "type": "object",
     "required": ["id", "title", "open", "attempts_used", "attempts_left", "attempts"],
@@ -75,7 +85,7 @@ QUIZ_SCHEMA = {
         "max_attempts": {"type": "integer", "nullable": True},
         "grading": {"type": "string"},
         "feedback": {"type": "string"},
-        "review": {"type": "object"},
+        "review": REVIEW_SCHEMA,
         "question_count": {"type": "integer"},
         "total_marks": {"type": "number"},
         "open": {"type": "boolean"},
@@ -86,12 +96,11 @@ QUIZ_SCHEMA = {
         "slots": {"type": "array", "items": SLOT_INPUT, "description": "managers only"},
     },
 }
-LIST_SCHEMA = {
+LIST_SCHEMA = list_of(QUIZ_SCHEMA)
+OPTION_SCHEMA = {
     "type": "object",
-    "properties": {
-        "items": {"type": "array", "items": QUIZ_SCHEMA},
-        "total": {"type": "integer"},
-    },
+    "required": ["id", "text_html"],
+    "properties": {"id": {"type": "string"}, "text_html": {"type": "string"}},
 }
 ITEM_SCHEMA = {
     "type": "object",
@@ -99,16 +108,10 @@ ITEM_SCHEMA = {
         "slot": {"type": "integer"},
         "type": {"type": "string"},
         "stem_html": {"type": "string"},
-        "options": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "text_html": {"type": "string"}},
-            },
-        },
+        "options": {"type": "array", "items": OPTION_SCHEMA},
         "blanks": {"type": "integer"},
-        "left": {"type": "array", "items": {"type": "object"}},
-        "right": {"type": "array", "items": {"type": "object"}},
+        "left": {"type": "array", "items": OPTION_SCHEMA, "description": "matching"},
+        "right": {"type": "array", "items": OPTION_SCHEMA, "description": "matching"},
         "answer": {"description": "the member's answer in this attempt's option ids"},
         "sequence": {"type": "integer"},
         "flagged": {"type": "boolean"},

@@ -32,14 +32,14 @@ def _reverse(pairs: list[list[str]]) -> dict[str, str]:
 
 def _single(item: AttemptItem, answer: Any) -> Any:
     options = _lookup(item.choices["options"])
-    if answer not in options:
+    if not isinstance(answer, str) or answer not in options:
         raise _bad(_("Choose one of the options."))
     return options[answer]
 
 
 def _multiple(item: AttemptItem, answer: Any) -> Any:
     options = _lookup(item.choices["options"])
-    if not isinstance(answer, list) or not all(a in options for a in answer):
+    if not isinstance(answer, list) or not all(isinstance(a, str) and a in options for a in answer):
         raise _bad(_("Choose among the options."))
     picked = {options[a] for a in answer}
     return [option_id for _token, option_id in item.choices["options"] if option_id in picked]
@@ -77,7 +77,8 @@ def _numerical(item: AttemptItem, answer: Any) -> Any:
 def _matching(item: AttemptItem, answer: Any) -> Any:
     left, right = _lookup(item.choices["left"]), _lookup(item.choices["right"])
     if not isinstance(answer, dict) or not all(
-        k in left and (v in right or v in ("", None)) for k, v in answer.items()
+        k in left and (v is None or (isinstance(v, str) and (v in right or v == "")))
+        for k, v in answer.items()
     ):
         raise _bad(_("Match each item with one on the right."))
     return {left[k]: right[v] for k, v in answer.items() if v}
