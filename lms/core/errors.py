@@ -20,8 +20,6 @@ from markupsafe import escape
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
-from lms.core.extensions import db
-
 
 class DomainError(Exception):
     """A business rule refused an action. ``message`` is already translated for the user."""
@@ -128,7 +126,11 @@ UNREPRESENTABLE_INPUT = (OverflowError, UnicodeEncodeError, DataError)
 
 def roll_back(*, only_if_broken: bool = False) -> None:
     """Forget what the failed request wrote (with ``only_if_broken``: only when a failed flush
-    left the session unusable); a broken connection must not break the error page."""
+    left the session unusable); a broken connection must not break the error page.
+
+    ``db`` is imported here because the database modules raise these errors themselves."""
+    from lms.core.extensions import db  # noqa: PLC0415
+
     try:
         if not only_if_broken or not db.session.is_active:
             db.session.rollback()
