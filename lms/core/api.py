@@ -66,13 +66,13 @@ def require_moment(data: dict[str, Any], key: str, *, nullable: bool = False) ->
         return None
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise BadRequestError(
-            _("“%(key)s” must be an ISO 8601 time with an offset.", key=key), field=key
-        )
-    return moment.astimezone(UTC)
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        pass  # not a time, or one that UTC cannot hold (year 1 with a positive offset)
+    raise BadRequestError(
+        _("“%(key)s” must be an ISO 8601 time with an offset.", key=key), field=key
+    )
 
 
 def iso(moment: datetime | None) -> str | None:

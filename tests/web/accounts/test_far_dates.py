@@ -85,3 +85,19 @@ def test_the_api_refuses_dates_outside_2000_to_2100(client, db, login_as, organi
     refused = client.post("/api/v1/competitions", json=body, headers=EN)
     assert refused.status_code == 422, refused.get_json()
     assert db.session.query(Competition).count() == 0
+
+
+def test_a_time_utc_cannot_hold_is_a_clear_400(client, db, login_as, organizer):
+    login_as(organizer)
+    bank = make_bank(types=("true_false",))
+    db.session.commit()
+    body = {
+        "title": "Year one",
+        "closes_at": "0001-01-01T00:00:00+01:00",
+        "slots": [{"question_id": bank[0].id}],
+    }
+    refused = client.post("/api/v1/quizzes", json=body, headers=EN)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == (
+        "“closes_at” must be an ISO 8601 time with an offset."
+    )
