@@ -50,6 +50,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
 
 def _allowed(
     entries: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...],
+    section: str | None = None,
 ) -> list[dict[str, Any]]:
     items = []
     for endpoint, label, test in entries:
@@ -63,15 +64,19 @@ def _allowed(
                 {
                     "url": url,
                     "label": label,
-                    "active": request.endpoint == endpoint
+                    "active": endpoint == section
+                    if section
+                    else request.endpoint == endpoint
                     or (url != "/" and request.path.startswith(url)),
                 }
             )
     return items
 
 
-def nav_items() -> list[dict[str, Any]]:
-    return _allowed(NAVIGATION)
+def nav_items(section: str | None = None) -> list[dict[str, Any]]:
+    """The main menu; ``section`` (an endpoint) is the item a page belongs to when its URL says
+    otherwise, as a competition's round, served under /quizzes, belongs to Competitions."""
+    return _allowed(NAVIGATION, section)
 
 
 def manage_items() -> list[dict[str, Any]]:
