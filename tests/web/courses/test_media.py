@@ -174,7 +174,8 @@ def test_the_api_reports_watching_and_refuses_nonsense(client, db, login_as, clo
         refused = client.post(url, json={"watched_seconds": nonsense})
         assert refused.status_code == 400
         assert refused.get_json()["error"]["code"] == "bad_request"
-    assert client.post(url, json={"watched_seconds": 10**400}).status_code == 200
+    assert client.post(url, json={"watched_seconds": 10**400}).status_code == 400
+    assert client.post(url, json={"watched_seconds": 2**62}).status_code == 200
     clock.advance(seconds=2)
     done = client.post(url, json={"watched_seconds": 2}).get_json()
     assert (done["completed"], done["watched_percent"]) == (True, 100)
