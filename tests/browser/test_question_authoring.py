@@ -19,6 +19,7 @@ from tests.browser.test_member_journey import open_menu
 PASSWORD = "organizer-pass-1"
 CATEGORY = "分类（路径；不存在时自动创建）"
 STEM = "题干（Markdown）"
+PAIRS = "配对（每行一组：左 = 右；写成“= 某项”的一行是不与任何一项匹配的干扰项）"
 OPTIONS = "选项（每行一个）"
 CORRECT = "正确选项的序号，例如 1 或 1, 3"
 
@@ -109,14 +110,14 @@ CASES = {
         menu="匹配题",
         fill={
             STEM: "把会议与年份配对。",
-            "配对（每行一组：左 = 右；写成“= 某项”的一行是不与任何一项匹配的干扰项）": "遵义会议 = 1935\n古田会议 = 1929",
+            PAIRS: "遵义会议 = 1935\n古田会议 = 1929",
         },
         saved=lambda d: (
             [(p["left"], p["right"]) for p in d["pairs"]]
             == [("遵义会议", "1935"), ("古田会议", "1929")]
         ),
         shows="古田会议",
-        edit={"配对（每行一组：左 = 右；写成“= 某项”的一行是不与任何一项匹配的干扰项）": "遵义会议 = 1935\n洛川会议 = 1937"},
+        edit={PAIRS: "遵义会议 = 1935\n洛川会议 = 1937"},
         edited=lambda d: d["pairs"][1]["left"] == "洛川会议",
         edited_shows="洛川会议",
     ),
