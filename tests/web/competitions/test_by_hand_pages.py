@@ -4,9 +4,11 @@ at once, every action is in the trail, a bad award form comes back with its erro
 from __future__ import annotations
 
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from competitions.models import Award
 from competitions.services import registration, results
+from tests.formfill import submit_form
 from tests.unit.competitions.helpers import auto_quiz, person, running, take
 
 EN = {"Accept-Language": "en"}
@@ -29,7 +31,7 @@ def test_freezing_and_revealing_by_hand_reach_the_api_and_pages_at_once(
     clock.advance(minutes=1)
     login_as(organizer)
     manage = f"/manage/competitions/{competition.id}"
-    assert client.post(f"{manage}/freeze").status_code == 302
+    assert submit_form(client, manage, form="/freeze").status_code == 302
     page = client.get(manage, headers=EN).get_data(as_text=True)
     assert 'data-testid="board-frozen"' in page
     assert f"{organizer.display_name} froze the public board" in page
@@ -44,7 +46,7 @@ def test_freezing_and_revealing_by_hand_reach_the_api_and_pages_at_once(
     assert "Frozen until the end" in member_page
 
     login_as(organizer)
-    client.post(f"{manage}/reveal")
+    assert submit_form(client, manage, form="/reveal").status_code == 302
     assert f"{organizer.display_name} revealed the public board" in client.get(
         manage, headers=EN
     ).get_data(as_text=True)
@@ -66,21 +68,22 @@ def test_an_award_by_hand_goes_through_the_form_and_shows_on_the_certificate(
     results.publish_results(competition, organizer)
     db.session.commit()
     login_as(organizer)
-    url = f"/manage/competitions/{competition.id}/awards"
+    manage = f"/manage/competitions/{competition.id}"
 
-    refused = client.post(url, data={"username": member.username, "title": "", "reason": ""})
+    def award(**fields: str) -> TestResponse:
+        return submit_form(client, manage, fields, form="/awards")
+
+    refused = award(username=member.username, title="", reason="")
     assert refused.status_code == 400
     assert 'class="field-errors" id="title-errors"' in refused.get_data(as_text=True)
-    unknown = client.post(url, data={"username": "ghost", "title": "Star", "reason": "Why"})
+    unknown = award(username="ghost", title="Star", reason="Why")
     assert unknown.status_code == 400
 
-    done = client.post(
-        url, data={"username": member.username, "title": "Best newcomer", "reason": "Kept going"}
-    )
+    done = award(username=member.username, title="Best newcomer", reason="Kept going")
     assert done.status_code == 302
     award = db.session.scalar(select(Award).where(Award.user_id == member.id))
     assert (award.kind, award.title) == ("special", "Best newcomer")
-    trail = client.get(f"/manage/competitions/{competition.id}", headers=EN).get_data(as_text=True)
+    trail = client.get(manage, headers=EN).get_data(as_text=True)
     assert "granted an award to Newcomer: Best newcomer: Kept going" in trail
 
     login_as(member)

@@ -14,6 +14,7 @@ from competitions import certificates
 from competitions.services import certificate_settings, results
 from lms.core.extensions import db
 from tests.factories import UserFactory
+from tests.formfill import submit_form
 from tests.unit.competitions.test_results import finished_competition
 
 # Names people really have: characters outside GB 2312, in the basic block and in Extension A.
@@ -83,8 +84,8 @@ def test_the_certificate_names_the_issuer_and_the_date(client, db, login_as, clo
     competition = _published(["李堃喆"])
     award = results.awards_of_competition(competition)[0]
     login_as(admin)
-    page = client.post(
-        "/admin/certificates/", data={"issuer": "中共某某市委机关工委", "seal_space": "y"}
+    page = submit_form(
+        client, "/admin/certificates/", {"issuer": "中共某某市委机关工委", "seal_space": True}
     )
     assert page.status_code == 302
 
@@ -103,7 +104,9 @@ def test_the_issuer_defaults_to_the_top_unit_and_a_long_one_is_refused(client, d
     login_as(admin)
     form = client.get("/admin/certificates/").get_data(as_text=True)
     assert admin.unit.path.split("/")[0] in form
+    assert 'maxlength="120"' in form
 
+    # By hand: the input's maxlength=120 stops a browser from sending 121 characters.
     response = client.post("/admin/certificates/", data={"issuer": "长" * 121})
 
     assert response.status_code == 200

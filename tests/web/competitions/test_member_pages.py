@@ -14,6 +14,7 @@ from competitions.services.authoring import CompetitionSettings
 from lms.accounts.models import User
 from quizzes.services import answers, attempts
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.formfill import submit_form
 from tests.quiz_factories import make_bank, make_quiz
 
 EN = {"Accept-Language": "en"}
@@ -145,7 +146,7 @@ def test_registering_is_a_post_and_shows_the_member_registered(client, db, login
     login_as(member)
 
     assert client.get(f"/competitions/{competition.id}/register").status_code == 405
-    response = client.post(f"/competitions/{competition.id}/register", headers=EN)
+    response = submit_form(client, f"/competitions/{competition.id}", form="/register", headers=EN)
 
     assert response.status_code == 302
     assert (
@@ -166,9 +167,11 @@ def test_registering_before_registration_opens_is_refused_with_a_message(
     db.session.commit()
     login_as(member)
 
-    response = client.post(
-        f"/competitions/{competition.id}/register", headers=EN, follow_redirects=True
-    )
+    url = f"/competitions/{competition.id}"
+    assert 'data-testid="register"' not in client.get(url).get_data(as_text=True)
+
+    # By hand: the page offers no register button before registration opens.
+    response = client.post(f"{url}/register", headers=EN, follow_redirects=True)
 
     assert "Registration has not opened yet." in response.get_data(as_text=True)
     assert db.session.scalar(select(Registration)) is None
@@ -181,7 +184,7 @@ def test_a_member_may_cancel_while_registration_is_open(client, db, login_as, cl
     db.session.commit()
     login_as(member)
 
-    client.post(f"/competitions/{competition.id}/unregister")
+    submit_form(client, f"/competitions/{competition.id}", form="/unregister")
 
     assert db.session.scalar(select(Registration)) is None
 
@@ -197,6 +200,7 @@ def test_drafts_other_units_and_missing_competitions_are_not_found_for_members(
 
     for competition_id in (draft.id, other.id, 999_999):
         assert client.get(f"/competitions/{competition_id}").status_code == 404
+        # By hand: members see no page, so no register form, for these competitions.
         assert client.post(f"/competitions/{competition_id}/register").status_code == 404
     assert db.session.scalar(select(Registration)) is None
 
@@ -281,6 +285,7 @@ def test_registering_needs_the_csrf_token(client, db, login_as, clock, csrf_enab
     db.session.commit()
     login_as(member)
 
+    # By hand: this test is about the missing token, which the page would send.
     response = client.post(f"/competitions/{competition.id}/register")
 
     assert response.status_code == 400

@@ -15,6 +15,7 @@ from competitions.models import Award, Entry
 from competitions.services import results
 from lms.core.extensions import db
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.formfill import submit_form
 from tests.unit.competitions.test_results import finished_competition
 
 
@@ -49,7 +50,7 @@ def test_members_wait_for_publishing_while_staff_see_the_ranking_and_publish(
     staff_page = client.get(url).get_data(as_text=True)
     assert "李四" in staff_page
     assert 'data-testid="publish"' in staff_page
-    response = client.post(f"{url}/publish")
+    response = submit_form(client, url, form="/publish")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Award)) == 3
 
@@ -69,9 +70,11 @@ def test_publishing_before_the_end_is_refused_with_a_message(
     db.session.commit()
     login_as(organizer)
 
-    response = client.post(
-        f"/competitions/{world['competition'].id}/results/publish", follow_redirects=True
-    )
+    url = f"/competitions/{world['competition'].id}/results"
+    assert 'data-testid="publish"' not in client.get(url).get_data(as_text=True)
+
+    # By hand: before the end the page offers no publish button; the server refuses it anyway.
+    response = client.post(f"{url}/publish", follow_redirects=True)
 
     assert response.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Award)) == 0
@@ -223,8 +226,11 @@ def test_disqualifying_after_publication_takes_the_certificate_and_profile_award
     page = client.get(f"/manage/competitions/{competition.id}").get_data(as_text=True)
     assert 'data-testid="withdraw-hint"' in page
 
-    client.post(
-        f"/manage/competitions/entries/{entry.id}/disqualify", data={"reason": "Copied answers"}
+    submit_form(
+        client,
+        f"/manage/competitions/{competition.id}",
+        {"reason": "Copied answers"},
+        form=f"/entries/{entry.id}/disqualify",
     )
 
     login_as(world["li"])
