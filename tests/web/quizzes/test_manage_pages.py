@@ -276,6 +276,15 @@ def test_search_the_bank_by_text_and_category(client, db, staff):
     assert 'data-testid="search-results"' not in _text(client.get(f"/manage/quizzes/{quiz.id}"))
 
 
+def test_add_a_question_found_in_the_bank_with_its_mark(client, db, staff):
+    quiz, bank = _quiz_with_bank()
+    found = f"/manage/quizzes/{quiz.id}?q=pi+to"
+    added = submit_form(client, found, {"mark": "3"}, form=f"add-found-{bank[2].id}")
+    assert added.status_code == 302
+    db.session.expire_all()
+    assert [(s.question_id, s.mark) for s in quiz.slots] == [(bank[2].id, 3.0)]
+
+
 def test_random_rule_added_or_refused_with_the_services_message(client, db, staff):
     quiz, _bank = _quiz_with_bank()
     law = categories.by_path("Law")
