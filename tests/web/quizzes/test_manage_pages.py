@@ -15,6 +15,7 @@ from quizzes.services import attempts, authoring
 from quizzes.services.authoring import QuizSettings, SlotSpec
 from tests.courses_factories import make_course
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.formfill import read_form, submit_form
 from tests.quiz_factories import make_bank, make_quiz
 
 SETTINGS = {
@@ -27,7 +28,8 @@ SETTINGS = {
     "max_attempts": "2",
     "grading": "last",
     "pass_percent": "60",
-    "shuffle_questions": "y",
+    "shuffle_questions": True,
+    "shuffle_options": False,
     "layout": "one",
     "feedback": "immediate",
     "review_marks": "after_attempt",
@@ -45,8 +47,13 @@ def _quiz(title: str = "期中测验") -> Quiz:
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
+def _english(client, csrf_enabled):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def _token(client) -> str:
+    """A CSRF token from a page, for the posts a test makes by hand."""
+    return read_form(client, "/manage/quizzes/new").values()["csrf_token"]
 
 
 @pytest.fixture
@@ -71,7 +78,7 @@ def test_create_quiz_with_every_setting(client, db, staff):
     unit = OrgUnitFactory(name="North")
     db.session.commit()
 
-    response = client.post("/manage/quizzes/new", data={**SETTINGS, "unit_ids": [unit.id]})
+    response = submit_form(client, "/manage/quizzes/new", {**SETTINGS, "unit_ids": [unit.id]})
 
     quiz = _quiz()
     assert response.status_code == 302
@@ -102,7 +109,7 @@ def test_empty_limits_mean_none_and_unlimited(client, db, staff):
         "opens_at": "",
         "closes_at": "",
     }
-    client.post("/manage/quizzes/new", data=data)
+    submit_form(client, "/manage/quizzes/new", data)
     quiz = _quiz()
     assert quiz.time_limit_seconds is None and quiz.max_attempts is None
     assert quiz.opens_at is None and quiz.closes_at is None
@@ -130,15 +137,15 @@ def test_new_form_starts_from_the_defaults(client, db, staff):
     ],
 )
 def test_service_refusals_re_render_the_form(client, db, staff, change, message):
-    response = client.post("/manage/quizzes/new", data={**SETTINGS, **change})
+    response = submit_form(client, "/manage/quizzes/new", {**SETTINGS, **change})
     assert response.status_code == 200
     assert message in _text(response)
     assert _db.session.query(Quiz).count() == 0
 
 
 def test_form_shape_errors_re_render(client, db, staff):
-    response = client.post(
-        "/manage/quizzes/new", data={**SETTINGS, "title": "", "grace_seconds": "x"}
+    response = submit_form(
+        client, "/manage/quizzes/new", {**SETTINGS, "title": "", "grace_seconds": ""}
     )
     assert response.status_code == 200
     assert 'id="title-errors"' in response.get_data(as_text=True)
@@ -147,7 +154,7 @@ def test_form_shape_errors_re_render(client, db, staff):
 
 
 def test_edit_shows_local_times_and_saves(client, db, staff):
-    client.post("/manage/quizzes/new", data=SETTINGS)
+    submit_form(client, "/manage/quizzes/new", SETTINGS)
     quiz = _quiz()
 
     page = _text(client.get(f"/manage/quizzes/{quiz.id}/edit"))
@@ -155,9 +162,10 @@ def test_edit_shows_local_times_and_saves(client, db, staff):
     assert 'name="time_limit_minutes" type="number" value="30"' in page
     assert '<option selected value="one">' in page
 
-    response = client.post(
+    response = submit_form(
+        client,
         f"/manage/quizzes/{quiz.id}/edit",
-        data={**SETTINGS, "title": "期末测验", "time_limit_minutes": "", "layout": "all"},
+        {"title": "期末测验", "time_limit_minutes": "", "layout": "all"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -165,10 +173,10 @@ def test_edit_shows_local_times_and_saves(client, db, staff):
 
 
 def test_edit_refusal_keeps_the_old_settings(client, db, staff):
-    client.post("/manage/quizzes/new", data=SETTINGS)
+    submit_form(client, "/manage/quizzes/new", SETTINGS)
     quiz = _quiz()
-    response = client.post(
-        f"/manage/quizzes/{quiz.id}/edit", data={**SETTINGS, "closes_at": "2026-02-01T08:00"}
+    response = submit_form(
+        client, f"/manage/quizzes/{quiz.id}/edit", {"closes_at": "2026-02-01T08:00"}
     )
     assert response.status_code == 200
     db.session.expire_all()
@@ -178,7 +186,9 @@ def test_edit_refusal_keeps_the_old_settings(client, db, staff):
 def test_unknown_quiz_is_404(client, db, staff):
     assert client.get("/manage/quizzes/999").status_code == 404
     assert client.get("/manage/quizzes/999/edit").status_code == 404
-    assert client.post("/manage/quizzes/999/publish").status_code == 404
+    # By hand: no page offers to publish a quiz that does not exist.
+    publish = client.post("/manage/quizzes/999/publish", data={"csrf_token": _token(client)})
+    assert publish.status_code == 404
 
 
 def test_list_shows_state_size_marks_and_attempts(client, db, staff, member):
@@ -229,22 +239,25 @@ def _quiz_with_bank(title: str = "Built"):
 
 def test_add_a_fixed_question_by_number_and_refusals(client, db, staff):
     quiz, bank = _quiz_with_bank()
-    url = f"/manage/quizzes/{quiz.id}/slots/question"
+    page, form = f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/slots/question"
 
-    response = client.post(url, data={"question_id": bank[0].id, "mark": "2.5"})
+    def add(question_id: int, mark: str):
+        return submit_form(client, page, {"question_id": question_id, "mark": mark}, form=form)
+
+    response = add(bank[0].id, "2.5")
     assert response.status_code == 302
     assert [(s.question_id, s.mark) for s in quiz.slots] == [(bank[0].id, 2.5)]
 
-    again = client.post(url, data={"question_id": bank[0].id, "mark": "1"})
+    again = add(bank[0].id, "1")
     assert again.status_code == 200
     assert "This question is already in the quiz." in _text(again)
-    huge = client.post(url, data={"question_id": 10**20, "mark": "1"})
+    huge = add(10**20, "1")
     assert huge.status_code == 200
     assert 'id="question_id-errors"' in huge.get_data(as_text=True)
-    missing = client.post(url, data={"question_id": 9999, "mark": "1"})
+    missing = add(9999, "1")
     assert "There is no question #9999." in _text(missing)
     assert 'id="question_id-errors"' in missing.get_data(as_text=True)
-    bad_mark = client.post(url, data={"question_id": bank[1].id, "mark": "0"})
+    bad_mark = add(bank[1].id, "0")
     assert "A slot's mark is more than 0 and at most 1000." in _text(bad_mark)
     db.session.expire_all()
     assert len(quiz.slots) == 1
@@ -263,13 +276,25 @@ def test_search_the_bank_by_text_and_category(client, db, staff):
     assert 'data-testid="search-results"' not in _text(client.get(f"/manage/quizzes/{quiz.id}"))
 
 
+def test_add_a_question_found_in_the_bank_with_its_mark(client, db, staff):
+    quiz, bank = _quiz_with_bank()
+    found = f"/manage/quizzes/{quiz.id}?q=pi+to"
+    added = submit_form(client, found, {"mark": "3"}, form=f"add-found-{bank[2].id}")
+    assert added.status_code == 302
+    db.session.expire_all()
+    assert [(s.question_id, s.mark) for s in quiz.slots] == [(bank[2].id, 3.0)]
+
+
 def test_random_rule_added_or_refused_with_the_services_message(client, db, staff):
     quiz, _bank = _quiz_with_bank()
     law = categories.by_path("Law")
-    url = f"/manage/quizzes/{quiz.id}/slots/rule"
-    rule = {"category_id": law.id, "include_subcategories": "y", "count": "4", "mark": "1.5"}
+    page, form = f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/slots/rule"
+    rule = {"category_id": law.id, "include_subcategories": True, "count": "4", "mark": "1.5"}
 
-    assert client.post(url, data=rule).status_code == 302
+    def add(changes: dict):
+        return submit_form(client, page, {**rule, **changes}, form=form)
+
+    assert add({}).status_code == 302
     slot = quiz.slots[0]
     assert (slot.category_id, slot.count, slot.mark, slot.include_subcategories) == (
         law.id,
@@ -278,13 +303,13 @@ def test_random_rule_added_or_refused_with_the_services_message(client, db, staf
         True,
     )
 
-    too_many = client.post(url, data={**rule, "count": "5"})
+    too_many = add({"count": "5"})
     assert too_many.status_code == 200
     assert "Only 4 questions match this rule; it needs 5." in _text(too_many)
     assert 'id="count-errors"' in too_many.get_data(as_text=True)
-    own_only = client.post(url, data={**rule, "include_subcategories": "", "count": "1"})
+    own_only = add({"include_subcategories": False, "count": "1"})
     assert "Only 0 questions match this rule; it needs 1." in _text(own_only)
-    typed = client.post(url, data={**rule, "type": "numerical", "difficulty": "", "count": "1"})
+    typed = add({"type": "numerical", "difficulty": "", "count": "1"})
     assert typed.status_code == 302
     db.session.expire_all()
     assert [(s.count, s.type) for s in quiz.slots] == [(4, None), (1, "numerical")]
@@ -309,19 +334,24 @@ def test_remove_and_move_slots(client, db, staff):
     quiz, bank = _quiz_with_bank()
     first, second, third = (authoring.add_slot(quiz, SlotSpec(question_id=q.id)) for q in bank)
     db.session.commit()
-    base = f"/manage/quizzes/{quiz.id}/slots"
+    page, base = f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/slots"
 
-    client.post(f"{base}/{third.id}/move", data={"direction": "up"})
+    submit_form(client, page, form=f"{base}/{third.id}/move", button="up")
     db.session.expire_all()
     assert [s.id for s in quiz.slots] == [first.id, third.id, second.id]
-    client.post(f"{base}/{first.id}/move", data={"direction": "down"})
+    submit_form(client, page, form=f"{base}/{first.id}/move", button="down")
     db.session.expire_all()
     assert [s.id for s in quiz.slots] == [third.id, first.id, second.id]
 
-    client.post(f"{base}/{first.id}/remove")
+    submit_form(client, page, form=f"{base}/{first.id}/remove")
     db.session.expire_all()
     assert [(s.id, s.position) for s in quiz.slots] == [(third.id, 0), (second.id, 1)]
-    response = client.post(f"{base}/99999/remove", follow_redirects=True)
+    # By hand: a forged slot id, which no page shows.
+    response = client.post(
+        f"{base}/99999/remove",
+        data={"csrf_token": _token(client)},
+        follow_redirects=True,
+    )
     assert "This slot is not part of the quiz." in _text(response)
 
 
@@ -334,8 +364,11 @@ def test_changing_a_taken_quiz_warns_that_past_attempts_keep_their_questions(
 
     page = _text(client.get(f"/manage/quizzes/{quiz.id}"))
     assert 'data-testid="attempts-notice"' in page
-    response = client.post(
-        f"/manage/quizzes/{quiz.id}/slots/{quiz.slots[0].id}/remove", follow_redirects=True
+    response = submit_form(
+        client,
+        f"/manage/quizzes/{quiz.id}",
+        form=f"/manage/quizzes/{quiz.id}/slots/{quiz.slots[0].id}/remove",
+        follow_redirects=True,
     )
     assert "Attempts already made keep the questions they drew." in _text(response)
     db.session.expire_all()
@@ -345,19 +378,19 @@ def test_changing_a_taken_quiz_warns_that_past_attempts_keep_their_questions(
 
 def test_publish_needs_a_question_and_toggles(client, db, staff):
     quiz, bank = _quiz_with_bank()
-    url = f"/manage/quizzes/{quiz.id}/publish"
+    page, url = f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/publish"
 
-    refused = client.post(url, follow_redirects=True)
+    refused = submit_form(client, page, form=url, follow_redirects=True)
     assert "Add at least one question before publishing." in _text(refused)
     db.session.expire_all()
     assert not quiz.is_published
 
     authoring.add_slot(quiz, SlotSpec(question_id=bank[0].id))
     db.session.commit()
-    client.post(url)
+    submit_form(client, page, form=url)
     db.session.expire_all()
     assert quiz.is_published
-    client.post(url)
+    submit_form(client, page, form=url)
     db.session.expire_all()
     assert not quiz.is_published
 
@@ -370,18 +403,21 @@ def test_attach_to_a_course_the_organizer_edits(client, db, login_as, organizer)
     mine.editors.append(organizer)
     db.session.commit()
 
-    page = _text(client.get(f"/manage/quizzes/{quiz.id}"))
+    url, attach = f"/manage/quizzes/{quiz.id}", f"/manage/quizzes/{quiz.id}/attach"
+    before = client.get(url).get_data(as_text=True)
+    page = unescape(before)
     assert "Mine · Module 1" in page
     assert "Theirs" not in page
 
+    # By hand: a forged module id, of a course the page does not offer.
     refused = client.post(
-        f"/manage/quizzes/{quiz.id}/attach", data={"module_id": theirs.modules[0].id}
+        attach, data={"module_id": theirs.modules[0].id, "csrf_token": _token(client)}
     )
     assert refused.status_code == 302
     db.session.expire_all()
     assert quiz.item_id is None
 
-    client.post(f"/manage/quizzes/{quiz.id}/attach", data={"module_id": mine.modules[0].id})
+    submit_form(client, url, {"module_id": mine.modules[0].id}, form=attach)
     db.session.expire_all()
     item = _db.session.get(CourseItem, quiz.item_id)
     assert (item.kind, item.module_id, item.title) == ("quiz", mine.modules[0].id, quiz.title)
@@ -389,9 +425,13 @@ def test_attach_to_a_course_the_organizer_edits(client, db, login_as, organizer)
     assert f'href="/courses/{mine.id}" data-testid="course-link">Mine</a>' in page
     assert 'data-testid="attach"' not in page
 
-    again = client.post(
-        f"/manage/quizzes/{quiz.id}/attach",
-        data={"module_id": mine.modules[0].id},
+    # The same form again from a tab still open on the page as it was before.
+    again = submit_form(
+        client,
+        url,
+        {"module_id": mine.modules[0].id},
+        form=attach,
+        page=before,
         follow_redirects=True,
     )
     assert "This quiz is already part of a course." in _text(again)
@@ -404,7 +444,12 @@ def test_admin_may_attach_to_any_course(client, db, login_as, admin):
     db.session.commit()
     page = _text(client.get(f"/manage/quizzes/{quiz.id}"))
     assert "Any · Module 1" in page and "Any · Module 2" in page
-    client.post(f"/manage/quizzes/{quiz.id}/attach", data={"module_id": course.modules[1].id})
+    submit_form(
+        client,
+        f"/manage/quizzes/{quiz.id}",
+        {"module_id": course.modules[1].id},
+        form=f"/manage/quizzes/{quiz.id}/attach",
+    )
     db.session.expire_all()
     assert authoring.quiz_of_item(quiz.item_id).id == quiz.id
     to_quiz = client.get(f"/manage/quizzes/item/{quiz.item_id}")

@@ -12,6 +12,7 @@ from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt, Mode, WrongAnswer
 from quizzes.services import answers, attempts, daily, practice
+from tests.formfill import submit_form
 
 EN = {"Accept-Language": "en"}
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -41,7 +42,26 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_admin_opens_categories_and_members_start_practice(client, db, admin, member, login_as):
+def _token(client) -> str:
+    """The page's CSRF token, for the posts a test makes by hand."""
+    return TOKEN.search(_text(client.get("/practice"))).group(1)
+
+
+def _practise(client, category_id: int, size: int, page: str | None = None):
+    """Click a size button of a category on the practice page (or on ``page``, as it was)."""
+    return submit_form(
+        client,
+        "/practice",
+        form=f"practice-start-{category_id}",
+        button=str(size),
+        page=page,
+        headers=EN,
+    )
+
+
+def test_admin_opens_categories_and_members_start_practice(
+    client, db, admin, member, login_as, csrf_enabled
+):
     _statements("Safety", 6)
     _statements("Safety/Fire", 4)
     _statements("Finance", 5)
@@ -55,9 +75,10 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     login_as(admin)
     page = _text(client.get("/manage/practice", headers=EN))
     assert "Categories members may practise" in page
-    saved = client.post(
+    saved = submit_form(
+        client,
         "/manage/practice",
-        data={"practice_categories": [safety.id], "daily_categories": [fire.id], "daily_count": 3},
+        {"practice_categories": [safety.id], "daily_categories": [fire.id], "daily_count": 3},
         headers=EN,
         follow_redirects=True,
     )
@@ -69,7 +90,7 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     page = _text(client.get("/practice", headers=EN))
     assert "10 questions" in page and "4 questions" in page and "Finance" not in page
     assert 'value="10"' in page and 'value="20"' not in page and "All 4 questions" in page
-    started = client.post("/practice/start", data={"category": safety.id, "size": 10})
+    started = _practise(client, safety.id, 10)
     assert started.status_code == 302
     attempt = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.PRACTICE))
     assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
@@ -81,53 +102,65 @@ def test_admin_opens_categories_and_members_start_practice(client, db, admin, me
     assert 'data-testid="unfinished"' not in _text(client.get("/practice", headers=EN))
 
 
-def test_practice_explains_bad_input(client, db, member, login_as):
+def test_practice_explains_bad_input(client, db, member, login_as, csrf_enabled):
     _statements("Small", 3)
     _statements("Closed", 8)
-    db.session.commit()
-    practice.set_practice_categories([categories.by_path("Small").id])
+    small, closed_category = categories.by_path("Small"), categories.by_path("Closed")
+    practice.set_practice_categories([small.id, closed_category.id])
     db.session.commit()
     login_as(member)
+    page = _text(client.get("/practice", headers=EN))
+    practice.set_practice_categories([small.id])  # closed while the member's page is open
+    db.session.commit()
 
-    closed = client.post(
-        "/practice/start", data={"category": categories.by_path("Closed").id, "size": 5}, headers=EN
-    )
+    closed = _practise(client, closed_category.id, 5, page=page)
     assert closed.status_code == 200
     assert "not open for practice" in _text(closed)
+    token = _token(client)
+    # By hand: a size the page does not offer for a category of 3, to prove the server's check.
     few = client.post(
-        "/practice/start", data={"category": categories.by_path("Small").id, "size": 5}, headers=EN
+        "/practice/start", data={"category": small.id, "size": 5, "csrf_token": token}, headers=EN
     )
     assert "has 3 questions: choose 3." in _text(few)
     assert 'data-testid="practice-errors"' in _text(few)
-    missing = client.post("/practice/start", data={"size": 5}, headers=EN)
+    # By hand: no category, and then a forged one, which no page sends.
+    missing = client.post("/practice/start", data={"size": 5, "csrf_token": token}, headers=EN)
     assert "Choose a category to practise." in _text(missing)
-    nonsense = client.post("/practice/start", data={"category": "x", "size": "7"}, headers=EN)
+    nonsense = client.post(
+        "/practice/start", data={"category": "x", "size": "7", "csrf_token": token}, headers=EN
+    )
     assert nonsense.status_code == 200
     assert _attempt_count(db, Mode.PRACTICE) == 0
 
 
-def test_the_admin_form_refuses_a_bad_daily_count(client, db, admin, login_as):
+def test_the_admin_form_refuses_a_bad_daily_count(client, db, admin, login_as, csrf_enabled):
     login_as(admin)
-    response = client.post("/manage/practice", data={"daily_count": 0}, headers=EN)
+    # Below the field's min=1, which a browser checks first: this proves the server's own check.
+    response = submit_form(client, "/manage/practice", {"daily_count": 0}, headers=EN)
     assert response.status_code == 200
     assert "field-errors" in _text(response)
     assert get_setting(daily.COUNT_SETTING) is None
 
 
-def test_daily_page_from_start_to_result(client, db, member, login_as, clock):
+def test_daily_page_from_start_to_result(client, db, member, login_as, clock, csrf_enabled):
     login_as(member)
-    refused = client.post("/daily/start", headers=EN, follow_redirects=True)
+    # By hand: the page offers no start before the daily quiz is set up.
+    refused = client.post(
+        "/daily/start", data={"csrf_token": _token(client)}, headers=EN, follow_redirects=True
+    )
     assert "The daily quiz is not set up yet." in _text(refused)
     assert 'data-testid="start-daily"' not in _text(refused)
 
     _statements("Daily", 5)
     daily.save_settings([categories.by_path("Daily").id], 3)
     db.session.commit()
-    assert 'data-testid="start-daily"' in _text(client.get("/daily", headers=EN))
-    started = client.post("/daily/start")
+    page = _text(client.get("/daily", headers=EN))
+    assert 'data-testid="start-daily"' in page
+    started = submit_form(client, "/daily", form="/daily/start")
     session = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.DAILY))
     assert started.headers["Location"].endswith(f"/attempts/{session.id}")
-    assert client.post("/daily/start").headers["Location"] == started.headers["Location"]
+    again = submit_form(client, "/daily", form="/daily/start", page=page)  # a second tab
+    assert again.headers["Location"] == started.headers["Location"]
     assert 'data-testid="continue-daily"' in _text(client.get("/daily", headers=EN))
 
     for number, item in enumerate(session.items):
@@ -156,7 +189,9 @@ def test_practice_settings_link_to_the_daily_points_rule(client, db, admin, logi
     assert 'id="rule-daily_quiz_correct"' in _text(client.get("/admin/points", headers=EN))
 
 
-def test_notebook_lists_open_entries_filters_and_practises_them(client, db, member, login_as):
+def test_notebook_lists_open_entries_filters_and_practises_them(
+    client, db, member, login_as, csrf_enabled
+):
     bank = _statements("Road", 2) + _statements("Home", 1)
     for question in bank:
         db.session.add(
@@ -193,16 +228,23 @@ def test_notebook_lists_open_entries_filters_and_practises_them(client, db, memb
     unknown = _text(client.get("/notebook?category=99999", headers=EN))
     assert unknown.count('data-testid="notebook-entry"') == 3
 
-    started = client.post("/notebook/practise", data={"category": road.id})
+    started = submit_form(client, f"/notebook?category={road.id}", form="/notebook/practise")
     session = db.session.scalar(select(Attempt).where(Attempt.mode == Mode.NOTEBOOK))
     assert started.headers["Location"].endswith(f"/attempts/{session.id}")
     assert {item.version.question_id for item in session.items} == {q.id for q in bank[:2]}
 
 
-def test_an_empty_notebook_says_so_and_refuses_a_session(client, db, member, login_as):
+def test_an_empty_notebook_says_so_and_refuses_a_session(
+    client, db, member, login_as, csrf_enabled
+):
     login_as(member)
-    assert 'data-testid="notebook-empty"' in _text(client.get("/notebook", headers=EN))
-    refused = client.post("/notebook/practise", headers=EN, follow_redirects=True)
+    page = _text(client.get("/notebook", headers=EN))
+    assert 'data-testid="notebook-empty"' in page
+    assert "/notebook/practise" not in page
+    # By hand: an empty notebook offers no session, and the server refuses one too.
+    refused = client.post(
+        "/notebook/practise", data={"csrf_token": _token(client)}, headers=EN, follow_redirects=True
+    )
     assert "nothing to practise" in _text(refused)
 
 
@@ -235,6 +277,7 @@ def test_posts_need_the_csrf_token(client, db, member, login_as, csrf_enabled):
     daily.save_settings([categories.by_path("Daily").id], 3)
     db.session.commit()
     login_as(member)
+    # By hand: a post without, then with, the token, as this test is about the token.
     assert client.post("/daily/start").status_code == 400
     assert _attempt_count(db, Mode.DAILY) == 0
     token = TOKEN.search(_text(client.get("/daily"))).group(1)

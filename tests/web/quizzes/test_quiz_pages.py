@@ -14,15 +14,16 @@ from quizzes.models import Attempt, Mode, State
 from quizzes.services import answers, attempts
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.formfill import submit_form
 from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank, make_quiz, right_answer
 
 EN = {"Accept-Language": "en"}
 
 
-def _form_fields(item: dict[str, Any], answer: Any) -> dict[str, Any]:
-    """What the page's inputs post for ``answer`` (given as the API would take it)."""
+def _answer(item: dict[str, Any], answer: Any) -> dict[str, Any]:
+    """The changes a member makes to the page's inputs of ``item`` to answer ``answer``."""
     name = f"q{item['slot']}"
-    fields: dict[str, Any] = {f"{name}present": "1"}
+    fields: dict[str, Any] = {}
     if item["type"] == "true_false":
         fields[name] = "true" if answer else "false"
     elif item["type"] == "fill_blank":
@@ -41,6 +42,31 @@ def _started(member, **settings: Any) -> Attempt:
     attempt = attempts.start(member, quiz)
     _db.session.commit()
     return attempt
+
+
+def _click(client, attempt: Attempt, button: str, changes=None, *, url: str = "", page=None):
+    """Fill the attempt page (``url``, or ``page`` as it was) and press ``button``."""
+    return submit_form(
+        client,
+        url or f"/attempts/{attempt.id}",
+        changes,
+        form="attempt-form",
+        button=button,
+        page=page,
+        headers=EN,
+    )
+
+
+def _hand_in(client, attempt: Attempt, changes=None, *, page=None):
+    """Hand in as the page's script does: the attempt form's fields, posted to its submit url."""
+    return submit_form(
+        client,
+        f"/attempts/{attempt.id}",
+        changes,
+        form="attempt-form",
+        page=page,
+        post_to=f"/attempts/{attempt.id}/submit",
+    )
 
 
 def test_the_list_groups_quizzes_and_shows_standing_in_constant_queries(
@@ -87,7 +113,9 @@ def test_the_list_groups_quizzes_and_shows_standing_in_constant_queries(
     assert many.count == few.count
 
 
-def test_start_page_shows_the_rules_and_starts_then_resumes_one_attempt(client, db, login_as):
+def test_start_page_shows_the_rules_and_starts_then_resumes_one_attempt(
+    client, db, login_as, csrf_enabled
+):
     member = login_as(UserFactory())
     quiz = make_quiz(time_limit_seconds=600, max_attempts=2, pass_percent=60)
     db.session.commit()
@@ -97,10 +125,11 @@ def test_start_page_shows_the_rules_and_starts_then_resumes_one_attempt(client, 
     assert "60%" in page
     assert "after the quiz closes" in page
 
-    response = client.post(f"/quizzes/{quiz.id}/start")
+    start = f"/quizzes/{quiz.id}/start"
+    response = submit_form(client, f"/quizzes/{quiz.id}", form=start)
     attempt = _db.session.scalars(_db.select(Attempt).where(Attempt.user_id == member.id)).one()
     assert response.headers["Location"].endswith(f"/attempts/{attempt.id}")
-    again = client.post(f"/quizzes/{quiz.id}/start")
+    again = submit_form(client, f"/quizzes/{quiz.id}", form=start, page=page)  # a second tab
     assert again.headers["Location"] == response.headers["Location"]
     page = client.get(f"/quizzes/{quiz.id}", headers=EN).get_data(as_text=True)
     assert "Resume the attempt" in page
@@ -124,6 +153,7 @@ def test_start_page_explains_why_a_quiz_cannot_start(client, db, login_as, setti
     page = client.get(f"/quizzes/{quiz.id}", headers=EN).get_data(as_text=True)
     assert message in page
     assert 'data-testid="start"' not in page
+    # By hand: the page offers no start, and the server refuses one too.
     refused = client.post(f"/quizzes/{quiz.id}/start", headers=EN, follow_redirects=True)
     assert "This quiz is not open now." in refused.get_data(as_text=True)
     assert _db.session.scalar(_db.select(_db.func.count()).select_from(Attempt)) == 0
@@ -138,6 +168,7 @@ def test_out_of_attempts_is_said_and_past_marks_follow_the_review_rules(client, 
     assert "You have used all your attempts at this quiz." in page
     assert "Not shown yet" in page
     assert 'data-testid="start"' not in page
+    # By hand: the page offers no start, and the server refuses one too.
     refused = client.post(f"/quizzes/{attempt.quiz_id}/start", headers=EN, follow_redirects=True)
     assert "You have used all your attempts" in refused.get_data(as_text=True)
 
@@ -166,13 +197,15 @@ def test_the_attempt_page_has_an_input_for_every_type_and_reveals_nothing(
     assert 'href="/static/css/quiz.css"' in page and 'src="/static/js/quiz.js"' in page
 
 
-def test_every_type_answered_without_javascript_then_submitted_and_reviewed(client, db, login_as):
+def test_every_type_answered_without_javascript_then_submitted_and_reviewed(
+    client, db, login_as, csrf_enabled
+):
     member = login_as(UserFactory())
     attempt = _started(member, review_answers="after_attempt", review_explanations="after_attempt")
-    fields: dict[str, Any] = {"action": "save", "page": "1"}
+    fields: dict[str, Any] = {}
     for item in attempt_view(attempt, member)["items"]:
-        fields.update(_form_fields(item, right_answer(item)))
-    response = client.post(f"/attempts/{attempt.id}", data=fields)
+        fields.update(_answer(item, right_answer(item)))
+    response = _click(client, attempt, "save", fields)
     assert response.status_code == 302
     _db.session.expire_all()
     saved = _db.session.get(Attempt, attempt.id)
@@ -181,11 +214,12 @@ def test_every_type_answered_without_javascript_then_submitted_and_reviewed(clie
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert f"data-answered-count>{len(SAMPLE_QUESTIONS)}<" in page
 
-    client.post(f"/attempts/{attempt.id}", data=fields)  # unchanged answers are not saved again
+    _click(client, attempt, "save", fields)  # unchanged answers are not saved again
     _db.session.expire_all()
     assert all(item.sequence == 1 for item in _db.session.get(Attempt, attempt.id).items)
 
-    done = client.post(f"/attempts/{attempt.id}/submit", data={})
+    finish = f"/attempts/{attempt.id}?finish=1"
+    done = submit_form(client, finish, form=f"/attempts/{attempt.id}/submit")
     assert done.headers["Location"].endswith(f"/attempts/{attempt.id}/review")
     review = client.get(f"/attempts/{attempt.id}/review", headers=EN).get_data(as_text=True)
     assert f"12 / {2 * len(SAMPLE_QUESTIONS):g}" in review
@@ -212,28 +246,29 @@ def test_the_review_hides_what_the_rules_do_not_allow_yet(client, db, login_as):
     assert 'data-testid="your-answer"' in review
 
 
-def test_flags_toggle_and_show_in_the_navigation(client, db, login_as):
+def test_flags_toggle_and_show_in_the_navigation(client, db, login_as, csrf_enabled):
     member = login_as(UserFactory())
     attempt = _started(member)
-    response = client.post(f"/attempts/{attempt.id}", data={"action": "flag-2", "page": "1"})
+    response = _click(client, attempt, "flag-2")
     assert response.headers["Location"].endswith("#q2")
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert re.search(r'class="nav-slot\s+flagged\s*"[^>]*data-nav-slot="2"', page)
     assert 'aria-pressed="true"' in page
-    client.post(f"/attempts/{attempt.id}", data={"action": "flag-2"})
+    _click(client, attempt, "flag-2")
     _db.session.expire_all()
     assert not attempts.item_at(_db.session.get(Attempt, attempt.id), 2).is_flagged
 
 
-def test_one_question_per_page_pages_with_the_answers_saved_on_the_way(client, db, login_as):
+def test_one_question_per_page_pages_with_the_answers_saved_on_the_way(
+    client, db, login_as, csrf_enabled
+):
     member = login_as(UserFactory())
     attempt = _started(member, one_per_page=True)
     first = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert first.count('data-testid="question"') == 1
     assert 'id="q1"' in first and 'data-testid="previous"' not in first
     item = attempt_view(attempt, member)["items"][0]
-    fields = {"action": "goto-2", "page": "1", **_form_fields(item, right_answer(item))}
-    moved = client.post(f"/attempts/{attempt.id}", data=fields)
+    moved = _click(client, attempt, "goto-2", _answer(item, right_answer(item)), page=first)
     assert moved.headers["Location"].endswith(f"/attempts/{attempt.id}?page=2")
     second = client.get(f"/attempts/{attempt.id}?page=2").get_data(as_text=True)
     assert 'id="q2"' in second and 'id="q1"' not in second
@@ -242,12 +277,11 @@ def test_one_question_per_page_pages_with_the_answers_saved_on_the_way(client, d
     assert 'id="q7"' in client.get(f"/attempts/{attempt.id}?page=99").get_data(as_text=True)
 
 
-def test_finishing_asks_first_and_lists_the_unanswered(client, db, login_as):
+def test_finishing_asks_first_and_lists_the_unanswered(client, db, login_as, csrf_enabled):
     member = login_as(UserFactory())
     attempt = _started(member)
     item = attempt_view(attempt, member)["items"][2]
-    fields = {"action": "finish", **_form_fields(item, True)}
-    asked = client.post(f"/attempts/{attempt.id}", data=fields)
+    asked = _click(client, attempt, "finish", _answer(item, True))
     assert "finish=1" in asked.headers["Location"]
     page = client.get(asked.headers["Location"], headers=EN).get_data(as_text=True)
     assert 'data-testid="confirm-finish"' in page
@@ -257,16 +291,17 @@ def test_finishing_asks_first_and_lists_the_unanswered(client, db, login_as):
     assert _db.session.get(Attempt, attempt.id).state == State.IN_PROGRESS
 
 
-def test_double_submit_scores_once(client, db, login_as):
+def test_double_submit_scores_once(client, db, login_as, csrf_enabled):
     member = login_as(UserFactory())
     attempt = _started(member)
     item = attempt_view(attempt, member)["items"][2]
-    client.post(f"/attempts/{attempt.id}/submit", data=_form_fields(item, True))
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    _hand_in(client, attempt, _answer(item, True), page=page)
     _db.session.expire_all()
     first = _db.session.get(Attempt, attempt.id)
     score, submitted_at = first.score, first.submitted_at
     assert score == 2.0
-    again = client.post(f"/attempts/{attempt.id}/submit", data=_form_fields(item, False))
+    again = _hand_in(client, attempt, _answer(item, False), page=page)  # the same page, again
     assert again.headers["Location"].endswith("/review")
     _db.session.expire_all()
     second = _db.session.get(Attempt, attempt.id)
@@ -277,14 +312,17 @@ def test_double_submit_scores_once(client, db, login_as):
     )
 
 
-def test_a_closed_attempt_answers_409_with_the_message_in_the_page(client, db, login_as, clock):
+def test_a_closed_attempt_answers_409_with_the_message_in_the_page(
+    client, db, login_as, clock, csrf_enabled
+):
     member = login_as(UserFactory())
     attempt = _started(member, time_limit_seconds=60, grace_seconds=10)
     item = attempt_view(attempt, member)["items"][2]
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)  # left open past the end
     clock.advance(seconds=69)
-    assert client.post(f"/attempts/{attempt.id}", data=_form_fields(item, True)).status_code == 302
+    assert _click(client, attempt, "save", _answer(item, True), page=page).status_code == 302
     clock.advance(seconds=2)
-    refused = client.post(f"/attempts/{attempt.id}", data=_form_fields(item, False), headers=EN)
+    refused = _click(client, attempt, "save", _answer(item, False), page=page)
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
     assert "Time is up: this attempt was submitted and no longer accepts answers." in page
@@ -315,6 +353,7 @@ def test_another_members_attempt_is_404_on_every_page(client, db, login_as):
     login_as(UserFactory())
     db.session.commit()
     assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    # By hand: posts to another member's attempt, which no page of this member shows.
     assert client.post(f"/attempts/{attempt.id}", data={"action": "save"}).status_code == 404
     assert client.post(f"/attempts/{attempt.id}/submit").status_code == 404
     assert client.get(f"/attempts/{attempt.id}/review").status_code == 404
@@ -327,6 +366,7 @@ def test_another_members_attempt_is_404_on_every_page(client, db, login_as):
 def test_bad_input_never_breaks_the_page(client, db, login_as):
     member = login_as(UserFactory())
     attempt = _started(member)
+    # By hand: tampered actions and answers, which the page cannot produce.
     for data in (
         {"action": "drop-tables"},
         {"action": "flag-99"},
@@ -340,14 +380,13 @@ def test_bad_input_never_breaks_the_page(client, db, login_as):
     assert attempts.item_at(_db.session.get(Attempt, attempt.id), 1).response is None
 
 
-def test_immediate_feedback_checks_one_answer_in_the_page(client, db, login_as):
+def test_immediate_feedback_checks_one_answer_in_the_page(client, db, login_as, csrf_enabled):
     member = login_as(UserFactory())
     attempt = _started(member, feedback="immediate")
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert page.count('data-testid="check"') == len(SAMPLE_QUESTIONS)
     item = attempt_view(attempt, member)["items"][0]
-    fields = {"action": "check-1", **_form_fields(item, right_answer(item))}
-    assert client.post(f"/attempts/{attempt.id}", data=fields).status_code == 302
+    assert _click(client, attempt, "check-1", _answer(item, right_answer(item))).status_code == 302
     page = client.get(f"/attempts/{attempt.id}", headers=EN).get_data(as_text=True)
     first = page.split('id="q1"')[1].split('id="q2"')[0]
     assert "Right answer:" in first and "987" in first

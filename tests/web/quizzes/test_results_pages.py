@@ -13,6 +13,7 @@ from quizzes.models import Attempt
 from quizzes.services import answers, attempts, authoring
 from quizzes.services.presentation import attempt_view
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.formfill import submit_form
 from tests.quiz_factories import make_bank, make_quiz, right_answer
 
 
@@ -101,6 +102,7 @@ def test_a_leader_sees_only_their_subtree_and_a_member_nothing(client, db, login
     assert client.get(_url(world["quiz"])).status_code == 403
     assert client.get(_url(world["quiz"], "results.xlsx")).status_code == 403
     assert client.get(_url(world["quiz"], "statistics")).status_code == 403
+    # By hand: no page offers a member the regrade form; the route refuses it too.
     assert client.post(_url(world["quiz"], "regrade")).status_code == 403
 
 
@@ -174,7 +176,9 @@ def _short_answer_quiz(db, member):
     return quiz, attempt, item
 
 
-def test_grading_an_answer_updates_the_attempt_total(client, db, login_as, organizer, member):
+def test_grading_an_answer_updates_the_attempt_total(
+    client, db, login_as, organizer, member, csrf_enabled
+):
     quiz, attempt, item = _short_answer_quiz(db, member)
     assert attempt.needs_grading and attempt.score == 2.0
     login_as(organizer)
@@ -182,18 +186,15 @@ def test_grading_an_answer_updates_the_attempt_total(client, db, login_as, organ
     assert "It is a short test." in page and "A test." in page  # response and reference
     assert page.count('data-testid="grading-answer"') == 1
 
-    refused = client.post(
-        _url(quiz, f"grading/{item.id}"), data={f"a{item.id}-mark": "5", f"a{item.id}-comment": ""}
-    )
+    mark, comment, form = f"a{item.id}-mark", f"a{item.id}-comment", f"grading/{item.id}"
+    # Above the field's max, which a browser checks first: this proves the server's own check.
+    refused = submit_form(client, _url(quiz, "grading"), {mark: "5"}, form=form)
     assert refused.status_code == 200
     assert "field-errors" in refused.get_data(as_text=True)
     db.session.refresh(attempt)
     assert attempt.needs_grading
 
-    saved = client.post(
-        _url(quiz, f"grading/{item.id}"),
-        data={f"a{item.id}-mark": "1.5", f"a{item.id}-comment": "Nearly"},
-    )
+    saved = submit_form(client, _url(quiz, "grading"), {mark: "1.5", comment: "Nearly"}, form=form)
     assert saved.status_code == 302
     db.session.refresh(attempt)
     db.session.refresh(item)
@@ -203,9 +204,7 @@ def test_grading_an_answer_updates_the_attempt_total(client, db, login_as, organ
 
     graded = client.get(_url(quiz, "grading", show="all")).get_data(as_text=True)
     assert 'value="1.5"' in graded and "Nearly" in graded
-    client.post(
-        _url(quiz, f"grading/{item.id}"), data={f"a{item.id}-mark": "2", f"a{item.id}-comment": ""}
-    )
+    submit_form(client, _url(quiz, "grading", show="all"), {mark: "2", comment: ""}, form=form)
     db.session.refresh(attempt)
     assert attempt.score == 4.0
 
@@ -215,12 +214,13 @@ def test_an_answer_of_another_quiz_is_not_found(client, db, login_as, organizer,
     other = make_quiz(make_bank("Other", types=("true_false",)))
     db.session.commit()
     login_as(organizer)
+    # By hand: an answer id under another quiz, which no page links.
     response = client.post(_url(other, f"grading/{item.id}"), data={f"a{item.id}-mark": "1"})
     assert response.status_code == 404
 
 
 def test_regrade_to_the_current_versions_reports_the_changed_attempts(
-    client, db, login_as, organizer
+    client, db, login_as, organizer, csrf_enabled
 ):
     bank = make_bank(types=("true_false",))
     quiz = make_quiz(bank)
@@ -241,10 +241,10 @@ def test_regrade_to_the_current_versions_reports_the_changed_attempts(
 
     confirm = client.get(_url(quiz, "regrade")).get_data(as_text=True)
     assert "2 finished attempts" in confirm
-    same = client.post(_url(quiz, "regrade"), data={}).get_data(as_text=True)
+    same = submit_form(client, _url(quiz, "regrade")).get_data(as_text=True)
     assert "0 attempts changed score" in same  # the versions they saw are unchanged
 
-    report = client.post(_url(quiz, "regrade"), data={"current_versions": "y"})
+    report = submit_form(client, _url(quiz, "regrade"), {"current_versions": True})
     page = report.get_data(as_text=True)
     assert page.count('data-testid="regrade-change"') == 2
     rita = page.split("Right Rita")[1].split("</tr>")[0]
@@ -309,7 +309,7 @@ def test_results_of_a_draft_quiz_are_only_for_its_managers(client, db, login_as,
     assert statuses(world["sue"], draft) == [403, 403, 403]  # a member leads nothing
     assert statuses(organizer, draft) == [200, 200, 200]
     assert statuses(admin, draft) == [200, 200, 200]
-    client.post("/logout")
+    submit_form(client, "/", form="/logout")
     with client.session_transaction() as session:
         session.clear()
     assert all(client.get(_url(draft, path)).status_code == 302 for path in paths)
