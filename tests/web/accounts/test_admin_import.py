@@ -8,18 +8,15 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from tests.factories import OrgUnitFactory
-from tests.web.accounts.helpers import log_in
+from tests.formfill import submit_form
+from tests.web.accounts.helpers import log_in, log_out
 
 EN = {"Accept-Language": "en"}
 
 
 def _upload(client, name: str, content: bytes):
-    return client.post(
-        "/admin/users/import",
-        data={"file": (io.BytesIO(content), name)},
-        content_type="multipart/form-data",
-        headers=EN,
-    )
+    changes = {"file": (io.BytesIO(content), name)}
+    return submit_form(client, "/admin/users/import", changes, headers=EN)
 
 
 def _count(db) -> int:
@@ -35,7 +32,7 @@ def test_good_file_imports_and_shows_generated_passwords(client, db, admin, logi
     assert 'data-testid="import-created"' in page
     assert "xiaoming" in page
     password = page.split("<code>")[-1].split("</code>")[0]
-    client.post("/logout")
+    log_out(client)
     assert log_in(client, "xiaoming", password).status_code == 302
 
 
@@ -57,7 +54,7 @@ def test_wrong_kind_of_file_is_refused_by_the_form(client, db, admin, login_as):
     response = _upload(client, "notes.txt", b"hello")
     assert response.status_code == 200
     assert "Only .csv and .xlsx files can be imported." in response.get_data(as_text=True)
-    missing = client.post("/admin/users/import", data={}, headers=EN)
+    missing = submit_form(client, "/admin/users/import", headers=EN)  # no file chosen
     assert "Choose a file to import." in missing.get_data(as_text=True)
 
 

@@ -22,6 +22,7 @@ from lms.core.errors import ValidationError
 from question_bank.services import categories, questions
 from quizzes.services.authoring import QuizSettings, create_quiz
 from tests.factories import PASSWORD, OrgUnitFactory, UserFactory
+from tests.formfill import submit_form
 from tests.quiz_factories import SAMPLE_QUESTIONS, make_bank, make_quiz
 from tests.unit.competitions.test_results import finished_competition
 from tests.web.quizzes.test_results_pages import _take
@@ -33,7 +34,7 @@ BAD_NAMES = ["张三\x01", "a\x00b", "evil\u202egnp", "x\u2066y", "c\x9fd"]
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_the_profile_form_refuses_invisible_characters(client, db, member, login_as, name):
     login_as(member)
-    response = client.post("/profile", data={"display_name": name, "language": ""}, headers=EN)
+    response = submit_form(client, "/profile", {"display_name": name, "language": ""}, headers=EN)
     assert response.status_code == 200
     assert "invisible control or text-direction character" in response.get_data(as_text=True)
     assert db.session.get(User, member.id).display_name == member.display_name

@@ -13,6 +13,7 @@ import pytest
 from competitions.models import Competition
 from lms.core.clock import utcnow
 from quizzes.models import Quiz
+from tests.formfill import submit_form
 from tests.quiz_factories import make_bank, make_quiz
 from tests.web.competitions.test_manage_pages import _form
 from tests.web.competitions.test_member_pages import make_competition
@@ -50,11 +51,8 @@ def test_the_competition_form_refuses_dates_outside_2000_to_2100(client, db, log
     quiz = make_quiz(make_bank(types=("true_false",)))
     db.session.commit()
     login_as(organizer)
-    response = client.post(
-        "/manage/competitions/new",
-        data=_form([quiz.id], ends_at="9999-12-31T23:00"),
-        headers=EN,
-    )
+    changes = _form([quiz.id], ends_at="9999-12-31T23:00")
+    response = submit_form(client, "/manage/competitions/new", changes, headers=EN)
     assert response.status_code == 200
     assert "between the years 2000 and 2100" in response.get_data(as_text=True)
     assert db.session.query(Competition).count() == 0

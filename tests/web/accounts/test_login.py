@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.factories import PASSWORD
+from tests.formfill import submit_form
+from tests.web.accounts.helpers import log_out
 
 EN = {"Accept-Language": "en"}
 
 
-def _login(client, username: str, password: str, **extra):
-    return client.post(
-        "/login", data={"username": username, "password": password, **extra}, headers=EN
-    )
+def _login(client, username: str, password: str, url: str = "/login", **extra):
+    data = {"username": username, "password": password, **extra}
+    return submit_form(client, url, data, headers=EN)
 
 
 def test_member_logs_in_and_sees_home(client, member):
-    response = client.post(
-        "/login", data={"username": "member1", "password": PASSWORD}, follow_redirects=True
-    )
+    data = {"username": "member1", "password": PASSWORD}
+    response = submit_form(client, "/login", data, follow_redirects=True)
     assert response.status_code == 200
     assert member.unit.path in response.get_data(as_text=True)
 
@@ -40,13 +42,13 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, member):
 
 
 def test_empty_form_is_refused_with_field_errors(client):
-    response = client.post("/login", data={}, headers=EN)
+    response = submit_form(client, "/login", headers=EN)
     assert response.status_code == 200
     assert "field-errors" in response.get_data(as_text=True)
 
 
 def test_remember_me_sets_a_protected_cookie(client, member):
-    response = _login(client, "member1", PASSWORD, remember="y")
+    response = _login(client, "member1", PASSWORD, remember=True)
     cookies = response.headers.getlist("Set-Cookie")
     remember = [cookie for cookie in cookies if cookie.startswith("remember_token=")]
     assert remember
@@ -72,7 +74,7 @@ def test_logout_needs_post_and_ends_the_session(client, member, login_as):
     login_as(member)
     assert client.get("/logout").status_code == 405
     assert client.get("/profile").status_code == 200
-    response = client.post("/logout")
+    response = log_out(client)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/login")
     assert client.get("/profile").status_code == 302
@@ -80,7 +82,7 @@ def test_logout_needs_post_and_ends_the_session(client, member, login_as):
 
 def test_next_leads_back_to_the_page_asked_for(client, member):
     assert client.get("/profile").headers["Location"].endswith("/login?next=/profile")
-    response = _login(client, "member1", PASSWORD, next="/profile")
+    response = _login(client, "member1", PASSWORD, url="/login?next=/profile")
     assert response.headers["Location"] == "/profile"
 
 
@@ -90,7 +92,7 @@ def test_next_leads_back_to_the_page_asked_for(client, member):
      "http:evil.example", "\t//evil.example"],
 )  # fmt: skip
 def test_next_never_leaves_the_site(client, member, target):
-    response = _login(client, "member1", PASSWORD, next=target)
+    response = _login(client, "member1", PASSWORD, url=f"/login?next={quote(target)}")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lms.accounts.models import LoginFailure
 from lms.app import create_app
 from tests.factories import PASSWORD
-from tests.web.accounts.helpers import log_in, log_in_from
+from tests.web.accounts.helpers import log_in, log_in_from, log_out
 
 EN = {"Accept-Language": "en"}
 WRONG = "wrong-password"
@@ -14,9 +14,7 @@ WRONG = "wrong-password"
 def test_eleventh_failed_login_gets_429_page(client, member):
     for _ in range(10):
         assert log_in(client, "member1", "wrong-password").status_code == 200
-    response = client.post(
-        "/login", data={"username": "member1", "password": "wrong-password"}, headers=EN
-    )
+    response = log_in(client, "member1", "wrong-password", headers=EN)
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Too many attempts" in page
@@ -28,7 +26,7 @@ def test_eleventh_failed_login_gets_429_page(client, member):
 def test_successful_logins_do_not_count(client, member):
     for _ in range(12):
         assert log_in(client, "member1", PASSWORD).status_code == 302
-        client.post("/logout")
+        log_out(client)
 
 
 def test_the_page_and_the_api_share_one_counter(client, member):

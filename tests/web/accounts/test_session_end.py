@@ -7,16 +7,22 @@ server checks something it can change: the user's session version (``session_non
 from __future__ import annotations
 
 from tests.factories import PASSWORD
+from tests.formfill import submit_form
+from tests.web.accounts.helpers import log_in, log_out
 
 EN = {"Accept-Language": "en"}
+NEW = {"current_password": PASSWORD, "new_password": "brand-new-pass", "confirm": "brand-new-pass"}
+
+
+def _change_password(client, **kwargs):
+    """Fill the change-password form."""
+    return submit_form(client, "/password", NEW, **kwargs)
 
 
 def _logged_in_copy(app, client, *, remember: bool = False):
     """Log ``client`` in through the form; a second client gets a copy of its cookies."""
-    data = {"username": "member1", "password": PASSWORD}
-    if remember:
-        data["remember"] = "y"
-    assert client.post("/login", data=data).status_code == 302
+    data = {"username": "member1", "password": PASSWORD, "remember": remember}
+    assert submit_form(client, "/login", data).status_code == 302
     copy = app.test_client()
     for name in ("session", "remember_token"):
         cookie = client.get_cookie(name)
@@ -28,17 +34,13 @@ def _logged_in_copy(app, client, *, remember: bool = False):
 
 def test_a_session_cookie_copied_before_logout_is_dead_after_it(app, client, member):
     copy = _logged_in_copy(app, client)
-    client.post("/logout")
+    log_out(client)
     assert copy.get("/profile").status_code == 302
 
 
 def test_a_copied_session_dies_with_a_password_change_but_this_device_stays(app, client, member):
     copy = _logged_in_copy(app, client)
-    changed = client.post(
-        "/password",
-        data={"current_password": PASSWORD, "new_password": "brand-new-pass",
-              "confirm": "brand-new-pass"},
-    )  # fmt: skip
+    changed = _change_password(client)
     assert changed.status_code == 302
     assert client.get("/profile").status_code == 200
     assert copy.get("/profile").status_code == 302
@@ -46,19 +48,20 @@ def test_a_copied_session_dies_with_a_password_change_but_this_device_stays(app,
 
 def test_a_copied_session_dies_with_deactivation(app, client, db, admin, member, login_as):
     copy = _logged_in_copy(app, client)
-    client.post("/logout")
+    log_out(client)
     copy = _logged_in_copy(app, client)
     staff = app.test_client()
     with staff.session_transaction() as session:
         session["_user_id"] = admin.get_id()
-    assert staff.post(f"/admin/users/{member.id}/active").status_code == 302
+    active = f"/admin/users/{member.id}/active"
+    assert submit_form(staff, f"/admin/users/{member.id}/edit", form=active).status_code == 302
     assert copy.get("/profile").status_code == 302
     assert client.get("/profile").status_code == 302
 
 
 def test_logout_deletes_the_remember_cookie(app, client, member):
     _logged_in_copy(app, client, remember=True)
-    response = client.post("/logout")
+    response = log_out(client)
     deleted = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
     assert deleted
     assert "Expires=Thu, 01 Jan 1970" in deleted[0] or "Max-Age=0" in deleted[0]
@@ -68,7 +71,7 @@ def test_logout_deletes_the_remember_cookie(app, client, member):
 def test_a_remember_cookie_copied_before_logout_is_dead_after_it(app, client, member):
     _logged_in_copy(app, client, remember=True)
     remember = client.get_cookie("remember_token").value
-    client.post("/logout")
+    log_out(client)
     stranger = app.test_client()
     stranger.set_cookie("remember_token", remember)  # no session cookie: remember-me alone
     assert stranger.get("/profile").status_code == 302
@@ -77,11 +80,7 @@ def test_a_remember_cookie_copied_before_logout_is_dead_after_it(app, client, me
 def test_a_remember_cookie_dies_with_a_password_change(app, client, member):
     _logged_in_copy(app, client, remember=True)
     remember = client.get_cookie("remember_token").value
-    client.post(
-        "/password",
-        data={"current_password": PASSWORD, "new_password": "brand-new-pass",
-              "confirm": "brand-new-pass"},
-    )  # fmt: skip
+    _change_password(client)
     stranger = app.test_client()
     stranger.set_cookie("remember_token", remember)
     assert stranger.get("/profile").status_code == 302
@@ -89,11 +88,7 @@ def test_a_remember_cookie_dies_with_a_password_change(app, client, member):
 
 def test_this_device_stays_remembered_after_a_password_change(app, client, member):
     _logged_in_copy(app, client, remember=True)
-    client.post(
-        "/password",
-        data={"current_password": PASSWORD, "new_password": "brand-new-pass",
-              "confirm": "brand-new-pass"},
-    )  # fmt: skip
+    _change_password(client)
     restarted = app.test_client()  # the browser restarted: only the remember-me cookie is left
     restarted.set_cookie("remember_token", client.get_cookie("remember_token").value)
     assert restarted.get("/profile").status_code == 200
@@ -105,12 +100,7 @@ def test_a_password_change_revokes_api_tokens(client, member):
     ).get_json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=bearer).status_code == 200
-    client.post("/login", data={"username": "member1", "password": PASSWORD})
-    response = client.post(
-        "/password",
-        data={"current_password": PASSWORD, "new_password": "brand-new-pass",
-              "confirm": "brand-new-pass"},
-        headers=EN, follow_redirects=True,
-    )  # fmt: skip
+    log_in(client, "member1", PASSWORD)
+    response = _change_password(client, headers=EN, follow_redirects=True)
     assert "API tokens" in response.get_data(as_text=True)
     assert client.get("/api/v1/me", headers=bearer).status_code == 401

@@ -7,6 +7,7 @@ from datetime import timedelta
 from courses.services import activities
 from tests.courses_factories import make_course
 from tests.factories import UserFactory
+from tests.formfill import submit_form
 
 EN = {"Accept-Language": "en"}
 
@@ -34,15 +35,16 @@ def test_member_registers_and_checks_in(client, db, clock, login_as):
     page = client.get(f"/activities/{item.id}", headers=EN).get_data(as_text=True)
     assert 'data-testid="register"' in page
     assert "Film screening" in page
-    client.post(f"/activities/{item.id}/register")
-    wrong = client.post(
-        f"/activities/{item.id}/checkin", data={"code": "XXXXXX"}, headers=EN, follow_redirects=True
+    url = f"/activities/{item.id}"
+    submit_form(client, url, form=f"{url}/register")
+    wrong = submit_form(
+        client, url, {"code": "XXXXXX"}, form=f"{url}/checkin", headers=EN, follow_redirects=True
     )
     assert "This check-in code is not right." in wrong.get_data(as_text=True)
     code = item.activity.checkin_code
-    prefilled = client.get(f"/activities/{item.id}?code={code}").get_data(as_text=True)
+    prefilled = client.get(f"{url}?code={code}").get_data(as_text=True)
     assert f'value="{code}"' in prefilled
-    client.post(f"/activities/{item.id}/checkin", data={"code": code})
+    submit_form(client, f"{url}?code={code}", form=f"{url}/checkin", page=prefilled)
     assert 'data-testid="attended"' in client.get(f"/activities/{item.id}").get_data(as_text=True)
 
 
@@ -57,6 +59,7 @@ def test_roster_qr_and_export_for_editors_only(client, db, clock, login_as):
     item = _talk(clock)
     organizer = UserFactory(role="organizer")
     member = UserFactory()
+    activities.register(member, item.id)
     db.session.commit()
     login_as(organizer)
     assert client.get(f"/manage/activities/{item.id}").status_code == 403
@@ -67,13 +70,14 @@ def test_roster_qr_and_export_for_editors_only(client, db, clock, login_as):
     qr = client.get(f"/manage/activities/{item.id}/qr.svg")
     assert qr.mimetype == "image/svg+xml"
     assert b"<svg" in qr.data
-    client.post(f"/manage/activities/{item.id}/attendance/{member.id}", data={"attended": "1"})
+    url = f"/manage/activities/{item.id}"
+    submit_form(client, url, form=f"{url}/attendance/{member.id}", button="1")
     export = client.get(f"/manage/activities/{item.id}/attendance.xlsx")
     assert "attachment" in export.headers["Content-Disposition"]
     csv = client.get(f"/manage/activities/{item.id}/attendance.csv").data.decode("utf-8-sig")
     assert member.username in csv
     old = item.activity.checkin_code
-    client.post(f"/manage/activities/{item.id}/code")
+    submit_form(client, url, form=f"{url}/code")
     db.session.expire_all()
     assert item.activity.checkin_code != old
 
@@ -83,10 +87,12 @@ def test_creating_an_activity_through_the_form(client, db, admin, login_as, cloc
     db.session.commit()
     login_as(admin)
     module = course.modules[0]
-    bad = client.post(
-        f"/manage/modules/{module.id}/activities/new",
+    url = f"/manage/modules/{module.id}/activities/new"
+    bad = submit_form(
+        client,
+        url,
         headers=EN,
-        data={
+        changes={
             "title": "Visit",
             "activity_kind": "site_visit",
             "starts_at": "2026-12-01T09:00",
@@ -95,9 +101,10 @@ def test_creating_an_activity_through_the_form(client, db, admin, login_as, cloc
         },
     )
     assert "must end after it starts" in bad.get_data(as_text=True)
-    good = client.post(
-        f"/manage/modules/{module.id}/activities/new",
-        data={
+    good = submit_form(
+        client,
+        url,
+        {
             "title": "Visit",
             "activity_kind": "site_visit",
             "starts_at": "2026-12-01T09:00",

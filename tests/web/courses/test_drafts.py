@@ -5,6 +5,7 @@ from __future__ import annotations
 from courses.services import authoring, progress
 from tests.courses_factories import make_course
 from tests.factories import UserFactory
+from tests.formfill import submit_form
 
 
 def test_draft_items_and_modules_are_hidden(client, db, login_as, admin):
@@ -23,8 +24,7 @@ def test_draft_items_and_modules_are_hidden(client, db, login_as, admin):
     assert hidden_module.title not in page
     assert client.get(f"/lessons/{draft.id}").status_code == 404
     assert client.get(f"/lessons/{hidden_module.items[0].id}").status_code == 404
-    client.get(f"/lessons/{shown.id}")
-    client.post(f"/lessons/{shown.id}/complete")
+    submit_form(client, f"/lessons/{shown.id}", form=f"/lessons/{shown.id}/complete")
     state = progress.progress_of(member, progress.load_course(course.id))
     assert state.percent == 100  # the drafts do not count
     assert state.enrolment.completed_at is not None
@@ -35,7 +35,7 @@ def test_draft_items_and_modules_are_hidden(client, db, login_as, admin):
     outline = client.get(f"/manage/courses/{course.id}").get_data(as_text=True)
     assert 'data-testid="draft-item"' in outline
     assert 'data-testid="draft-module"' in outline
-    client.post(f"/manage/items/{draft.id}/publish")
+    submit_form(client, f"/manage/courses/{course.id}", form=f"/manage/items/{draft.id}/publish")
     db.session.expire_all()
     login_as(member)
     assert draft.title in client.get(f"/courses/{course.id}").get_data(as_text=True)

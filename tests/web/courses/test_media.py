@@ -7,6 +7,7 @@ import io
 from courses.models import CourseItem, ItemProgress
 from tests.courses_factories import CLIP, add_video, make_course
 from tests.factories import UserFactory
+from tests.formfill import submit_form
 
 EN = {"Accept-Language": "en"}
 MP4 = CLIP.read_bytes()
@@ -14,11 +15,10 @@ NOT_A_VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
 PDF = b"%PDF-1.4\n" + b"x" * 100
 
 
-def _edit(client, item, **extra):
+def _edit(client, item, page=None, **extra):
+    """Fill the lesson form (``page``: the form as a refused save sent it back)."""
     data = {"title": item.title, "minutes": 5, "body_md": "text", **extra}
-    return client.post(
-        f"/manage/items/{item.id}/edit", data=data, content_type="multipart/form-data", headers=EN
-    )
+    return submit_form(client, f"/manage/items/{item.id}/edit", data, page=page, headers=EN)
 
 
 def test_admin_uploads_a_video_and_attachments(client, db, admin, login_as):
@@ -30,7 +30,7 @@ def test_admin_uploads_a_video_and_attachments(client, db, admin, login_as):
         client,
         item,
         video_file=(io.BytesIO(MP4), "clip.mp4"),
-        new_attachments=[(io.BytesIO(PDF), "guide.pdf")],
+        new_attachments=(io.BytesIO(PDF), "guide.pdf"),
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
@@ -88,9 +88,8 @@ def test_a_form_error_keeps_the_chosen_video(client, db, admin, login_as):
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200
     assert "Chosen video: talk.mp4" in page
-    token = page.split('name="pending_video" type="hidden" value="')[1].split('"')[0]
-    assert token
-    saved = _edit(client, item, title="Fixed title", pending_video=token)
+    assert page.split('name="pending_video" type="hidden" value="')[1].split('"')[0]
+    saved = _edit(client, item, page=page, title="Fixed title")
     assert saved.status_code == 302
     db.session.expire_all()
     item = db.session.get(CourseItem, item.id)
@@ -105,7 +104,8 @@ def test_another_users_staged_video_is_not_taken(client, db, admin, login_as, ma
     page = _edit(client, item, title="", video_file=(io.BytesIO(MP4), "theirs.mp4"))
     token = page.get_data(as_text=True).split('name="pending_video" type="hidden" value="')[1]
     login_as(admin)
-    assert _edit(client, item, pending_video=token.split('"')[0]).status_code == 302
+    forged = token.split('"')[0]  # tampered: the page never gives this admin the other's token
+    assert _edit(client, item, pending_video=forged).status_code == 302
     db.session.expire_all()
     assert db.session.get(CourseItem, item.id).video is None
 
@@ -117,7 +117,7 @@ def test_too_large_upload_is_413(client, db, admin, login_as, app):
     login_as(admin)
     app.config["UPLOAD_ATTACHMENT_MB"] = 0
     try:
-        response = _edit(client, item, new_attachments=[(io.BytesIO(PDF), "big.pdf")])
+        response = _edit(client, item, new_attachments=(io.BytesIO(PDF), "big.pdf"))
     finally:
         app.config["UPLOAD_ATTACHMENT_MB"] = 20
     assert response.status_code == 413
@@ -140,7 +140,7 @@ def test_a_video_lesson_is_completed_by_watching_not_by_the_reading_button(
     assert 'data-testid="complete"' not in page
     assert "Watch at least 90%" in page
     clock.advance(seconds=600)
-    client.post(f"/lessons/{item.id}/complete", headers=EN)
+    client.post(f"/lessons/{item.id}/complete", headers=EN)  # by hand: the page has no button
     api = client.post(f"/api/v1/lessons/{item.id}/complete", headers=EN)
     assert api.status_code == 409
     assert api.get_json()["error"]["code"] == "watch_video"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lms.core.settings import get_setting
 from lms.points.models import PointEntry
+from tests.formfill import submit_form
 
 
 def _logins(db: Any) -> list[PointEntry]:
@@ -59,11 +60,11 @@ def test_a_post_as_the_first_request_counts_and_still_saves(
     client: Any, db: Any, admin: Any, login_as: Any, clock: Any
 ) -> None:
     login_as(admin)
-    response = client.post(
-        "/admin/points/rules",
-        data={"rule": "daily_login", "daily_login-points": "2", "daily_login-daily_cap": "2"},
-    )
+    page = client.get("/admin/points").get_data(as_text=True)
+    clock.advance(hours=24)  # the form is sent the next day: the post is that day's first request
+    changes = {"daily_login-points": "2", "daily_login-daily_cap": "2"}
+    response = submit_form(client, "/admin/points", changes, form="rule-daily_login", page=page)
     assert response.status_code == 302
     entries = _logins(db)
-    assert [entry.points for entry in entries] == [1]  # awarded before the new values applied
+    assert [entry.points for entry in entries] == [1, 1]  # awarded before the new values applied
     assert get_setting("points.daily_login.points") == 2

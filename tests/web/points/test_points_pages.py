@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.core.settings import get_setting
 from lms.points import services
 from lms.points.models import PointAdjustment, PointEntry
+from tests.formfill import submit_form
 
 
 def test_my_points_shows_totals_history_and_rules(
@@ -55,13 +56,11 @@ def test_leaderboard_page_and_bad_arguments(
 def test_admin_overrides_a_rule(client: Any, db: Any, admin: Any, login_as: Any) -> None:
     login_as(admin)
     assert 'data-testid="rule-daily_login"' in client.get("/admin/points").get_data(as_text=True)
-    response = client.post(
-        "/admin/points/rules",
-        data={
-            "rule": "lesson_completed",
-            "lesson_completed-points": "4",
-            "lesson_completed-daily_cap": "",
-        },
+    response = submit_form(
+        client,
+        "/admin/points",
+        {"lesson_completed-points": "4", "lesson_completed-daily_cap": ""},
+        form="rule-lesson_completed",
     )
     assert response.status_code == 302
     assert get_setting("points.lesson_completed.points") == 4
@@ -70,12 +69,15 @@ def test_admin_overrides_a_rule(client: Any, db: Any, admin: Any, login_as: Any)
 
 def test_admin_override_errors_rerender(client: Any, db: Any, admin: Any, login_as: Any) -> None:
     login_as(admin)
-    response = client.post(
-        "/admin/points/rules",
-        data={"rule": "daily_login", "daily_login-points": "5000", "daily_login-daily_cap": "x"},
+    response = submit_form(
+        client,
+        "/admin/points",
+        {"daily_login-points": "5000", "daily_login-daily_cap": "x"},
+        form="rule-daily_login",
     )
     assert response.status_code == 200
     assert get_setting("points.daily_login.points") is None
+    # by hand: forged rule names (one no form shows, and none at all)
     assert client.post("/admin/points/rules", data={"rule": "manual"}).status_code == 400
     assert client.post("/admin/points/rules", data={}).status_code == 400
 
@@ -89,14 +91,12 @@ def test_admin_finds_a_member_and_adjusts_with_a_reason(
     assert f"user_id={target.id}" in found
     form = client.get(f"/admin/points?user_id={target.id}").get_data(as_text=True)
     assert 'data-testid="adjust-form"' in form
-    refused = client.post(
-        "/admin/points/adjustments", data={"user_id": target.id, "points": "-3", "reason": " "}
-    )
+    chosen = f"/admin/points?user_id={target.id}"
+    refused = submit_form(client, chosen, {"points": "-3", "reason": " "}, form="/adjustments")
     assert refused.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(PointAdjustment)) == 0
-    done = client.post(
-        "/admin/points/adjustments",
-        data={"user_id": target.id, "points": "-3", "reason": "Late for the exam"},
+    done = submit_form(
+        client, chosen, {"points": "-3", "reason": "Late for the exam"}, form="/adjustments"
     )
     assert done.status_code == 302
     adjustment = db.session.scalar(select(PointAdjustment))
@@ -111,13 +111,13 @@ def test_admin_finds_a_member_and_adjusts_with_a_reason(
 
 def test_adjusting_bad_input_never_fails(client: Any, db: Any, admin: Any, login_as: Any) -> None:
     login_as(admin)
-    for data in (
-        {"user_id": "999", "points": "5", "reason": "x"},
-        {"user_id": "abc", "points": "5", "reason": "x"},
-        {"user_id": str(admin.id), "points": "0", "reason": "x"},
-        {"user_id": str(admin.id), "points": "5.5", "reason": "x"},
-    ):
+    for user_id in ("999", "abc"):  # by hand: a forged hidden user id
+        data = {"user_id": user_id, "points": "5", "reason": "x"}
         assert client.post("/admin/points/adjustments", data=data).status_code in (200, 404)
+    for points in ("0", "5.5"):
+        chosen = f"/admin/points?user_id={admin.id}"
+        changes = {"points": points, "reason": "x"}
+        assert submit_form(client, chosen, changes, form="/adjustments").status_code == 200
     assert (
         db.session.scalar(
             select(func.count()).select_from(PointEntry).where(PointEntry.rule == "manual")
@@ -132,6 +132,7 @@ def test_members_cannot_reach_the_admin_page(
     login_as(member)
     assert client.get("/admin/points").status_code == 403
     login_as(organizer)
+    # by hand: the page with the form is refused to organizers
     assert client.post("/admin/points/adjustments", data={}).status_code == 403
 
 
