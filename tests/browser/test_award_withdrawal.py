@@ -40,8 +40,8 @@ def test_disqualifying_after_publication_withdraws_the_award(
     page.goto(f"{site}/manage/competitions/{competition.id}")
     expect(page.get_by_test_id("withdraw-hint")).to_contain_text("撤销其奖项")
     row = page.get_by_test_id("entry-row").filter(has_text="小王")
-    row.locator('input[name="reason"]').fill("抄袭答案")
-    row.get_by_test_id("disqualify").click()
+    row.get_by_label("理由").fill("抄袭答案")
+    row.get_by_role("button", name="取消成绩").click()
     expect(page.get_by_test_id("entry-row").filter(has_text="小王")).to_contain_text("抄袭答案")
     first = page.get_by_test_id("entry-row").filter(has_text="Xiaozhao").locator("td").first
     expect(first).to_have_text("1")  # the next participant moves up on the ranking

@@ -27,11 +27,11 @@ def _hand_in(page: Page, site: str, username: str, quiz_id: int) -> None:
     """Log in, take the round through the quiz pages (one true/false question) and submit."""
     log_in(page, site, username, PASSWORD)
     page.goto(f"{site}/quizzes/{quiz_id}")
-    page.get_by_test_id("start").click()
-    page.locator('[data-type="true_false"] input[value="true"]').check()
+    page.get_by_role("button", name="开始作答").click()
+    page.get_by_label("正确", exact=True).check()
     expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
     page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_test_id("finish").click()
+    page.get_by_role("button", name="交卷…").click()
     expect(page).to_have_url(re.compile(r"/competitions/\d+$"))  # back in the competition
 
 

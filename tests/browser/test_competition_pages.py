@@ -34,39 +34,41 @@ def test_organizer_publishes_a_competition_and_a_member_takes_part(
 
     log_in(page, site, "zhang", "organizer-pass-1")
     open_menu(page)
-    page.locator('#main-menu a[href="/manage/competitions/"]').click()
-    page.get_by_test_id("new-competition").click()
-    page.locator("#title").fill("安全知识竞赛")
-    page.locator("#rules_md").fill("独立作答，**禁止**交流。")
-    page.locator("#registration_opens_at").fill(
-        to_local(now - timedelta(hours=1), zone).strftime(LOCAL)
-    )
-    page.locator("#starts_at").fill(to_local(now - timedelta(minutes=5), zone).strftime(LOCAL))
-    page.locator("#ends_at").fill(to_local(now + timedelta(hours=2), zone).strftime(LOCAL))
-    page.locator("#quiz_ids").select_option(str(quiz.id))
-    expect(page.locator("#quiz_ids")).to_contain_text("10")  # the quiz's time limit is shown
+    page.get_by_role("link", name="竞赛管理").click()
+    page.get_by_role("button", name="新建竞赛").click()
+    page.get_by_label("标题").fill("安全知识竞赛")
+    page.get_by_label("规则（Markdown）").fill("独立作答，**禁止**交流。")
+    for label, moment in (
+        ("报名开始时间", now - timedelta(hours=1)),
+        ("竞赛开始时间", now - timedelta(minutes=5)),
+        ("竞赛结束时间", now + timedelta(hours=2)),
+    ):
+        page.get_by_label(label).fill(to_local(moment, zone).strftime(LOCAL))
+    rounds = page.get_by_label("比赛轮次：已发布的测验（各轮得分相加）")
+    rounds.select_option(label="安全知识第一轮 · 10 分钟")
+    expect(rounds).to_contain_text("10")  # the quiz's time limit is shown
     page.screenshot(path=f"{shots}-form.png", full_page=True)
-    page.get_by_test_id("save-competition").click()
+    page.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.get_by_test_id("stage-badge")).to_have_attribute("data-stage", "draft")
-    page.get_by_test_id("publish").click()
+    page.get_by_role("button", name="发布", exact=True).click()
     expect(page.get_by_test_id("stage-badge")).to_have_attribute("data-stage", "running")
     page.screenshot(path=f"{shots}-manage.png", full_page=True)
     log_out(page)
 
     log_in(page, site, "xiaoli", "member-pass-1")
     expect(page.get_by_test_id("home-competition")).to_contain_text("安全知识竞赛")
-    page.get_by_test_id("home-register").click()
+    page.get_by_role("button", name="报名").click()
     expect(page.get_by_test_id("rules").locator("p strong")).to_have_text("禁止")
     expect(page.get_by_test_id("round-link")).to_have_count(0)
-    page.get_by_test_id("register").click()
+    page.get_by_role("button", name="报名").click()
     expect(page.get_by_test_id("registered")).to_be_visible()
     page.screenshot(path=f"{shots}-member.png", full_page=True)
-    page.get_by_test_id("round-link").click()
+    page.get_by_role("link", name="安全知识第一轮").click()
     expect(page).to_have_url(f"{site}/quizzes/{quiz.id}")
 
     open_menu(page)
-    page.locator('#main-menu a[href="/competitions"]').click()
+    page.get_by_role("link", name="知识竞赛", exact=True).click()
     expect(page.get_by_test_id("competition-card")).to_contain_text("安全知识竞赛")
     page.screenshot(path=f"{shots}-list.png", full_page=True)
     assert browser_errors == []

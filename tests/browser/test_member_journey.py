@@ -17,11 +17,16 @@ from tests.factories import OrgUnitFactory
 ADMIN_PASSWORD = "admin-pass-1"
 
 
+def either(chinese: str, english: str) -> re.Pattern[str]:
+    """A control's whole name in either language (a required field's label ends in "*")."""
+    return re.compile(rf"^\s*({re.escape(chinese)}|{re.escape(english)})(\s*\*)?\s*$")
+
+
 def log_in(page: Page, site: str, username: str, password: str) -> None:
     page.goto(f"{site}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("form input[type=submit]").click()
+    page.get_by_label(either("用户名", "Username")).fill(username)
+    page.get_by_label(either("密码", "Password")).fill(password)
+    page.get_by_role("button", name=either("登录", "Log in")).click()
 
 
 def open_menu(page: Page) -> None:
@@ -30,19 +35,19 @@ def open_menu(page: Page) -> None:
     viewport = page.viewport_size or {"width": 1280}
     menu = page.locator("#main-menu")
     if viewport["width"] < 768 and not menu.is_visible():
-        page.locator("[data-nav-toggle]").click()
+        page.get_by_role("button", name=either("菜单", "Menu")).click()
     expect(menu).to_be_visible()
     manage = page.locator("details.nav-manage")
     if manage.count() and manage.get_attribute("open") is None:  # staff pages are one level down
-        manage.locator("summary").click()
+        manage.get_by_text(either("管理", "Manage")).click()
 
 
 def log_out(page: Page) -> None:
     open_menu(page)
     manage = page.locator("details.nav-manage[open]")
     if manage.count():  # an open Manage menu lies over the bar: fold it first
-        manage.locator("summary").click()
-    page.get_by_test_id("logout").click()
+        manage.get_by_text(either("管理", "Manage")).click()
+    page.get_by_role("button", name=either("退出登录", "Log out")).click()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -60,13 +65,13 @@ def test_admin_creates_member_who_studies_in_two_languages(
     expect(page).to_have_url(f"{site}/")
     open_menu(page)
     page.get_by_role("link", name="用户", exact=True).click()
-    page.get_by_test_id("new-user").click()
-    page.locator("#username").fill("xiaoming")
-    page.locator("#display_name").fill("小明")
-    page.locator("#role").select_option("member")
-    page.locator("#unit_id").select_option(label=unit_label)
-    page.locator("#password").fill("first-pass-1")
-    page.locator("form input[type=submit]").click()
+    page.get_by_role("button", name="新建用户").click()
+    page.get_by_label("用户名").fill("xiaoming")
+    page.get_by_label("姓名").fill("小明")
+    page.get_by_label("角色").select_option("member")
+    page.get_by_label("单位").select_option(label=unit_label)
+    page.get_by_label("初始密码").fill("first-pass-1")
+    page.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_contain_text("xiaoming")
     expect(page.locator("table")).to_contain_text("小明")
     log_out(page)
@@ -81,20 +86,20 @@ def test_admin_creates_member_who_studies_in_two_languages(
     expect(page.get_by_test_id("logout")).to_have_text("退出登录")
 
     # Switching to English in the footer.
-    page.get_by_test_id("lang-en").click()
+    page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     open_menu(page)
     expect(page.get_by_test_id("logout")).to_have_text("Log out")
     expect(page.get_by_role("link", name="Home")).to_be_visible()
 
     # Changing the password from the profile page.
-    page.get_by_test_id("profile-link").click()
+    page.get_by_role("link", name="小明").click()
     expect(page.get_by_test_id("profile-unit")).to_have_text(unit_label)
     page.get_by_role("button", name="Change password").click()
-    page.locator("#current_password").fill("first-pass-1")
-    page.locator("#new_password").fill("second-pass-2")
-    page.locator("#confirm").fill("second-pass-2")
-    page.locator("form input[type=submit]").click()
+    page.get_by_label("Current password").fill("first-pass-1")
+    page.get_by_label(re.compile("^New password")).fill("second-pass-2")
+    page.get_by_label("Repeat the new password").fill("second-pass-2")
+    page.get_by_role("button", name="Change password").click()
     expect(page.locator(".flash-success")).to_contain_text("password was changed")
     log_out(page)
     expect(page).to_have_url(re.compile(r"/login$"))

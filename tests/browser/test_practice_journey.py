@@ -14,6 +14,7 @@ from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
 from quizzes.models import Attempt, Mode
 from quizzes.services import daily, practice
+from tests.browser.answering import question
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_member_journey import log_in
 
@@ -38,7 +39,7 @@ def _bank(db) -> None:
 
 
 def _hand_in(page: Page) -> None:
-    page.get_by_test_id("finish").click()
+    page.get_by_role("button", name="交卷…").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/review$"))
 
 
@@ -55,19 +56,19 @@ def test_daily_quiz_points_and_the_notebook(
     log_in(page, site, "xiaoli", "member-pass-1")
     expect(page.get_by_test_id("home-practice")).to_be_visible()
     page.screenshot(path=SHOTS / f"practice-home-{name}.png", full_page=True)
-    page.get_by_test_id("home-daily").click()
+    page.get_by_role("button", name="每日答题").click()
     expect(page.get_by_test_id("daily-streak")).to_have_text("0")
     page.screenshot(path=SHOTS / f"practice-daily-{name}.png", full_page=True)
-    page.get_by_test_id("start-daily").click()
+    page.get_by_role("button", name="开始今日答题").click()
 
     # Question 1 wrong (and checked at once: immediate feedback), the other two right.
     expect(page.get_by_test_id("question")).to_have_count(3)
-    first = page.locator('[data-slot="1"]')
-    first.locator('input[value="false"]').check()
-    first.get_by_test_id("check").click()
-    expect(page.locator('[data-slot="1"]').get_by_test_id("feedback")).to_be_visible()
-    for slot in (2, 3):
-        page.locator(f'[data-slot="{slot}"] input[value="true"]').check()
+    first = question(page, number=1)
+    first.get_by_label("错误", exact=True).check()
+    first.get_by_role("button", name="核对答案").click()
+    expect(question(page, number=1).get_by_test_id("feedback")).to_be_visible()
+    for number in (2, 3):
+        question(page, number=number).get_by_label("正确", exact=True).check()
     expect(page.get_by_test_id("answered-count")).to_have_text("3")
     expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
     _hand_in(page)
@@ -90,17 +91,17 @@ def test_daily_quiz_points_and_the_notebook(
     session = db.session.query(Attempt).filter_by(mode=Mode.DAILY).one()
     wrong_stem = next(i.version.stem_md for i in session.items if i.slot == 1)
 
-    page.get_by_test_id("home-notebook").click()
+    page.get_by_role("button", name="错题本").click()
     entry = page.get_by_test_id("notebook-entry")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(wrong_stem)
     expect(entry).to_contain_text("先报警")
     page.screenshot(path=SHOTS / f"practice-notebook-{name}.png", full_page=True)
-    page.get_by_test_id("practise-notebook").click()
+    page.get_by_role("button", name="练习我的错题").click()
 
     expect(page.get_by_test_id("question")).to_have_count(1)
     expect(page.get_by_test_id("question")).to_contain_text(wrong_stem)
-    page.locator('[data-slot="1"] input[value="true"]').check()
+    question(page, number=1).get_by_label("正确", exact=True).check()
     expect(page.get_by_test_id("save-status")).to_have_class(re.compile("is-saved"))
     _hand_in(page)
 
@@ -122,11 +123,11 @@ def test_admin_opens_practice_and_the_daily_quiz(
     db.session.commit()
     log_in(page, site, "root", "admin-pass-1")
     page.goto(f"{site}/manage/practice")
-    page.locator("#practice_categories").select_option(label="安全常识")
-    page.locator("#daily_categories").select_option(label="安全常识/消防")
-    page.locator("#daily_count").fill("8")
+    page.get_by_label("成员可练习的分类（含子分类）").select_option(label="安全常识")
+    page.get_by_label("每日答题的出题分类（含子分类）").select_option(label="安全常识/消防")
+    page.get_by_label("每日答题题量").fill("8")
     page.screenshot(path=SHOTS / "practice-manage-desktop.png", full_page=True)
-    page.locator("form.narrow input[type=submit]").click()
+    page.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("#daily_count")).to_have_value("8")
     db.session.expire_all()

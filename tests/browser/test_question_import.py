@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_member_journey import log_in
+from tests.browser.test_member_journey import log_in, open_menu
 
 HEADER = [
     "题型",
@@ -43,7 +43,8 @@ def test_bad_row_then_fixed_then_imported(page: Page, site: str, make_user, db, 
     make_user(username="org", role="organizer", password="organizer-pass-1")
     db.session.commit()
     log_in(page, site, "org", "organizer-pass-1")
-    page.goto(f"{site}/bank/")
+    open_menu(page)
+    page.get_by_role("link", name="题库", exact=True).click()
     page.get_by_role("button", name="导入", exact=True).click()
 
     page.get_by_label("文件", exact=True).set_input_files(_workbook(tmp_path / "bad.xlsx", "也许"))

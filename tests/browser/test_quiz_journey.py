@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from quizzes.services.attempts import load_attempt
+from tests.browser.answering import question
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_member_journey import log_in
 from tests.factories import OrgUnitFactory
@@ -51,15 +52,15 @@ def test_a_timed_quiz_keeps_answers_and_time_and_submits_itself(
     page.get_by_role("link", name="十秒小测").click()
     expect(page.get_by_test_id("rules")).to_be_visible()
     page.screenshot(path=SHOTS / f"quiz-start-{name}.png", full_page=True)
-    page.get_by_test_id("start").click()
+    page.get_by_role("button", name="开始作答").click()
 
     expect(page.get_by_test_id("timer")).to_be_visible()
     nav = page.get_by_test_id("question-nav")
     if viewport == PHONE:
         expect(nav).not_to_have_attribute("open", "")  # folded, the question comes first
-    page.locator("label.option", has_text="Paris").click()
-    page.locator('[data-type="true_false"] input[value="true"]').check()
-    blank = page.locator('[data-type="fill_blank"] .stem .blank input')  # moved into the stem
+    page.get_by_label("Paris").check()
+    question(page, text="The sky is blue.").get_by_label("正确", exact=True).check()
+    blank = page.get_by_label("第 1 空")  # moved into the stem, where the question puts it
     blank.fill("100")
     blank.blur()
     expect(page.get_by_test_id("answered-count")).to_have_text("3")
@@ -99,9 +100,10 @@ def test_submitting_asks_first_and_names_the_unanswered_questions(
     log_in(page, site, "xiaozhao", "member-pass-1")
     page.goto(f"{site}/quizzes")
     page.get_by_role("link", name="十秒小测").click()
-    page.get_by_test_id("start").click()
-    page.locator('[data-type="true_false"] input[value="false"]').check()
-    page.locator('[data-type="true_false"]').get_by_test_id("flag").click()
+    page.get_by_role("button", name="开始作答").click()
+    sky = question(page, text="The sky is blue.")
+    sky.get_by_label("错误", exact=True).check()
+    sky.get_by_role("button", name="标记").click()
     expect(page.locator('[data-nav-slot="2"]')).to_have_class(re.compile("flagged"))
     expect(page.get_by_test_id("answered-count")).to_have_text("1")
 
@@ -112,10 +114,10 @@ def test_submitting_asks_first_and_names_the_unanswered_questions(
         dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
 
     page.on("dialog", answer)
-    page.get_by_test_id("finish").click()
+    page.get_by_role("button", name="交卷…").click()
     assert re.search(r"1, 3$", dialogs[0])
     expect(page.get_by_test_id("attempt-form")).to_be_visible()  # dismissed: still answering
-    page.get_by_test_id("finish").click()
+    page.get_by_role("button", name="交卷…").click()
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.get_by_test_id("marks-hidden")).to_be_visible()
     expect(page.get_by_test_id("score")).to_have_count(0)

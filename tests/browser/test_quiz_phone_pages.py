@@ -23,11 +23,13 @@ WORDS = {
         "attempts": "我的作答记录",
         "types": ["单选题", "多选题", "判断题"],
         "all": "可多选",
+        "again": "再次作答",
     },
     "en": {
         "attempts": "Your attempts",
         "types": ["Single choice", "Multiple choice", "True / false"],
         "all": "Select all that apply",
+        "again": "Start a new attempt",
     },
 }
 
@@ -68,7 +70,7 @@ def test_the_attempts_table_fits_a_phone_and_questions_say_their_type(
     assert widths[0] <= PHONE["width"], widths
     assert widths[1] <= widths[2], widths  # no sideways scrolling inside the table either
 
-    page.get_by_test_id("start").click()
+    page.get_by_role("button", name=words["again"]).click()
     expect(page.get_by_test_id("question-type")).to_have_text(words["types"])
     expect(page.get_by_test_id("select-all")).to_have_text(words["all"])
     page.screenshot(path=SHOTS / f"quiz-attempt-types-phone-{language}.png", full_page=True)
