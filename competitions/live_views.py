@@ -1,31 +1,27 @@
-"""Live leaderboards: server-sent events, the polling fallback and the big-screen display.
+"""Live leaderboards: the member page, the big-screen display and the board.json they poll.
 
-Every update is the public board as ready-made bytes (``leaderboards.board_bytes``, cached by
+Every answer is the public board as ready-made bytes (``leaderboards.board_bytes``, cached by
 board version), wrapped with the competition's stage and freeze state; a member's page adds their
 own row, fetched apart so nothing user-specific is ever cached or shown on the public display.
-A stream lives a bounded time (the browser's EventSource reconnects by itself) and is woken by
-``standings_changed`` through ``lms.core.pubsub``, which fans out over Redis between workers.
+Pages poll with the last ETag, so an unchanged board costs a 304; no request ever waits for a
+change, so no app thread is held by a watcher (the push tier through nginx + Nchan comes later).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from time import monotonic
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from competitions.models import Competition, Stage
 from competitions.permissions import can_see_competition
 from competitions.services import authoring, leaderboards, stages
-from competitions.signals import standings_changed
 from lms.accounts import permissions
 from lms.accounts.models import User
-from lms.core import pubsub
 from lms.core.api import iso
 from lms.core.clock import utcnow
 from lms.core.extensions import db
@@ -34,19 +30,6 @@ bp = Blueprint("competition_live", __name__)
 
 TOP_N = 50
 UNITS_N = 50
-STREAM_SECONDS = 300  # then the browser reconnects, so a worker is never held forever
-HEARTBEAT_SECONDS = 15
-RETRY_MS = 2000
-
-
-def channel_of(competition_id: int) -> str:
-    return f"competitions:{competition_id}:standings"
-
-
-@standings_changed.connect
-def _announce(_sender: Any = None, *, competition_id: int, **_extra: Any) -> None:
-    """Wake every open stream of the competition, in every worker, once the change commits."""
-    pubsub.publish(channel_of(competition_id), {"competition_id": competition_id})
 
 
 # Member pages ---------------------------------------------------------------------------
@@ -66,7 +49,6 @@ def board(competition_id: int) -> Any:
         stage=stages.stage_of(competition),
         frozen=stages.is_frozen(competition),
         server_time=iso(utcnow()),
-        stream=_streams_enabled(),
         top_n=TOP_N,
     )
 
@@ -76,20 +58,6 @@ def board(competition_id: int) -> Any:
 def board_json(competition_id: int) -> Any:
     competition = _watchable(competition_id)
     return _conditional_json(_member_payload(competition, current_user), private=True)
-
-
-@bp.route("/competitions/<int:competition_id>/live/stream")
-@permissions.authenticated
-def stream(competition_id: int) -> Any:
-    _watchable(competition_id)
-    user_id = current_user.id
-
-    def build() -> bytes:
-        return _member_payload(
-            authoring.get_competition(competition_id), db.session.get(User, user_id)
-        )
-
-    return _event_response(competition_id, build)
 
 
 # The big screen (public: the display link is the secret) ---------------------------------
@@ -107,7 +75,6 @@ def display(display_token: str) -> Any:
         stage=stages.stage_of(competition),
         frozen=stages.is_frozen(competition),
         server_time=iso(utcnow()),
-        stream=_streams_enabled(),
         top_n=TOP_N,
     )
 
@@ -118,25 +85,7 @@ def display_json(display_token: str) -> Any:
     return _conditional_json(_public_payload(_displayed(display_token)), private=False)
 
 
-@bp.route("/display/<display_token>/stream")
-@permissions.public
-def display_stream(display_token: str) -> Any:
-    competition_id = _displayed(display_token).id
-
-    def build() -> bytes:
-        competition = db.session.get(Competition, competition_id)
-        if competition is None or competition.display_token != display_token:
-            raise _RevokedError
-        return _public_payload(competition)
-
-    return _event_response(competition_id, build)
-
-
 # Helpers ---------------------------------------------------------------------------------
-
-
-class _RevokedError(Exception):
-    """The display link was revoked while its stream was open."""
 
 
 def _watchable(competition_id: int) -> Competition:
@@ -155,11 +104,6 @@ def _displayed(display_token: str) -> Competition:
     if competition is None:
         abort(404)
     return competition
-
-
-def _streams_enabled() -> bool:
-    """Push by server-sent events only when Redis fans them out; otherwise the page polls."""
-    return bool(current_app.config.get("REDIS_URL"))
 
 
 def _public_payload(competition: Competition) -> bytes:
@@ -221,50 +165,3 @@ def _conditional_json(payload: bytes, *, private: bool) -> Response:
     if private:
         response.cache_control.private = True
     return response.make_conditional(request)
-
-
-def _event_response(competition_id: int, build: Callable[[], bytes]) -> Response:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    response = Response(
-        _events(app, channel_of(competition_id), build), mimetype="text/event-stream"
-    )
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
-    return response
-
-
-def _events(app: Flask, channel: str, build: Callable[[], bytes]) -> Iterator[str]:
-    """The board now, then again whenever it changes; a comment now and then as heartbeat.
-
-    Each round subscribes before it reads the board, so a change committed while the board is
-    being read still wakes the stream. Without Redis, ``listen`` only waits a poll interval and
-    the board's bytes (cached by board version) tell whether anything changed. Each read runs in
-    an application context of its own that ends before the stream waits or writes, so an idle
-    stream holds no database connection and leaks no context into the server's thread.
-    """
-    lifetime = float(app.config.get("LIVE_STREAM_SECONDS", STREAM_SECONDS))
-    heartbeat = float(app.config.get("LIVE_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
-    ends = monotonic() + lifetime
-    sent = b""
-    yield f"retry: {RETRY_MS}\n\n"
-    written = monotonic()
-    while (left := ends - monotonic()) > 0:
-        try:
-            with app.app_context():
-                messages = pubsub.listen(channel, timeout=min(heartbeat, left))
-                payload = build()
-        except _RevokedError:
-            yield _event("revoked", b"{}")
-            return
-        if payload != sent:
-            sent, written = payload, monotonic()
-            yield _event("board", payload)
-        for _message in messages:
-            break
-        if monotonic() - written >= heartbeat:
-            written = monotonic()
-            yield ": heartbeat\n\n"
-
-
-def _event(name: str, payload: bytes) -> str:
-    return f"event: {name}\ndata: {payload.decode()}\n\n"

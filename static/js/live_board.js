@@ -1,19 +1,19 @@
 // Live leaderboards (member page and big screen): the server renders the board first; this
-// script keeps it current. With a stream URL (Redis fans events out between workers) it listens
-// to server-sent events, and EventSource reconnects by itself when the server ends a stream.
-// Without one, or when the stream keeps failing, it polls board.json every 2 s with the last
-// ETag, so an unchanged board costs a 304. It also counts down to the end by the server's clock
-// and, on the big screen, scrolls long boards slowly.
+// script keeps it current by polling board.json every 2 s with the last ETag, so an unchanged
+// board costs a 304 and no request ever waits on the server. A hidden tab polls every 15 s and
+// catches up at once when it is shown again; a revoked display link (404) reloads the page.
+// It also counts down to the end by the server's clock and, on the big screen, scrolls long
+// boards slowly.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-board]");
   if (!root) { return; }
   var POLL_MS = 2000;
+  var HIDDEN_POLL_MS = 15000;
   var pollUrl = root.getAttribute("data-poll-url");
-  var streamUrl = root.getAttribute("data-stream-url");
   var etag = null;
-  var polling = false;
-  var streamFailures = 0;
+  var timer = null;
+  var inFlight = false;
   var serverOffset = Date.parse(root.getAttribute("data-server-time")) - Date.now();
   var endsAt = Date.parse(root.getAttribute("data-ends-at"));
   var stage = root.getAttribute("data-stage-value");
@@ -119,43 +119,32 @@
     dot.classList.toggle("is-down", !ok);
   }
 
-  // Polling: the fallback without Redis, and the safety net when streams keep failing.
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(poll, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+  }
+
   function poll() {
+    if (inFlight) { return; }
+    inFlight = true;
     var headers = { "Accept": "application/json" };
     if (etag) { headers["If-None-Match"] = etag; }
     fetch(pollUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        if (response.status === 404) { window.location.reload(); return null; }
         setConnection(response.ok || response.status === 304);
         if (response.status !== 200) { return null; }
         etag = response.headers.get("ETag");
         return response.json().then(apply);
       })
       .catch(function () { setConnection(false); })
-      .then(function () { window.setTimeout(poll, POLL_MS); });
+      .then(function () { inFlight = false; schedule(); });
   }
 
-  function startPolling() {
-    if (polling) { return; }
-    polling = true;
-    window.setTimeout(poll, POLL_MS);
-  }
-
-  function startStream() {
-    var source = new EventSource(streamUrl);
-    source.addEventListener("open", function () { streamFailures = 0; setConnection(true); });
-    source.addEventListener("board", function (event) { apply(JSON.parse(event.data)); });
-    source.addEventListener("revoked", function () { source.close(); window.location.reload(); });
-    source.addEventListener("error", function () {
-      streamFailures += 1;
-      setConnection(false);
-      // A stream the server ended on purpose reconnects by itself; a proxy that refuses
-      // streams, or a dead server, ends in CLOSED or keeps failing: poll instead.
-      if (source.readyState === EventSource.CLOSED || streamFailures >= 3) {
-        source.close();
-        startPolling();
-      }
-    });
-  }
+  // A tab shown again catches up at once instead of waiting for its slow hidden-tab poll.
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && !inFlight) { window.clearTimeout(timer); poll(); }
+  });
 
   // The countdown follows the server's clock (its offset to this one was measured at load).
   var countdown = find("[data-countdown]");
@@ -184,5 +173,5 @@
     }, 40);
   });
 
-  if (streamUrl && window.EventSource) { startStream(); } else { startPolling(); }
+  schedule();
 })();

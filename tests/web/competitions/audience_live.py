@@ -9,8 +9,6 @@ ADMIN = frozenset({"admin"})
 AUDIENCE: dict[str, str | frozenset[str]] = {
     "competition_live.board": AUTHENTICATED,
     "competition_live.board_json": AUTHENTICATED,
-    "competition_live.stream": AUTHENTICATED,
     "competition_live.display": PUBLIC,  # the unguessable display link is the secret
     "competition_live.display_json": PUBLIC,
-    "competition_live.display_stream": PUBLIC,
 }

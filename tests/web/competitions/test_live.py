@@ -1,23 +1,22 @@
-"""Live leaderboards: the member page, board.json with ETags, the event stream, the big screen."""
+"""Live leaderboards: the member page, the big screen and the board.json they poll with ETags.
+
+No route waits for a change (no event stream): in every configuration, with Redis or not, the
+pages poll, so no app thread is ever held by a watcher.
+"""
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import redis
-from flask import Flask
 
 from competitions.models import Competition
 from competitions.services import authoring, registration
 from lms.accounts.models import User
 from quizzes.services import answers, attempts
-from tests.conftest import require_service
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.unit.competitions.test_redis_standings import redis_boards  # noqa: F401 (a fixture)
 from tests.web.competitions.test_member_pages import make_competition
 
 EN = {"Accept-Language": "en"}
@@ -36,42 +35,6 @@ def take_part(user: User, competition: Competition, *, right: bool = True) -> No
     attempt = attempts.start(user, competition.rounds[0].quiz)
     answers.save_answer(attempt, 1, right, 1)
     attempts.submit(attempt)
-
-
-def events(response: Any) -> Iterator[tuple[str, str]]:
-    """(event name, data) of a streaming text/event-stream response, as they arrive."""
-    buffer = ""
-    for chunk in response.response:
-        buffer += chunk.decode() if isinstance(chunk, bytes) else chunk
-        while "\n\n" in buffer:
-            block, buffer = buffer.split("\n\n", 1)
-            name, data = "message", ""
-            for line in block.split("\n"):
-                if line.startswith(":"):
-                    name, data = "comment", line[1:].strip()
-                elif line.startswith("event: "):
-                    name = line[len("event: ") :]
-                elif line.startswith("data: "):
-                    data = line[len("data: ") :]
-                elif line.startswith("retry: "):
-                    name, data = "retry", line[len("retry: ") :]
-            yield name, data
-
-
-def boards(response: Any) -> Iterator[dict[str, Any]]:
-    return (json.loads(data) for name, data in events(response) if name == "board")
-
-
-@pytest.fixture
-def short_streams(app: Flask) -> Iterator[None]:
-    saved = {key: app.config.get(key) for key in ("LIVE_STREAM_SECONDS", "PUBSUB_POLL_SECONDS")}
-    app.config.update(LIVE_STREAM_SECONDS=3, PUBSUB_POLL_SECONDS=0.05)
-    yield
-    for key, value in saved.items():
-        if value is None:
-            app.config.pop(key, None)
-        else:
-            app.config[key] = value
 
 
 def test_member_page_shows_top_my_rank_and_units(client, db, login_as, clock):
@@ -101,7 +64,7 @@ def test_members_outside_the_units_and_drafts_are_not_shown(client, db, login_as
     db.session.commit()
 
     for competition in (south, draft):
-        for path in ("live", "live/board.json", "live/stream"):
+        for path in ("live", "live/board.json"):
             assert client.get(f"/competitions/{competition.id}/{path}").status_code == 404
     assert client.get("/competitions/999999/live").status_code == 404
 
@@ -131,70 +94,62 @@ def test_board_json_answers_304_until_the_board_changes(client, db, login_as, cl
     assert [row["name"] for row in changed.get_json()["people"]["entries"]] == ["Ann", "Bob"]
 
 
-def test_the_stream_sends_the_board_at_once_then_ends(client, db, login_as, clock, short_streams):
+def _pages_poll_and_nothing_streams(client, db, login_as, clock) -> None:
     competition = running(clock.now)
     ann = UserFactory(display_name="Ann")
     take_part(ann, competition)
     db.session.commit()
     login_as(ann)
+    token = competition.display_token
 
-    response = client.get(f"/competitions/{competition.id}/live/stream", buffered=False)
-    received = list(events(response))
-    response.close()
+    member = client.get(f"/competitions/{competition.id}/live").get_data(as_text=True)
+    screen = client.get(f"/display/{token}").get_data(as_text=True)
 
-    assert response.status_code == 200
-    assert response.mimetype == "text/event-stream"
-    assert response.headers["X-Accel-Buffering"] == "no"
-    assert received[0] == ("retry", "2000")
-    board = json.loads(received[1][1])
-    assert received[1][0] == "board"
-    assert board["people"]["entries"][0]["name"] == "Ann"
-    assert board["mine"]["me"]["rank"] == 1
-    # Nothing changed during the stream's 3 s life, so no second board was sent.
-    assert [name for name, _data in received].count("board") == 1
+    assert f'data-poll-url="/competitions/{competition.id}/live/board.json"' in member
+    assert f'data-poll-url="/display/{token}/board.json"' in screen
+    assert "data-stream-url" not in member + screen
+    assert client.get(f"/competitions/{competition.id}/live/stream").status_code == 404
+    assert client.get(f"/display/{token}/stream").status_code == 404
 
 
-def _an_update_arrives_after_a_submission(client, db, clock) -> None:
+def test_the_pages_poll_and_no_route_streams(client, db, login_as, clock):
+    _pages_poll_and_nothing_streams(client, db, login_as, clock)
+
+
+@pytest.mark.usefixtures("redis_boards")
+def test_with_redis_the_pages_poll_too(client, db, login_as, clock):
+    _pages_poll_and_nothing_streams(client, db, login_as, clock)
+
+
+def _the_big_screen_board_changes_after_a_submission(client, db, clock) -> None:
     competition = running(clock.now)
     ann, bob = UserFactory(display_name="Ann"), UserFactory(display_name="Bob")
     take_part(ann, competition)
     db.session.commit()
+    url = f"/display/{competition.display_token}/board.json"
 
-    response = client.get(f"/display/{competition.display_token}/stream", buffered=False)
-    stream = boards(response)
-    before = next(stream)
-    take_part(bob, competition)  # another worker's request, as far as the stream can tell
+    before = client.get(url)
+    etag = before.headers["ETag"]
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    take_part(bob, competition)  # another worker's request, as far as the poll can tell
     db.session.commit()
-    after = next(stream)
-    response.close()
+    after = client.get(url, headers={"If-None-Match": etag})
 
-    assert [row["name"] for row in before["people"]["entries"]] == ["Ann"]
-    assert {row["name"] for row in after["people"]["entries"]} == {"Ann", "Bob"}
-
-
-def test_an_update_reaches_the_stream_after_a_submission(client, db, clock, short_streams):
-    _an_update_arrives_after_a_submission(client, db, clock)
-
-
-@pytest.fixture
-def with_redis(app: Flask) -> Iterator[None]:
-    url = require_service("LMS_TEST_REDIS_URL", "the live stream through Redis pub/sub")
-    prefix = f"lms-test-live-{uuid.uuid4().hex}:"
-    saved = {key: app.config.get(key) for key in ("REDIS_URL", "RANKING_PREFIX", "PUBSUB_PREFIX")}
-    app.config.update(REDIS_URL=url, RANKING_PREFIX=prefix, PUBSUB_PREFIX=prefix)
-    yield
-    app.config.update(saved)
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
+    assert before.status_code == 200 and "private" not in before.headers["Cache-Control"]
+    assert "no-cache" in before.headers["Cache-Control"]
+    assert [row["name"] for row in before.get_json()["people"]["entries"]] == ["Ann"]
+    assert unchanged.status_code == 304 and not unchanged.data
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    assert {row["name"] for row in after.get_json()["people"]["entries"]} == {"Ann", "Bob"}
 
 
-def test_redis_pubsub_wakes_the_stream_after_a_submission(
-    app, client, db, clock, short_streams, with_redis
-):
-    app.config["PUBSUB_POLL_SECONDS"] = 30  # only a published message can wake it in time
-    _an_update_arrives_after_a_submission(client, db, clock)
+def test_the_big_screen_board_changes_after_a_submission(client, db, clock):
+    _the_big_screen_board_changes_after_a_submission(client, db, clock)
+
+
+@pytest.mark.usefixtures("redis_boards")
+def test_with_redis_the_big_screen_board_changes_after_a_submission(client, db, clock):
+    _the_big_screen_board_changes_after_a_submission(client, db, clock)
 
 
 def test_the_big_screen_is_public_and_shows_no_user(client, db, login_as, clock):
@@ -229,7 +184,7 @@ def test_a_wrong_or_revoked_display_link_is_404(client, db, clock):
     authoring.revoke_display_token(competition)
     db.session.commit()
 
-    for path in ("", "/board.json", "/stream"):
+    for path in ("", "/board.json"):
         assert client.get(f"/display/{token}{path}").status_code == 404
 
 
