@@ -10,8 +10,10 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from competitions.models import Competition
 from competitions.services import authoring, registration
 from competitions.services.authoring import CompetitionSettings
+from lms.accounts.models import User
 from lms.core.clock import utcnow
 from tests.browser.conftest import PHONE
 from tests.browser.test_member_journey import log_in
@@ -35,20 +37,16 @@ def _hand_in(page: Page, site: str, username: str, quiz_id: int) -> None:
     expect(page).to_have_url(re.compile(r"/competitions/\d+$"))  # back in the competition
 
 
-def test_the_big_screen_updates_as_members_hand_in(
-    page: Page, browser: Browser, site: str, make_user, db, browser_errors
-) -> None:
-    branch = OrgUnitFactory(name="第一支部", parent=OrgUnitFactory(name="示范学院"))
-    make_user(username="host", role="organizer", password="host-pass-1")
-    members = [
-        make_user(username=name, display_name=label, password=PASSWORD, unit=branch)
-        for name, label in (("lily", "李丽"), ("wang", "王强"))
-    ]
+def running_competition(
+    members: list[User], title: str, quiz_title: str
+) -> tuple[Competition, str]:
+    """A published competition running for an hour, one true/false round, the members
+    registered, and its big-screen link."""
     now = utcnow()
-    quiz = make_quiz(make_bank(types=("true_false",)), title="决赛第一轮", time_limit_seconds=600)
+    quiz = make_quiz(make_bank(types=("true_false",)), title=quiz_title, time_limit_seconds=600)
     competition = authoring.create_competition(
         CompetitionSettings(
-            title="知识竞赛决赛",
+            title=title,
             rules_md="",
             registration_opens_at=now - timedelta(hours=1),
             starts_at=now - timedelta(minutes=5),
@@ -63,6 +61,20 @@ def test_the_big_screen_updates_as_members_hand_in(
     token = authoring.new_display_token(competition)
     for member in members:
         registration.register(member, competition)
+    return competition, token
+
+
+def test_the_big_screen_updates_as_members_hand_in(
+    page: Page, browser: Browser, site: str, make_user, db, browser_errors
+) -> None:
+    branch = OrgUnitFactory(name="第一支部", parent=OrgUnitFactory(name="示范学院"))
+    make_user(username="host", role="organizer", password="host-pass-1")
+    members = [
+        make_user(username=name, display_name=label, password=PASSWORD, unit=branch)
+        for name, label in (("lily", "李丽"), ("wang", "王强"))
+    ]
+    competition, token = running_competition(members, "知识竞赛决赛", "决赛第一轮")
+    quiz = competition.rounds[0].quiz
     db.session.commit()
 
     # The projector opens the display link: nobody is logged in there.
