@@ -111,3 +111,29 @@ def test_the_big_screen_updates_as_members_hand_in(
             context.close()
     assert page.evaluate("window.keptSinceLoad") is True
     assert browser_errors == []
+
+
+def test_a_revoked_link_takes_the_open_big_screen_down(
+    page: Page, browser: Browser, site: str, make_user, db
+) -> None:
+    make_user(username="host", role="organizer", password="host-pass-1")
+    competition, token = running_competition([], "知识竞赛决赛", "决赛第一轮")
+    db.session.commit()
+    page.goto(f"{site}/display/{token}")
+    expect(page.get_by_test_id("display-title")).to_have_text("知识竞赛决赛")
+
+    # The organizer revokes the link from the competition's manage page.
+    context = browser.new_context(locale="zh-CN")
+    try:
+        host = context.new_page()
+        log_in(host, site, "host", "host-pass-1")
+        expect(host).not_to_have_url(re.compile(r"/login"))
+        host.goto(f"{site}/manage/competitions/{competition.id}")
+        host.get_by_role("button", name="撤销").click()
+        expect(host.get_by_role("button", name="撤销")).to_have_count(0)
+    finally:
+        context.close()
+
+    # The projector's next poll finds the link gone, and the page says so.
+    expect(page.get_by_role("heading", name="页面不存在")).to_be_visible(timeout=5000)
+    expect(page.get_by_test_id("display-title")).to_have_count(0)
