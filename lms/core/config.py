@@ -21,6 +21,10 @@ class Config:
     # None: an SQLite file ``lms.sqlite3`` under the instance folder.
     DATABASE_URL: str | None = None
     REDIS_URL: str | None = None
+    # The push tier (nginx + Nchan, docs/operations.md): where the app POSTs a channel's
+    # messages (None: no push tier, live pages poll) and where browsers subscribe.
+    PUSH_PUBLISH_URL: str | None = None
+    PUSH_SUBSCRIBE_PATH = "/push/sub"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     SESSION_COOKIE_HTTPONLY = True
