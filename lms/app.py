@@ -20,6 +20,7 @@ from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
+from live import api as live_api
 from live import models as live_models
 from lms import files
 from lms.accounts import admin_units, admin_users
@@ -68,6 +69,7 @@ API_BLUEPRINTS = (
     questions_api.bp,
     quizzes_api.bp,
     competitions_api.bp,
+    live_api.bp,
     points_api.bp,
 )
 PAGE_BLUEPRINTS = (

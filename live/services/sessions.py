@@ -26,7 +26,7 @@ from live.models import (
     Scoring,
 )
 from live.permissions import can_join
-from live.services import messages, questions, results, teams
+from live.services import awards, messages, questions, teams
 from live.services.errors import WrongStateError
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
@@ -419,4 +419,4 @@ def _finish(session: LiveSession, now: datetime) -> None:
     session.state = LiveState.FINISHED
     session.finished_at = now
     session.paused_at = None
-    results.award_points(session)
+    awards.award_points(session)
