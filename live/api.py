@@ -38,7 +38,7 @@ from live.services import answers, board, buzzer, results, sessions
 from live.viewer import Viewer, guest_cookie_name, viewer_for
 from lms.accounts import permissions
 from lms.core.api import documented, iso, json_body
-from lms.core.errors import NotFoundError, PermissionDeniedError
+from lms.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from lms.core.extensions import db, limiter
 
 bp = Blueprint("live_api", __name__)
@@ -80,7 +80,7 @@ def _hosted(session_id: int) -> LiveSession:
 def _player(session_id: int) -> tuple[LiveSession, LivePlayer]:
     viewer = _viewer(session_id)
     if viewer.player is None:
-        raise PermissionDeniedError(_("Join the session first."), code="not_joined")
+        raise ConflictError(_("Join the session first."), code="not_joined")
     return viewer.session, viewer.player
 
 
@@ -393,15 +393,3 @@ def buzz(session_id: int) -> Any:
 )
 def report(session_id: int) -> Any:
     return jsonify({"units": results.unit_report(_results(session_id))})
-
-
-@bp.route("/live-sessions/<int:session_id>/results.xlsx")
-@permissions.authenticated
-@documented("The results as a spreadsheet: players, every answer, scores", tags=TAGS)
-def results_xlsx(session_id: int) -> Any:
-    session = _results(session_id)
-    return Response(
-        results.export_xlsx(session),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename=live-{session.id}.xlsx"},
-    )

@@ -22,6 +22,7 @@ from courses import authoring as course_authoring
 from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
+from live import results_views as live_results_views
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
@@ -96,6 +97,7 @@ PAGE_BLUEPRINTS = (
     competition_live_views.bp,
     competition_results_views.bp,
     certificate_views.bp,
+    live_results_views.bp,
     points_views.bp,
 )
 

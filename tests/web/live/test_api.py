@@ -51,6 +51,6 @@ def test_create_join_play_and_finish(client, db, login_as, started, host):
     assert client.post(f"/api/v1/live-sessions/{sid}/end").get_json()["state"] == "finished"
     board = client.get(f"/api/v1/live-sessions/{sid}/leaderboard").get_json()
     assert board["entries"][0]["name"] == member.display_name
-    assert client.get(f"/api/v1/live-sessions/{sid}/results.xlsx").status_code == 200
+    assert client.get(f"/live/{sid}/results.xlsx").status_code == 200
     report = client.get(f"/api/v1/live-sessions/{sid}/report").get_json()
     assert report["units"][0]["players"] == 1
