@@ -166,20 +166,20 @@ def _unknown_pin(response: Response) -> bool:
     return response.status_code == 404
 
 
-def _limit(key: str, default: str) -> Any:
-    return lambda: current_app.config.get(key, default)
+def _limit(key: str) -> Any:
+    return lambda: current_app.config[key]
 
 
 @bp.route("/live-sessions/join", methods=["POST"])
 @permissions.public
 @limiter.limit(
-    _limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
+    _limit("LIVE_PIN_RATE_LIMIT_ADDRESS"),
     key_func=get_remote_address,
     deduct_when=_unknown_pin,
     scope="live-pin-address",
 )
 @limiter.limit(
-    _limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
+    _limit("LIVE_PIN_RATE_LIMIT"),
     key_func=_account_key,
     deduct_when=_unknown_pin,
     scope="live-pin-account",
