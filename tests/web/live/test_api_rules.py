@@ -142,6 +142,7 @@ def test_the_big_screen_watches_by_its_token_and_polls_with_etags(app, started):
     screen = app.test_client()
     url = f"/api/v1/live-sessions/{created['id']}"
     _error(screen.get(f"{url}?token=wrong"), 404)
+    _error(screen.get(f"{url}?token=令牌"), 404)  # not a 500 from comparing non-ASCII text
     first = screen.get(f"{url}?token={created['screen_token']}")
     assert first.status_code == 200 and "me" not in first.get_json()
     again = screen.get(
