@@ -168,3 +168,20 @@ def test_right_pins_do_not_count_toward_the_limit(client, login_as, started):
             client.post("/api/v1/live-sessions/join", json={"pin": created["pin"]}).status_code
             == 200
         )
+
+
+def test_the_host_moves_players_between_teams(client, login_as, host, started):
+    created = started(mode="teams", teams=["Red", "Blue"])
+    login_as(UserFactory(username="mover"))
+    player = client.post("/api/v1/live-sessions/join", json={"pin": created["pin"]}).get_json()
+    assert player["player"]["team"] == "Red"
+    login_as(host)
+    state = client.get(f"/api/v1/live-sessions/{created['id']}").get_json()
+    blue = next(t["team_id"] for t in state["teams"] if t["name"] == "Blue")
+    url = f"/api/v1/live-sessions/{created['id']}/players/{player['player']['id']}/team"
+    moved = client.post(url, json={"team_id": blue})
+    assert moved.status_code == 200 and moved.get_json()["team"] == "Blue"
+    assert client.post(url, json={"team_id": None}).get_json()["team"] is None
+    _error(client.post(url, json={"team_id": 99999}), 422)
+    _error(client.post(url, json={"team_id": True}), 422)
+    _error(client.post(f"/api/v1/live-sessions/{created['id']}/players/99999/team", json={}), 404)
