@@ -214,6 +214,9 @@ def me(session: LiveSession, player: LivePlayer, state: str) -> dict[str, Any]:
         if state == LiveState.REVEAL:
             body["correct"] = bool(answer and answer.is_correct)
             body["points"] = answer.points if answer is not None else 0
+            if session.state == LiveState.QUESTION and answer is not None:
+                # Closed by its deadline and not yet settled by a write: count the points.
+                body["score"] = player.score + answer.points
     return body
 
 
