@@ -65,6 +65,8 @@ def test_members_cannot_create_but_unit_leaders_can_for_their_unit(client, db, l
     login_as(leader)
     body = {"quiz_id": live_quiz.id, "unit": "Org/West"}
     _error(client.post("/api/v1/live-sessions", json=body), 422)
+    bank_ids = {"question_ids": [live_quiz.slots[0].question_id]}
+    _error(client.post("/api/v1/live-sessions", json=bank_ids), 403)  # leaders: quizzes only
     created = client.post("/api/v1/live-sessions", json={"quiz_id": live_quiz.id})
     assert created.status_code == 201
     login_as(member)
