@@ -94,6 +94,18 @@ def new_pin() -> str:
     raise ValidationError(_("No free PIN was found; try again."), code="no_pin")
 
 
+def _add_with_free_pin(session: LiveSession) -> None:
+    """Insert the session; a PIN a parallel creation took meanwhile is drawn again."""
+    for _try in range(PIN_TRIES):
+        try:
+            with db.session.begin_nested():
+                db.session.add(session)
+            return
+        except IntegrityError:
+            session.pin = new_pin()
+    raise ValidationError(_("No free PIN was found; try again."), code="no_pin")
+
+
 def create_session(
     host: User,
     settings: SessionSettings,
@@ -124,7 +136,7 @@ def create_session(
         current_index=-1,
     )
     session.unit = unit
-    db.session.add(session)
+    _add_with_free_pin(session)
     for index, (version, choices) in enumerate(drawn):
         session.questions.append(
             LiveQuestion(

@@ -99,3 +99,13 @@ def test_closing_shows_the_reveal_once_and_keeps_the_deadline(db, make_session, 
     version = session.version
     sessions.close(session)  # a second call changes nothing
     assert session.state == "reveal" and session.version == version
+
+
+def test_a_pin_taken_meanwhile_is_drawn_again(db, make_session, monkeypatch):
+    first = make_session()
+    pins = iter([first.pin, "123456" if first.pin != "123456" else "654321"])
+    monkeypatch.setattr(sessions, "new_pin", lambda: next(pins))  # as if a parallel request won
+    second = make_session()
+    assert second.pin != first.pin
+    finished = sessions.end(first)
+    assert finished.state == "finished"  # a finished session frees its PIN
