@@ -76,14 +76,19 @@ def nginx_in_front(
     connections: int = 1024,
     redis_url: str | None = None,
 ) -> Iterator[PushTier]:
-    """Run nginx + Nchan in front of ``app_address`` (``127.0.0.1:5000``) until the block ends."""
+    """Run nginx + Nchan in front of ``app_address`` (``127.0.0.1:5000``) until the block ends.
+
+    With ``redis_url`` the channels live in Redis, so several nginx servers share them."""
     binary = binary or require_nginx()
     folder.mkdir(parents=True, exist_ok=True)
     port, publish_port = free_port(), free_port()
     config = Template(TEMPLATE.read_text()).safe_substitute(
         folder=str(folder),
         connections=str(connections),
-        redis=f'nchan_redis_url "{redis_url}";' if redis_url else "",
+        redis_upstream=f"upstream lms_push_redis {{ nchan_redis_server {redis_url}; }}"
+        if redis_url
+        else "",
+        redis_pass="nchan_redis_pass lms_push_redis;" if redis_url else "",
         app=app_address,
         port=str(port),
         publish_port=str(publish_port),
