@@ -47,7 +47,7 @@ from bench.competition_load.clients import _load
 from bench.competition_load.data import _app, _prepare_board, _prepare_finish, _reset
 from bench.competition_load.sections import _board, _finish, _mixed
 from bench.competition_load.settings import CLIENT_THREADS, CLIENTS, SECTIONS, THREADS, WORKERS
-from bench.competition_load.watchers import WATCHERS, _watchers
+from bench.competition_load.watchers import NGINX_SOURCE, WATCHERS, _watchers
 from bench.load import free_port, serve
 from tests.push_tier import nginx_in_front
 
@@ -90,13 +90,14 @@ def main() -> None:
                     Path(folder) / "nginx",
                     connections=WATCHERS + 1024,
                     publish_port=publish_port,
+                    proxy_bind=NGINX_SOURCE,
                 )
             )
             _watchers(app, base, board, tier)
     finally:
-        stack.close()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        stack.close()  # nginx after gunicorn, which may still publish
         if redis_url:
             client = redis.Redis.from_url(redis_url)
             keys = list(client.scan_iter(match=f"{prefix}*", count=1000))

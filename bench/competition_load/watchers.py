@@ -37,6 +37,7 @@ from lms.core.extensions import db
 from tests.push_tier import PushTier
 
 WATCHERS = int(os.environ.get("LMS_BENCH_WATCHERS", "5000"))
+NGINX_SOURCE = "127.0.0.2"  # nginx connects to gunicorn from here, so they can be counted
 SECRET_KEY = "bench-only-secret"  # noqa: S105 - bench.load.serve's
 
 
@@ -79,12 +80,15 @@ class _Held:
     def _run(self) -> None:
         while not self.stop.wait(0.5):
             out = subprocess.run(  # noqa: S603
-                ["ss", "-Htnp", "state", "established", "dst", f"127.0.0.1:{self.port}"],  # noqa: S607
+                [
+                    *("ss", "-Htn", "state", "established"),
+                    *("src", NGINX_SOURCE, "dst", f"127.0.0.1:{self.port}"),
+                ],
                 capture_output=True,
                 text=True,
                 check=False,
             ).stdout
-            self.samples.append(sum(1 for line in out.splitlines() if '"nginx"' in line))
+            self.samples.append(len(out.splitlines()))
 
 
 def _watch(tier: PushTier, competition_id: int, cookies: list[str]) -> subprocess.Popen[str]:
@@ -122,7 +126,8 @@ def _watchers(app: Flask, base: str, data: dict[str, Any], tier: PushTier) -> No
     quarter = len(pool) // 4
     results: dict[str, list[Outcome]] = {}
     spent: dict[str, list[cpu.Snapshot]] = {}
-    held = _Held(int(base.rsplit(":", 1)[1]))
+    app_port = int(base.rsplit(":", 1)[1])
+    subscribing, held = _Held(app_port), _Held(app_port)
 
     def phase(n: int, name: str) -> None:
         before = cpu.snapshot()
@@ -131,10 +136,16 @@ def _watchers(app: Flask, base: str, data: dict[str, Any], tier: PushTier) -> No
         spent.setdefault(name, []).extend((before, cpu.snapshot()))
 
     phase(0, "alone")
+    subscribing.thread.start()
     watchers = _watch(tier, data["large"], cookies)
     assert watchers.stdout is not None and watchers.stdin is not None
     connected, refused, seconds = watchers.stdout.readline().split()[1:]
-    print(f"{connected} watchers subscribed in {seconds} s ({refused} refused or failed)")
+    subscribing.stop.set()
+    print(
+        f"{connected} watchers subscribed in {seconds} s ({refused} refused or failed); nginx's "
+        f"connections to gunicorn meanwhile (the /push/auth questions): "
+        f"max {max(subscribing.samples, default=0)}"
+    )
     held.thread.start()
     phase(1, "with watchers")
     phase(2, "with watchers")
@@ -173,6 +184,15 @@ def _print(
         )
     for name, snapshots in spent.items():
         print(f"{name:<15}{cpu.shares(snapshots)}")
+    for name, snapshots in spent.items():  # the app's own cost, apart from nginx and clients
+        finished = sum(len(o.submitted) for o in results[name])
+        server = sum(
+            b.used["server"] - a.used["server"]
+            for a, b in zip(snapshots[::2], snapshots[1::2], strict=True)
+        )
+        print(
+            f"{name:<15}gunicorn CPU per finished round: {1000 * server / max(finished, 1):.1f} ms"
+        )
     drop = 1 - rates["with watchers"] / rates["alone"] if rates["alone"] else 0.0
     verdict = "ok" if drop <= 0.2 else "MISSED"
     print(f"submission rate drop with {WATCHERS} watchers: {drop:.1%} (target <= 20 %) {verdict}")

@@ -94,7 +94,7 @@ def publish_coalesced(key: str, build: Builder) -> None:
     ``build`` runs later in a background thread of this process, inside an application context
     of its own, and returns ``(channel, message)`` pairs. Many calls for one key within
     ``PUSH_COALESCE_SECONDS`` lead to one build, started after the newest of them: the pages get
-    the latest state, at most a fraction of a second late. Dropped on rollback; a no-op
+    the latest state, at most ``PUSH_COALESCE_SECONDS`` late. Dropped on rollback; a no-op
     without a push tier.
     """
     if not current_app.config.get("PUSH_PUBLISH_URL"):
@@ -124,7 +124,7 @@ class _Coalescer:
             if pending is not None:  # a build is due already and will see this change too
                 pending.build = build
                 return
-            every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 0.5))
+            every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 2.0))
             delay = max(0.0, self.sent_at.get(key, 0.0) + every - time.monotonic())
             timer = threading.Timer(delay, self._run, args=(key,))
             timer.daemon = True
