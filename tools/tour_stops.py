@@ -37,6 +37,7 @@ QUESTION_TYPES = (
 # Pages that are files, feeds or redirects, not pages a person reads: never toured.
 LEFT_OUT = {
     "home.health": "JSON for monitoring",
+    "push.authorise": "an empty answer to nginx's subscription check",
     "users_admin.import_template": "a spreadsheet download",
     "bank.export": "a file download",
     "bank_import.template": "a spreadsheet download",
