@@ -119,7 +119,7 @@ def _watchers(app: Flask, base: str, data: dict[str, Any], tier: PushTier) -> No
     print(
         f"one board message (top 50 people and units) built after a change: {build_ms:.1f} ms, "
         f"{size / 1024:.1f} KB; coalesced to at most one per "
-        f"{app.config['PUSH_COALESCE_SECONDS']} s per worker"
+        f"{app.config['PUSH_COALESCE_SECONDS']} s per worker (in all, with Redis)"
     )
     cookies = _cookies(app, WATCHERS)
     pool = data["submitters"]
