@@ -6,8 +6,8 @@
 // to polling every 2 s if the stream fails, trying the stream again every 30 s. Every board
 // carries a version (X-Board-Version on a poll, "version" in a message): one older than the page
 // shows is ignored. A hidden tab polls every 15 s and catches up at once when shown again; a
-// revoked display link (404, or a "gone" message) reloads the page. It also counts down to the end by the server's clock and, on the
-// big screen, scrolls long boards slowly.
+// revoked display link (404, or a "gone" message) reloads the page. It also counts down to the
+// end by the server's clock and, on the big screen, scrolls long boards slowly.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-board]");
