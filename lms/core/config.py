@@ -40,7 +40,17 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # The largest request; each kind of upload has its own, smaller limit below.
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024
+    # Where files live (lms.core.storage): "folder" (UPLOAD_FOLDER) or "s3" (a bucket of
+    # S3-compatible object storage; credentials from the standard AWS variables or files).
+    STORAGE_BACKEND = "folder"
     UPLOAD_FOLDER: str | None = None  # None: "uploads" in the instance folder
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # None: AWS itself
+    S3_REGION: str | None = None
+    S3_PREFIX = ""  # keys under this prefix in the bucket
+    # Above 0: files are handed out as signed bucket addresses valid this many seconds (after
+    # the app's access check); 0: the app serves them itself.
+    S3_SIGNED_URL_SECONDS = 0
     UPLOAD_IMAGE_MB = 5
     UPLOAD_ATTACHMENT_MB = 20
     UPLOAD_VIDEO_MB = 200
