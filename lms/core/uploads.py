@@ -236,3 +236,30 @@ def save_upload(
 
 def upload_by_token(token: str) -> Upload | None:
     return db.session.scalar(select(Upload).where(Upload.token == token))
+
+
+def unused_uploads(created_before: datetime) -> list[Upload]:
+    """Uploads older than ``created_before`` that no row points at (through any foreign key to
+    ``uploads.id``) and that belong to no scope: a replaced cover, a removed attachment, a video
+    staged for a form that was never saved."""
+    table = Upload.__table__
+    query = select(Upload).where(Upload.created_at < created_before, Upload.scope.is_(None))
+    for other in db.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and key.column.name == "id":
+                query = query.where(~select(key.parent).where(key.parent == Upload.id).exists())
+    return list(db.session.scalars(query))
+
+
+def stray_keys(modified_before: datetime, *, skip_prefix: str) -> list[str]:
+    """Stored files of no upload (a write whose transaction never ended, a crash), older than
+    ``modified_before``; keys starting with ``skip_prefix`` belong to someone else."""
+    known = set(db.session.scalars(select(Upload.token)))
+    strays = []
+    for stored in get_storage().list():
+        if stored.key.startswith(skip_prefix) or stored.modified_at >= modified_before:
+            continue
+        token = stored.key.rsplit("/", 1)[-1].split(".", 1)[0]
+        if token not in known:
+            strays.append(stored.key)
+    return strays
