@@ -26,8 +26,12 @@ class StorageUnavailableError(DomainError):
     status = 503
 
     def __init__(self, detail: str) -> None:
-        message = "The file storage is not available. Please try again later."
-        super().__init__(_(message) if has_app_context() else message)
+        english = "The file storage is not available. Please try again later."
+        super().__init__(
+            _("The file storage is not available. Please try again later.")
+            if has_app_context()
+            else english
+        )
         self.detail = detail
 
     def __str__(self) -> str:
