@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, request, send_file
 from flask_login import current_user
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from courses.services.files import may_read_course_file
 from lms.accounts import permissions
@@ -65,6 +66,10 @@ def serve(token: str, filename: str) -> Any:
     )
     response.content_length = upload.size
     # Answers Range requests (206 with Content-Range): phones seek in videos.
-    response.make_conditional(request.environ, accept_ranges=True, complete_length=upload.size)
+    try:
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=upload.size)
+    except RequestedRangeNotSatisfiable:
+        file.close()
+        raise
     response.headers["Cache-Control"] = f"private, max-age={MAX_AGE}"
     return response

@@ -102,6 +102,11 @@ class Config:
         networks = config["METRICS_ALLOWED_NETWORKS"]
         if isinstance(networks, str):  # LMS_METRICS_ALLOWED_NETWORKS="10.0.0.0/8,127.0.0.1"
             config["METRICS_ALLOWED_NETWORKS"] = tuple(n.strip() for n in networks.split(",") if n)
+        backend = str(config.get("STORAGE_BACKEND") or "folder").lower()
+        if backend not in ("folder", "s3"):
+            raise ConfigError(f"LMS_STORAGE_BACKEND must be folder or s3, not {backend!r}.")
+        if backend == "s3" and not config.get("S3_BUCKET"):
+            raise ConfigError("LMS_S3_BUCKET must be set when LMS_STORAGE_BACKEND=s3.")
         redis_url = config.get("REDIS_URL")
         config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

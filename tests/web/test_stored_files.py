@@ -110,6 +110,8 @@ def test_a_video_answers_range_requests_on_both_backends(
     whole = client.get(f"/files/{item.video.token}/clip.mp4")
     assert whole.status_code == 200 and whole.data == clip
     assert whole.headers["Accept-Ranges"] == "bytes"
+    beyond = client.get(f"/files/{item.video.token}/clip.mp4", headers={"Range": "bytes=9999999-"})
+    assert beyond.status_code == 416
 
 
 def test_refused_forms_leave_no_files(client, db, admin, login_as, storage_backend):

@@ -114,3 +114,42 @@ def test_an_unreachable_s3_server_is_storage_unavailable() -> None:
         store.save("a/b.png", io.BytesIO(b"x"))
     with pytest.raises(StorageUnavailableError):
         store.exists("a/b.png")
+
+
+def test_the_settings_choose_the_backend(tmp_path: Path, s3_endpoint: str) -> None:
+    from lms.app import create_app  # noqa: PLC0415
+    from lms.core.config import ConfigError  # noqa: PLC0415
+    from lms.core.storage import make_storage, signed_url_origins  # noqa: PLC0415
+    from lms.core.storage.s3 import S3Storage  # noqa: PLC0415
+
+    folder_app = create_app("testing", DATABASE_URL="sqlite://")
+    folder_app.instance_path = str(tmp_path)
+    store = make_storage(folder_app)
+    assert isinstance(store, FolderStorage) and store.root == tmp_path / "uploads"
+    assert signed_url_origins(folder_app.config) == ()
+
+    s3_app = create_app(
+        "testing",
+        DATABASE_URL="sqlite://",
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="files",
+        S3_ENDPOINT_URL=s3_endpoint,
+        S3_PREFIX="site",
+        S3_SIGNED_URL_SECONDS=300,
+    )
+    store = make_storage(s3_app)
+    assert isinstance(store, S3Storage)
+    assert (store.bucket, store.prefix, store.signed_url_seconds) == ("files", "site/", 300)
+    assert signed_url_origins(s3_app.config) == (s3_endpoint,)
+    with s3_app.test_request_context():
+        policy = s3_app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert f"img-src 'self' data: {s3_endpoint}" in policy
+    assert f"media-src 'self' {s3_endpoint}" in policy
+
+    s3_app.config["S3_BUCKET"] = None
+    with pytest.raises(ConfigError, match="LMS_S3_BUCKET"):
+        make_storage(s3_app)
+    with pytest.raises(ConfigError, match="LMS_S3_BUCKET"):  # refused at start already
+        create_app("testing", DATABASE_URL="sqlite://", STORAGE_BACKEND="s3")
+    with pytest.raises(ConfigError, match="folder or s3"):
+        create_app("testing", DATABASE_URL="sqlite://", STORAGE_BACKEND="ftp")
