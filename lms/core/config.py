@@ -48,6 +48,9 @@ class Config:
     S3_ENDPOINT_URL: str | None = None  # None: AWS itself
     S3_REGION: str | None = None
     S3_PREFIX = ""  # keys under this prefix in the bucket
+    # With S3_ENDPOINT_URL: "path" (https://endpoint/bucket/key: MinIO, Ceph) or "virtual"
+    # (https://bucket.endpoint/key: Aliyun OSS, Tencent COS).
+    S3_ADDRESSING_STYLE = "path"
     # Above 0: files are handed out as signed bucket addresses valid this many seconds (after
     # the app's access check); 0: the app serves them itself.
     S3_SIGNED_URL_SECONDS = 0
@@ -107,6 +110,8 @@ class Config:
             raise ConfigError(f"LMS_STORAGE_BACKEND must be folder or s3, not {backend!r}.")
         if backend == "s3" and not config.get("S3_BUCKET"):
             raise ConfigError("LMS_S3_BUCKET must be set when LMS_STORAGE_BACKEND=s3.")
+        if config.get("S3_ADDRESSING_STYLE") not in ("path", "virtual"):
+            raise ConfigError("LMS_S3_ADDRESSING_STYLE must be path or virtual.")
         redis_url = config.get("REDIS_URL")
         config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

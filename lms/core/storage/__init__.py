@@ -67,6 +67,7 @@ def make_storage(app: Flask) -> Storage:
             endpoint_url=config.get("S3_ENDPOINT_URL"),
             region=config.get("S3_REGION"),
             signed_url_seconds=int(config.get("S3_SIGNED_URL_SECONDS") or 0),
+            addressing_style=config.get("S3_ADDRESSING_STYLE") or "path",
         )
     raise ConfigError(f"LMS_STORAGE_BACKEND must be folder or s3, not {backend!r}.")
 
@@ -78,10 +79,11 @@ def signed_url_origins(config: Mapping[str, Any]) -> tuple[str, ...]:
     if not int(config.get("S3_SIGNED_URL_SECONDS") or 0):
         return ()
     endpoint = config.get("S3_ENDPOINT_URL")
+    bucket, region = config.get("S3_BUCKET"), config.get("S3_REGION") or "us-east-1"
     if endpoint:
         parts = urlsplit(endpoint)
-        return (f"{parts.scheme}://{parts.netloc}",)
-    bucket, region = config.get("S3_BUCKET"), config.get("S3_REGION") or "us-east-1"
+        virtual = config.get("S3_ADDRESSING_STYLE") == "virtual"
+        return (f"{parts.scheme}://{bucket + '.' if virtual else ''}{parts.netloc}",)
     return (f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region}.amazonaws.com")
 
 

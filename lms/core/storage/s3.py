@@ -90,6 +90,7 @@ class S3Storage(Storage):
         endpoint_url: str | None = None,
         region: str | None = None,
         signed_url_seconds: int = 0,
+        addressing_style: str = "path",
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
@@ -103,8 +104,7 @@ class S3Storage(Storage):
                 retries={"max_attempts": 3, "mode": "standard"},
                 connect_timeout=5,
                 read_timeout=30,
-                # Addresses on the endpoint itself (MinIO and most others; the CSP names it).
-                s3={"addressing_style": "path" if endpoint_url else "auto"},
+                s3={"addressing_style": addressing_style if endpoint_url else "auto"},
             ),
         )
 

@@ -146,6 +146,8 @@ def test_the_settings_choose_the_backend(tmp_path: Path, s3_endpoint: str) -> No
     assert f"img-src 'self' data: {s3_endpoint}" in policy
     assert f"media-src 'self' {s3_endpoint}" in policy
 
+    s3_app.config["S3_ADDRESSING_STYLE"] = "virtual"
+    assert signed_url_origins(s3_app.config) == (s3_endpoint.replace("//", "//files."),)
     s3_app.config["S3_BUCKET"] = None
     with pytest.raises(ConfigError, match="LMS_S3_BUCKET"):
         make_storage(s3_app)
