@@ -199,3 +199,18 @@ def test_an_import_previewed_on_one_server_commits_on_another(
     assert done.status_code == 302
     assert db.session.query(Question).count() == 1
     assert _keys(storage_backend) == []  # the pending file went with the import
+
+
+def test_question_images_reach_members_and_loose_files_only_their_uploader(
+    client, db, organizer, member, login_as
+):
+    from lms.core.uploads import save_upload  # noqa: PLC0415
+
+    image = save_upload(io.BytesIO(PNG), "q.png", "image", organizer.id, scope="question")
+    loose = save_upload(io.BytesIO(PNG), "staged.png", "image", organizer.id)
+    db.session.commit()
+    login_as(member)
+    assert client.get(f"/files/{image.token}/q.png").data == PNG
+    assert client.get(f"/files/{loose.token}/staged.png").status_code == 404
+    login_as(organizer)
+    assert client.get(f"/files/{loose.token}/staged.png").status_code == 200
