@@ -24,7 +24,7 @@ from live import api as live_api
 from live import models as live_models
 from live import results_views as live_results_views
 from lms import files
-from lms.accounts import admin_units, admin_users
+from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -103,6 +103,7 @@ PAGE_BLUEPRINTS = (
     certificate_views.bp,
     live_results_views.bp,
     points_views.bp,
+    push_views.bp,
 )
 
 
