@@ -223,9 +223,8 @@ def me(session: LiveSession, player: LivePlayer, state: str) -> dict[str, Any]:
 def player_results(session: LiveSession) -> dict[str, list[int]]:
     """Every player's ``[score, rank, points, right (1/0)]`` by player id, the points and right
     for the question just closed: what each phone shows after a reveal, in the one public
-    message (no request per phone). Only in the reveal (settled): the leaderboard and the end
-    that follow change no score, so their messages stay small."""
-    if session.state != LiveState.REVEAL:
+    message (no request per phone). Only once the question is closed (settled)."""
+    if session.state not in (LiveState.REVEAL, LiveState.LEADERBOARD, LiveState.FINISHED):
         return {}
     rows = [
         tuple(row)
