@@ -43,14 +43,10 @@ STATE_LABELS = {
 
 class SessionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=200)])
-    source = RadioField(
-        _l("Questions"), choices=as_choices(SOURCE_LABELS.items()), default="quiz"
-    )
+    source = RadioField(_l("Questions"), choices=as_choices(SOURCE_LABELS.items()), default="quiz")
     quiz_id = SelectField(_l("Quiz"), coerce=int, validate_choice=False)
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    count = IntegerField(
-        _l("Number of questions"), [Optional(), NumberRange(1, 100)], default=10
-    )
+    count = IntegerField(_l("Number of questions"), [Optional(), NumberRange(1, 100)], default=10)
     mode = SelectField(_l("Mode"), choices=as_choices(MODE_LABELS.items()), default="individual")
     team_depth = SelectField(
         _l("Teams are"), choices=as_choices(TEAM_DEPTH_LABELS.items()), coerce=int, default=2
@@ -80,7 +76,14 @@ class SessionForm(FlaskForm):
             if not self.count.data:
                 self.count.errors = [*self.count.errors, _l("Give the number of questions.")]
                 valid = False
+        if self.mode.data == "teams" and self.team_depth.data == 0 and not self.names():
+            self.team_names.errors = [*self.team_names.errors, _l("Name the teams.")]
+            valid = False
         return valid
+
+    def names(self) -> tuple[str, ...]:
+        lines = (self.team_names.data or "").splitlines()
+        return tuple(line.strip() for line in lines if line.strip())
 
 
 def _ascii_digits(value: Any) -> Any:

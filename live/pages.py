@@ -10,20 +10,24 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from flask import Response, abort, request
+from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from live.forms import SessionForm
-from live.models import LivePlayer, LiveSession, LiveState
+from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units
-from live.services import board, picking, questions, sessions
+from live.services import answers, board, picking, questions, sessions
 from lms.accounts.models import User
 from lms.accounts.services import org_units
 from lms.core import push
+from lms.core.errors import NotFoundError
 from lms.core.extensions import db
+from question_bank.render import stem_html
 from question_bank.services import categories
 from quizzes.models import Quiz
 
@@ -38,6 +42,13 @@ ACTIONS: dict[str, Callable[[LiveSession], Any]] = {
     "skip": sessions.skip,
     "end": sessions.end,
 }
+
+
+def get_session(session_id: int) -> LiveSession:
+    live_session = db.session.get(LiveSession, session_id)
+    if live_session is None:
+        raise NotFoundError(_("This live session does not exist."))
+    return live_session
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,54 @@ def my_sessions(user: User) -> list[SessionRow]:
     return [SessionRow(session, players) for session, players in rows]
 
 
+@dataclass(frozen=True)
+class QuestionStats:
+    index: int
+    stem: Markup
+    answered: int
+    right: int
+    average_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    entries: list[board.Entry]
+    teams: list[board.Entry]
+    questions: list[QuestionStats]
+
+
+def report(live_session: LiveSession) -> Report:
+    """The results: every player by rank, teams, and how each question went."""
+    rows = db.session.execute(
+        select(
+            LiveAnswer.index,
+            func.count(),
+            func.sum(case((LiveAnswer.is_correct.is_(True), 1), else_=0)),
+            func.avg(LiveAnswer.elapsed_ms),
+        )
+        .where(LiveAnswer.session_id == live_session.id)
+        .group_by(LiveAnswer.index)
+    )
+    tally = {index: (n, right or 0, avg) for index, n, right, avg in rows}
+    stats = []
+    for question in live_session.questions:
+        n, right, avg = tally.get(question.index, (0, 0, None))
+        seconds = round(float(avg) / 1000, 1) if avg is not None else None
+        stats.append(QuestionStats(question.index, stem_html(question.version), n, right, seconds))
+    teams = board.team_board(live_session) if live_session.mode == "teams" else []
+    return Report(board.leaderboard(live_session), teams, stats)
+
+
+def export_url(live_session: LiveSession) -> str | None:
+    """The XLSX export's link, once the export route exists."""
+    from flask import current_app, url_for  # noqa: PLC0415
+
+    for endpoint in ("live_api.export", "live.export"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, session_id=live_session.id)
+    return None
+
+
 # The create form -------------------------------------------------------------------------
 
 
@@ -86,7 +145,7 @@ def fill_choices(form: SessionForm, user: User) -> None:
             *((u.id, u.path) for u in org_units.all_units()),
         ]
     else:
-        form.source.choices = [c for c in form.source.choices if c[0] == "quiz"]
+        form.source.choices = [c for c in form.source.choices if c.value == "quiz"]
         form.category_id.choices = []
         form.unit_id.choices = [(u.id, u.path) for u in led_units(user)]
 
@@ -166,6 +225,14 @@ def player_of_request(live_session: LiveSession) -> LivePlayer | None:
     )
 
 
+def answer(live_session: LiveSession, player: LivePlayer, body: Any) -> dict[str, Any]:
+    """The phone's answer (JSON ``{index, answer}``), as the API's answers endpoint takes it."""
+    if not isinstance(body, dict):
+        body = {}
+    stored = answers.submit(live_session, player, body.get("index"), body.get("answer"))
+    return {"accepted": True, "received_at": stored.received_at.isoformat()}
+
+
 # What each page reads ------------------------------------------------------------------------
 
 
@@ -201,8 +268,12 @@ def screened(token: str) -> LiveSession:
     return live_session
 
 
-def subscribe_url(live_session: LiveSession) -> str | None:
-    return push.subscribe_url(f"live-{live_session.id}")
+def subscribe_url(live_session: LiveSession, *, screen: bool = False) -> str | None:
+    """The session's channel; the big screen names itself by its token (it has no login)."""
+    url = push.subscribe_url(f"live-{live_session.id}")
+    if url and screen:
+        url += "?" + urlencode({"token": live_session.screen_token})
+    return url
 
 
 VOLATILE = ("server_time",)

@@ -10,6 +10,7 @@ session's channel (``lms.core.push.subscribe_url``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -20,9 +21,8 @@ from live import pages
 from live.forms import STATE_LABELS, JoinForm, SessionForm
 from live.models import LiveSession
 from live.permissions import can_create_sessions, can_host, can_see_results
-from live.services import sessions
 from lms.accounts import permissions
-from lms.core.errors import DomainError
+from lms.core.errors import DomainError, json_error
 from lms.core.extensions import db
 from lms.core.forms import show_error, submit
 
@@ -66,7 +66,7 @@ def host(session_id: int) -> Any:
         live_session=live_session,
         state=pages.host_state(live_session),
         subscribe_url=pages.subscribe_url(live_session),
-        screen_url=url_for("live.screen", token=live_session.screen_token),
+        screen_url=url_for("live.screen", screen_token=live_session.screen_token),
         join_url=url_for("live.join", _external=True),
     )
 
@@ -77,28 +77,29 @@ def host_state(session_id: int) -> Any:
     return pages.conditional_json(pages.host_state(_hosted(session_id)))
 
 
-@bp.route("/sessions/<int:session_id>/host/<any(next, pause, resume, extend, skip, end):action>", methods=["POST"])
+HOST_ACTIONS = "<any(next, pause, resume, extend, skip, end):action>"
+
+
+@bp.route(f"/sessions/<int:session_id>/host/{HOST_ACTIONS}", methods=["POST"])
 @permissions.authenticated
 def act(session_id: int, action: str) -> Any:
     """The host's buttons (JSON, CSRF header): one step of the session, then its new state."""
     live_session = _hosted(session_id)
-    try:
-        pages.ACTIONS[action](live_session)
-    except DomainError as error:
-        db.session.rollback()
-        return {"error": {"code": error.code, "message": error.message}}, error.status
-    db.session.commit()
-    return pages.host_state(live_session)
+    refused = _commit_or_refuse(lambda: pages.ACTIONS[action](live_session))
+    return refused or pages.host_state(live_session)
 
 
 @bp.route("/sessions/<int:session_id>/results")
 @permissions.authenticated
 def results(session_id: int) -> Any:
-    live_session = sessions.get_session(session_id)
+    live_session = pages.get_session(session_id)
     if not can_see_results(current_user, live_session):
         abort(403)
     return render_template(
-        "live/results.html", live_session=live_session, report=pages.report(live_session)
+        "live/results.html",
+        live_session=live_session,
+        report=pages.report(live_session),
+        export_url=pages.export_url(live_session),
     )
 
 
@@ -119,7 +120,8 @@ def join() -> Any:
             db.session.rollback()
             if error.code == "guests_off":
                 flash(error.message, "error")
-                return redirect(url_for("accounts.login", next=url_for("live.join", pin=form.pin.data)))
+                back = url_for("live.join", pin=form.pin.data)
+                return redirect(url_for("accounts.login", next=back))
             show_error(form, error if error.field else _pin_error(error))
         else:
             db.session.commit()
@@ -135,7 +137,7 @@ def join() -> Any:
 @bp.route("/<int:session_id>/play")
 @permissions.public
 def play(session_id: int) -> Any:
-    live_session = sessions.get_session(session_id)
+    live_session = pages.get_session(session_id)
     player = pages.player_of_request(live_session)
     if player is None:
         flash(_("Join with the session's PIN first."), "info")
@@ -153,36 +155,51 @@ def play(session_id: int) -> Any:
 @bp.route("/<int:session_id>/play/state.json")
 @permissions.public
 def play_state(session_id: int) -> Any:
-    live_session = sessions.get_session(session_id)
+    live_session = pages.get_session(session_id)
     player = pages.player_of_request(live_session)
     if player is None:
-        abort(403)
+        return _not_joined()
     return pages.conditional_json(pages.player_state(live_session, player), private=True)
+
+
+@bp.route("/<int:session_id>/play/answer", methods=["POST"])
+@permissions.public
+def play_answer(session_id: int) -> Any:
+    """The phone's answer (JSON, CSRF header), for members and guests alike."""
+    live_session = pages.get_session(session_id)
+    player = pages.player_of_request(live_session)
+    if player is None:
+        return _not_joined()
+    accepted: dict[str, Any] = {}
+    refused = _commit_or_refuse(
+        lambda: accepted.update(pages.answer(live_session, player, request.get_json(silent=True)))
+    )
+    return refused or accepted
 
 
 # The big screen (public: its link is the secret) -------------------------------------------
 
 
-@bp.route("/screen/<token>")
+@bp.route("/screen/<screen_token>")
 @permissions.public
-def screen(token: str) -> Any:
-    live_session = pages.screened(token)
+def screen(screen_token: str) -> Any:
+    live_session = pages.screened(screen_token)
     join_pin_url = url_for("live.join", pin=live_session.pin, _external=True)
     return render_template(
         "live/screen.html",
         live_session=live_session,
         state=pages.screen_state(live_session),
-        subscribe_url=pages.subscribe_url(live_session),
+        subscribe_url=pages.subscribe_url(live_session, screen=True),
         join_url=url_for("live.join", _external=True),
         join_pin_url=join_pin_url,
         qr_svg=pages.qr_svg(join_pin_url),
     )
 
 
-@bp.route("/screen/<token>/state.json")
+@bp.route("/screen/<screen_token>/state.json")
 @permissions.public
-def screen_state(token: str) -> Any:
-    return pages.conditional_json(pages.screen_state(pages.screened(token)))
+def screen_state(screen_token: str) -> Any:
+    return pages.conditional_json(pages.screen_state(pages.screened(screen_token)))
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -194,10 +211,27 @@ def _may_create() -> None:
 
 
 def _hosted(session_id: int) -> LiveSession:
-    live_session = sessions.get_session(session_id)
+    live_session = pages.get_session(session_id)
     if not can_host(current_user, live_session):
         abort(403)
     return live_session
+
+
+def _commit_or_refuse(action: Callable[[], Any]) -> Any:
+    """Run a JSON action as one transaction; its refusal as ``{"error": ...}`` with a 4xx."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        return json_error(error.status, error.code, error.message)
+    db.session.commit()
+    return None
+
+
+def _not_joined() -> Any:
+    """A phone's JSON route asked by someone who has not joined (or whose guest cookie is gone):
+    the page reloads and sends them to the PIN form."""
+    return json_error(404, "not_joined", _("You have not joined this session."))
 
 
 def _pin_error(error: DomainError) -> DomainError:

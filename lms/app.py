@@ -21,6 +21,7 @@ from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
 from live import models as live_models
+from live import views as live_views
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
@@ -95,6 +96,7 @@ PAGE_BLUEPRINTS = (
     competition_results_views.bp,
     certificate_views.bp,
     points_views.bp,
+    live_views.bp,
 )
 
 

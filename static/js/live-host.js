@@ -130,7 +130,7 @@
     busy = true;
     var error = find("[data-action-error]");
     error.hidden = true;
-    L.post(actionUrl.replace("ACTION", action), {}).then(function (result) {
+    L.post(actionUrl.replace(/next$/, action), {}).then(function (result) {
       busy = false;
       if (result.ok) { if (feed) { feed.accept(result.data); } return; }
       error.textContent = format("failed", { why: (result.data.error && result.data.error.message) || result.status });
