@@ -63,6 +63,7 @@ def live_stops(stop: Any, organizer: str, member: str) -> list[Any]:
         stop(organizer, "live.create"),
         stop(organizer, "live.host", {"session_id": under_way.id}),
         stop(organizer, "live.results", {"session_id": done.id}),
+        stop(organizer, "live_results.report", {"session_id": done.id}),
         stop(None, "live.join", label="guest"),
         stop(None, "live.screen", {"screen_token": under_way.screen_token}),
     ]

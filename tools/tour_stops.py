@@ -57,6 +57,7 @@ LEFT_OUT = {
     "live.host_state": "JSON polled by the host console",
     "live.play_state": "JSON polled by the phone",
     "live.screen_state": "JSON polled by the big screen",
+    "live_results.export": "a spreadsheet download",
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import case, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from live.models import (
@@ -26,7 +26,7 @@ from live.models import (
     Scoring,
 )
 from live.permissions import can_join
-from live.services import messages, questions, results, teams
+from live.services import awards, messages, questions, teams
 from live.services.errors import WrongStateError
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
@@ -297,16 +297,31 @@ def _close(session: LiveSession, at: datetime) -> None:
     if question is not None:
         question.closed_at = at
         question.buzz_open = False
-        answered = select(LiveAnswer.player_id).where(
-            LiveAnswer.session_id == session.id, LiveAnswer.index == question.index
-        )
-        db.session.execute(  # a question left unanswered breaks the streak
-            update(LivePlayer)
-            .where(LivePlayer.session_id == session.id, LivePlayer.id.not_in(answered))
-            .values(streak=0)
-        )
+        _apply_answers(session, question.index)
     session.state = LiveState.REVEAL
     session.paused_at = None
+
+
+def _apply_answers(session: LiveSession, index: int) -> None:
+    """Add the closed question's points to the players' scores, in SQL (so a judge's change to
+    the same rows in parallel is not lost); a wrong or missing answer breaks the streak."""
+    mine = (LiveAnswer.player_id == LivePlayer.id, LiveAnswer.index == index)
+    points = select(LiveAnswer.points).where(*mine).scalar_subquery()
+    right = exists().where(*mine, LiveAnswer.is_correct.is_(True))
+    answered = exists().where(*mine)
+    db.session.flush()
+    db.session.execute(
+        update(LivePlayer)
+        .where(LivePlayer.session_id == session.id)
+        .values(
+            score=LivePlayer.score + case((answered, points), else_=0),
+            correct_count=LivePlayer.correct_count + case((right, 1), else_=0),
+            streak=case((right, LivePlayer.streak + 1), else_=0),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for player in [o for o in db.session.identity_map.values() if isinstance(o, LivePlayer)]:
+        db.session.expire(player)
 
 
 def _open(session: LiveSession, index: int, now: datetime) -> None:
@@ -419,4 +434,4 @@ def _finish(session: LiveSession, now: datetime) -> None:
     session.state = LiveState.FINISHED
     session.finished_at = now
     session.paused_at = None
-    results.award_points(session)
+    awards.award_points(session)
