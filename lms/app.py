@@ -22,13 +22,10 @@ from courses import authoring as course_authoring
 from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
-<<<<<<< HEAD
-from live import views as live_views
-=======
 from live import results_views as live_results_views
->>>>>>> wt-livecore
+from live import views as live_views
 from lms import files
-from lms.accounts import admin_units, admin_users
+from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -104,6 +101,7 @@ PAGE_BLUEPRINTS = (
     live_results_views.bp,
     points_views.bp,
     live_views.bp,
+    push_views.bp,
 )
 
 
