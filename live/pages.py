@@ -5,15 +5,13 @@ each may see), their ETags, the guest cookie and the join QR code. Rules stay in
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from flask import Response, abort, request
+from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import case, func, select
@@ -21,7 +19,8 @@ from sqlalchemy import case, func, select
 from live.forms import SessionForm
 from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units
-from live.services import answers, board, picking, questions, sessions
+from live.services import board, picking, questions, sessions
+from live.viewer import guest_cookie_name, viewer_for
 from lms.accounts.models import User
 from lms.accounts.services import org_units
 from lms.core import push
@@ -31,8 +30,7 @@ from question_bank.render import stem_html
 from question_bank.services import categories
 from quizzes.models import Quiz
 
-GUEST_COOKIE = "live_guest_{}"
-GUEST_COOKIE_DAYS = 2
+GUEST_COOKIE_SECONDS = 2 * 24 * 3600  # as the API's join
 HOST_BOARD = 20
 ACTIONS: dict[str, Callable[[LiveSession], Any]] = {
     "next": sessions.advance,
@@ -112,16 +110,6 @@ def report(live_session: LiveSession) -> Report:
     return Report(board.leaderboard(live_session), teams, stats)
 
 
-def export_url(live_session: LiveSession) -> str | None:
-    """The XLSX export's link, once the export route exists."""
-    from flask import current_app, url_for  # noqa: PLC0415
-
-    for endpoint in ("live_api.export", "live.export"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, session_id=live_session.id)
-    return None
-
-
 # The create form -------------------------------------------------------------------------
 
 
@@ -198,16 +186,16 @@ def join(form: Any, user: Any) -> tuple[LivePlayer, str | None]:
     if getattr(user, "is_authenticated", False):
         return sessions.join(pin, user=user), None
     live_session = sessions.open_session_by_pin(pin)
-    key = request.cookies.get(GUEST_COOKIE.format(live_session.id))
+    key = request.cookies.get(guest_cookie_name(live_session.id))
     player = sessions.join(pin, nickname=form.nickname.data, guest_key=key)
     return player, player.guest_key
 
 
 def set_guest_cookie(response: Response, session_id: int, key: str) -> None:
     response.set_cookie(
-        GUEST_COOKIE.format(session_id),
+        guest_cookie_name(session_id),
         key,
-        max_age=GUEST_COOKIE_DAYS * 86400,
+        max_age=GUEST_COOKIE_SECONDS,
         httponly=True,
         samesite="Lax",
         secure=request.is_secure,
@@ -218,19 +206,8 @@ def player_of_request(live_session: LiveSession) -> LivePlayer | None:
     """The phone's player: the signed-in member's, or the guest's by cookie."""
     from flask_login import current_user  # noqa: PLC0415 - the request's user, read late
 
-    if current_user.is_authenticated:
-        return sessions.player_of(live_session, current_user)
-    return sessions.guest_player(
-        live_session, request.cookies.get(GUEST_COOKIE.format(live_session.id))
-    )
-
-
-def answer(live_session: LiveSession, player: LivePlayer, body: Any) -> dict[str, Any]:
-    """The phone's answer (JSON ``{index, answer}``), as the API's answers endpoint takes it."""
-    if not isinstance(body, dict):
-        body = {}
-    stored = answers.submit(live_session, player, body.get("index"), body.get("answer"))
-    return {"accepted": True, "received_at": stored.received_at.isoformat()}
+    key = request.cookies.get(guest_cookie_name(live_session.id))
+    return viewer_for(live_session, current_user, guest_key=key).player
 
 
 # What each page reads ------------------------------------------------------------------------
@@ -268,33 +245,27 @@ def screened(token: str) -> LiveSession:
     return live_session
 
 
+def state_url(live_session: LiveSession, *, screen: bool = False) -> str:
+    """The API's state of the session, which phones and the big screen (by token) poll."""
+    token = live_session.screen_token if screen else None
+    return url_for("live_api.get_session", session_id=live_session.id, token=token)
+
+
 def subscribe_url(live_session: LiveSession, *, screen: bool = False) -> str | None:
     """The session's channel; the big screen names itself by its token (it has no login)."""
-    url = push.subscribe_url(f"live-{live_session.id}")
+    return _channel_url(f"live-{live_session.id}", live_session, screen)
+
+
+def counts_url(live_session: LiveSession, *, screen: bool = False) -> str | None:
+    """The channel of joins and answer counts (the host and the big screen only)."""
+    return _channel_url(f"live-{live_session.id}-screen", live_session, screen)
+
+
+def _channel_url(channel: str, live_session: LiveSession, screen: bool) -> str | None:
+    url = push.subscribe_url(channel)
     if url and screen:
         url += "?" + urlencode({"token": live_session.screen_token})
     return url
-
-
-VOLATILE = ("server_time",)
-
-
-def conditional_json(state: dict[str, Any], *, private: bool = False) -> Response:
-    """The state with an ETag of what it says (not of the moment it was read, nor of the
-    seconds left), so a poll of an unchanged session answers 304."""
-    stable = {k: v for k, v in state.items() if k not in VOLATILE}
-    if isinstance(stable.get("question"), dict):
-        stable["question"] = {k: v for k, v in stable["question"].items() if k != "seconds_left"}
-    tag = hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
-    response = Response(
-        json.dumps(state, ensure_ascii=False, separators=(",", ":"), default=str),
-        mimetype="application/json",
-    )
-    response.set_etag(tag[:32])
-    response.cache_control.no_cache = True
-    if private:
-        response.cache_control.private = True
-    return response.make_conditional(request)
 
 
 def qr_svg(link: str) -> Markup:

@@ -13,8 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from live import pages
@@ -23,7 +34,7 @@ from live.models import LiveSession
 from live.permissions import can_create_sessions, can_host, can_see_results
 from lms.accounts import permissions
 from lms.core.errors import DomainError, json_error
-from lms.core.extensions import db
+from lms.core.extensions import db, limiter
 from lms.core.forms import show_error, submit
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -66,6 +77,7 @@ def host(session_id: int) -> Any:
         live_session=live_session,
         state=pages.host_state(live_session),
         subscribe_url=pages.subscribe_url(live_session),
+        counts_url=pages.counts_url(live_session),
         screen_url=url_for("live.screen", screen_token=live_session.screen_token),
         join_url=url_for("live.join", _external=True),
     )
@@ -74,7 +86,8 @@ def host(session_id: int) -> Any:
 @bp.route("/sessions/<int:session_id>/host/state.json")
 @permissions.authenticated
 def host_state(session_id: int) -> Any:
-    return pages.conditional_json(pages.host_state(_hosted(session_id)))
+    """The host console's poll: the state with the right answer (one host: no ETag needed)."""
+    return pages.host_state(_hosted(session_id))
 
 
 HOST_ACTIONS = "<any(next, pause, resume, extend, skip, end):action>"
@@ -99,15 +112,43 @@ def results(session_id: int) -> Any:
         "live/results.html",
         live_session=live_session,
         report=pages.report(live_session),
-        export_url=pages.export_url(live_session),
     )
 
 
 # Joining and playing -----------------------------------------------------------------------
 
 
+def _pin_limit(key: str, default: str) -> Callable[[], str]:
+    return lambda: current_app.config.get(key, default)
+
+
+def _account_or_address() -> str:
+    if current_user.is_authenticated:
+        return f"user-{current_user.id}"
+    return f"address-{get_remote_address()}"
+
+
+def _refused(response: Response) -> bool:
+    """A join form shown again (a wrong PIN, say) counts against the PIN-guessing limits."""
+    return response.status_code == 200
+
+
 @bp.route("", methods=["GET", "POST"])
 @permissions.public
+@limiter.limit(
+    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="live-pin-address",
+)
+@limiter.limit(
+    _pin_limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
+    key_func=_account_or_address,
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="live-pin-account",
+)
 def join() -> Any:
     """The PIN form (the QR code on the big screen links here with the PIN filled in)."""
     form = JoinForm(formdata=request.form if request.method == "POST" else None)
@@ -147,34 +188,9 @@ def play(session_id: int) -> Any:
         live_session=live_session,
         player=player,
         state=pages.player_state(live_session, player),
-        state_url=url_for("live.play_state", session_id=live_session.id),
+        state_url=pages.state_url(live_session),
         subscribe_url=pages.subscribe_url(live_session),
     )
-
-
-@bp.route("/<int:session_id>/play/state.json")
-@permissions.public
-def play_state(session_id: int) -> Any:
-    live_session = pages.get_session(session_id)
-    player = pages.player_of_request(live_session)
-    if player is None:
-        return _not_joined()
-    return pages.conditional_json(pages.player_state(live_session, player), private=True)
-
-
-@bp.route("/<int:session_id>/play/answer", methods=["POST"])
-@permissions.public
-def play_answer(session_id: int) -> Any:
-    """The phone's answer (JSON, CSRF header), for members and guests alike."""
-    live_session = pages.get_session(session_id)
-    player = pages.player_of_request(live_session)
-    if player is None:
-        return _not_joined()
-    accepted: dict[str, Any] = {}
-    refused = _commit_or_refuse(
-        lambda: accepted.update(pages.answer(live_session, player, request.get_json(silent=True)))
-    )
-    return refused or accepted
 
 
 # The big screen (public: its link is the secret) -------------------------------------------
@@ -189,17 +205,13 @@ def screen(screen_token: str) -> Any:
         "live/screen.html",
         live_session=live_session,
         state=pages.screen_state(live_session),
+        state_url=pages.state_url(live_session, screen=True),
         subscribe_url=pages.subscribe_url(live_session, screen=True),
+        counts_url=pages.counts_url(live_session, screen=True),
         join_url=url_for("live.join", _external=True),
         join_pin_url=join_pin_url,
         qr_svg=pages.qr_svg(join_pin_url),
     )
-
-
-@bp.route("/screen/<screen_token>/state.json")
-@permissions.public
-def screen_state(screen_token: str) -> Any:
-    return pages.conditional_json(pages.screen_state(pages.screened(screen_token)))
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -226,12 +238,6 @@ def _commit_or_refuse(action: Callable[[], Any]) -> Any:
         return json_error(error.status, error.code, error.message)
     db.session.commit()
     return None
-
-
-def _not_joined() -> Any:
-    """A phone's JSON route asked by someone who has not joined (or whose guest cookie is gone):
-    the page reloads and sends them to the PIN form."""
-    return json_error(404, "not_joined", _("You have not joined this session."))
 
 
 def _pin_error(error: DomainError) -> DomainError:

@@ -55,8 +55,6 @@ LEFT_OUT = {
     "quiz_manage.for_item": "a redirect to quiz_manage.show",
     "accounts.logout": "POST only, it has no page",
     "live.host_state": "JSON polled by the host console",
-    "live.play_state": "JSON polled by the phone",
-    "live.screen_state": "JSON polled by the big screen",
     "live_results.export": "a spreadsheet download",
 }
 

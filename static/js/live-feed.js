@@ -94,6 +94,27 @@
       askedAtZero = lastState.version;
       window.setTimeout(api.refresh, 300);
     }, 250);
+    // Joins and answer counts come on a channel of their own (host and big screen): each
+    // message patches the last state instead of replacing it.
+    var countsUrl = root.getAttribute("data-counts-url");
+    if (countsUrl && window.EventSource) {
+      new EventSource(countsUrl, { withCredentials: true }).onmessage = function (event) {
+        var message;
+        try { message = JSON.parse(event.data); } catch (ignore) { return; }
+        if (!lastState) { return; }
+        var patched = Object.assign({}, lastState);
+        if (message.kind === "players") {
+          patched.player_count = message.player_count;
+          if (patched.state === "lobby") { patched.players = message.players || []; }
+        } else if (message.kind === "answered" && patched.question && patched.question.index === message.index) {
+          patched.question = Object.assign({}, patched.question, { answered: message.answered });
+        } else {
+          return;
+        }
+        lastState = patched;
+        onState(patched);
+      };
+    }
     document.addEventListener("visibilitychange", function () {
       if (!document.hidden && !inFlight) { window.clearTimeout(timer); poll(); }
     });

@@ -25,10 +25,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "live.results": AUTHENTICATED,
     "live.join": PUBLIC,
     "live.play": PUBLIC,
-    "live.play_state": PUBLIC,
-    "live.play_answer": PUBLIC,
     "live.screen": PUBLIC,
-    "live.screen_state": PUBLIC,
 }
 # Refused to a member who leads no unit and hosts nothing.
 LEADERS_AND_STAFF = {
