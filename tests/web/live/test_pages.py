@@ -54,10 +54,10 @@ def test_organizer_creates_a_session_and_lands_on_the_host_console(
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
-        ({"quiz_id": 0}, "quiz_id", "Choose a quiz."),
+        ({"quiz_id": 0}, "quiz_id", "请选择一个测验。"),
         ({"seconds_per_question": 2}, "seconds_per_question", "600"),
-        ({"mode": "teams", "team_depth": 0, "team_names": ""}, "team_names", "Name the teams."),
-        ({"source": "bank", "category_id": 0}, "category_id", "Choose a category."),
+        ({"mode": "teams", "team_depth": 0, "team_names": ""}, "team_names", "请填写队伍名称。"),
+        ({"source": "bank", "category_id": 0}, "category_id", "请选择一个分类。"),
     ],
 )
 def test_create_form_shows_errors_next_to_fields(
@@ -188,7 +188,7 @@ def test_an_unknown_pin_is_shown_next_to_the_field(client: Any) -> None:
     page = response.get_data(as_text=True)
     assert 'id="pin-errors"' in page
     bad = client.post("/live", data={"pin": "12ab"}).get_data(as_text=True)
-    assert "6 digits" in bad
+    assert "PIN 码是 6 位数字。" in bad
 
 
 def test_member_of_another_unit_is_refused_at_the_pin(
