@@ -78,7 +78,7 @@
 
     if (subscribeUrl && window.EventSource) {
       var source = new EventSource(subscribeUrl, { withCredentials: true });
-      source.onopen = function () { pushing = true; connection(true); schedule(); };
+      source.onopen = function () { pushing = true; root.setAttribute("data-pushed", ""); connection(true); schedule(); };
       source.onerror = function () { pushing = false; schedule(); };
       source.onmessage = function (event) {
         try { accept(JSON.parse(event.data), false); } catch (ignore) { /* a partial message */ }

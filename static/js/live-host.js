@@ -45,12 +45,17 @@
     find("[data-end]").hidden = s.state === "finished";
   }
 
+  // The stem only in the section about to show, never in a hidden copy too.
+  function stem(view, q) {
+    var section = find('[data-view="' + view + '"]');
+    findAll("[data-stem]").forEach(function (e) { if (!section.contains(e)) { L.clear(e); } });
+    L.html(section.querySelector("[data-stem]"), q.stem_html);
+  }
+
   function renderQuestion(s) {
     var q = s.question;
-    findAll("[data-question-number]").forEach(function (e) {
-      e.textContent = format("question", { n: q.index + 1, total: s.total });
-    });
-    findAll("[data-stem]").forEach(function (e) { L.html(e, q.stem_html); });
+    find("[data-question-number]").textContent = format("question", { n: q.index + 1, total: s.total });
+    stem("question", q);
     find("[data-answered]").textContent = format("answered", { n: q.answered, total: s.player_count });
     find("[data-paused]").hidden = !q.paused;
     var list = find("[data-options]");
@@ -71,7 +76,7 @@
 
   function renderBars(s) {
     var q = s.question;
-    findAll("[data-stem]").forEach(function (e) { L.html(e, q.stem_html); });
+    stem("reveal", q);
     var list = find("[data-bars]");
     L.clear(list);
     var total = 0;

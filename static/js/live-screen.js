@@ -23,11 +23,14 @@
     });
   }
 
-  function heading(s) {
-    findAll("[data-question-number]").forEach(function (e) {
-      e.textContent = format("question", { n: s.question.index + 1, total: s.total });
-    });
-    findAll("[data-stem]").forEach(function (e) { L.html(e, s.question.stem_html); });
+  // The question's number and stem in the section about to show (only there: a hidden copy
+  // would be read twice by a screen reader and found twice by a search).
+  function heading(view, s) {
+    var section = find('[data-view="' + view + '"]');
+    findAll("[data-stem]").forEach(function (e) { if (!section.contains(e)) { L.clear(e); } });
+    section.querySelector("[data-question-number]").textContent =
+      format("question", { n: s.question.index + 1, total: s.total });
+    L.html(section.querySelector("[data-stem]"), s.question.stem_html);
   }
 
   function renderQuestion(s) {
@@ -36,7 +39,7 @@
     find("[data-paused]").hidden = !q.paused;
     if (builtFor === q.index) { return; }
     builtFor = q.index;
-    heading(s);
+    heading("question", s);
     var list = find("[data-options]");
     L.clear(list);
     q.options.forEach(function (option, slot) { list.appendChild(L.optionNode("li", option, slot)); });
@@ -44,7 +47,7 @@
 
   function renderReveal(s) {
     builtFor = null;
-    heading(s);
+    heading("reveal", s);
     var q = s.question;
     var chart = find("[data-chart]");
     L.clear(chart);
