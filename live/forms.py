@@ -34,7 +34,7 @@ TEAM_DEPTH_LABELS = {
 }
 STATE_LABELS = {
     "lobby": _l("Lobby"),
-    "question": _l("Question"),
+    "question": _l("Question open"),
     "reveal": _l("Answer shown"),
     "leaderboard": _l("Leaderboard"),
     "finished": _l("Finished"),

@@ -133,7 +133,7 @@ def _refused(response: Response) -> bool:
     return response.status_code == 200
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("/join", methods=["GET", "POST"])
 @permissions.public
 @limiter.limit(
     _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),

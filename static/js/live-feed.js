@@ -199,9 +199,13 @@
   function fillBoard(body, entries) {
     if (!body) { return; }
     clear(body);
+    var teams = !body.closest("[data-no-team]");
     (entries || []).forEach(function (entry) {
       var tr = document.createElement("tr");
-      [["rank", entry.rank], ["name", entry.name], ["team", entry.team || ""], ["num", entry.score]].forEach(function (cell) {
+      var cells = [["rank", entry.rank], ["name", entry.name]];
+      if (teams) { cells.push(["team", entry.team || ""]); }
+      cells.push(["num", entry.score]);
+      cells.forEach(function (cell) {
         var td = document.createElement("td");
         td.className = cell[0];
         td.textContent = cell[1] === null || cell[1] === undefined ? "" : String(cell[1]);

@@ -99,7 +99,7 @@ def test_a_live_quiz_from_lobby_to_podium(
     expect(screen.locator("[data-live-screen][data-pushed]")).to_have_count(1, timeout=WAIT)
     qr_link = screen.get_by_role("link", name="二维码：扫码加入（已填好 PIN 码）")
     join_link = qr_link.get_attribute("href") or ""
-    assert join_link.endswith(f"/live?pin={pin}")
+    assert join_link.endswith(f"/live/join?pin={pin}")
 
     # Three phones join: with the PIN from the menu, by the QR link, from the home page.
     wang, li, zhang = (_phone(browser, contexts, browser_errors) for _ in range(3))

@@ -107,11 +107,11 @@ def test_member_joins_by_pin_plays_and_keeps_the_player_on_reload(
     other = app.test_client()
     with other.session_transaction() as cookie:
         cookie["_user_id"] = player_user.get_id()
-    page = other.get(f"/live?pin={session.pin}").get_data(as_text=True)
+    page = other.get(f"/live/join?pin={session.pin}").get_data(as_text=True)
     assert f'value="{session.pin}"' in page
-    response = other.post("/live", data={"pin": f" {session.pin} "})
+    response = other.post("/live/join", data={"pin": f" {session.pin} "})
     assert response.headers["Location"].endswith(f"/live/{session.id}/play")
-    assert other.post("/live", data={"pin": session.pin}).status_code == 302  # rejoin: same
+    assert other.post("/live/join", data={"pin": session.pin}).status_code == 302  # rejoin: same
     assert db.session.query(LivePlayer).count() == 1
     assert other.get(f"/live/{session.id}/play").status_code == 200
 
@@ -170,12 +170,12 @@ def test_guest_joins_with_a_nickname_when_allowed(
     open_session = _create(client, quiz, guests="y")
     closed_session = _create(client, quiz)
     guest = app.test_client()
-    assert "nickname" in guest.get("/live").get_data(as_text=True)
-    refused = guest.post("/live", data={"pin": closed_session.pin, "nickname": "Bob"})
+    assert "nickname" in guest.get("/live/join").get_data(as_text=True)
+    refused = guest.post("/live/join", data={"pin": closed_session.pin, "nickname": "Bob"})
     assert "/login" in refused.headers["Location"]
-    missing = guest.post("/live", data={"pin": open_session.pin, "nickname": ""})
+    missing = guest.post("/live/join", data={"pin": open_session.pin, "nickname": ""})
     assert 'id="nickname-errors"' in missing.get_data(as_text=True)
-    joined = guest.post("/live", data={"pin": open_session.pin, "nickname": "Bob"})
+    joined = guest.post("/live/join", data={"pin": open_session.pin, "nickname": "Bob"})
     assert joined.headers["Location"].endswith(f"/live/{open_session.id}/play")
     assert f"live_guest_{open_session.id}" in joined.headers["Set-Cookie"]
     assert "Bob" in guest.get(f"/live/{open_session.id}/play").get_data(as_text=True)
@@ -184,10 +184,10 @@ def test_guest_joins_with_a_nickname_when_allowed(
 
 
 def test_an_unknown_pin_is_shown_next_to_the_field(client: Any) -> None:
-    response = client.post("/live", data={"pin": "000000", "nickname": "Al"})
+    response = client.post("/live/join", data={"pin": "000000", "nickname": "Al"})
     page = response.get_data(as_text=True)
     assert 'id="pin-errors"' in page
-    bad = client.post("/live", data={"pin": "12ab"}).get_data(as_text=True)
+    bad = client.post("/live/join", data={"pin": "12ab"}).get_data(as_text=True)
     assert "PIN 码是 6 位数字。" in bad
 
 
@@ -203,7 +203,7 @@ def test_member_of_another_unit_is_refused_at_the_pin(
     session = _create(client, quiz, unit_id=branch.id)
     assert session.unit_id == branch.id
     login_as(outsider)
-    page = client.post("/live", data={"pin": session.pin}).get_data(as_text=True)
+    page = client.post("/live/join", data={"pin": session.pin}).get_data(as_text=True)
     assert 'id="pin-errors"' in page
 
 
@@ -216,7 +216,7 @@ def test_big_screen_shows_pin_and_qr(
     page = anonymous.get(f"/live/screen/{session.screen_token}").get_data(as_text=True)
     assert session.pin in page
     assert "<svg" in page
-    assert f"/live?pin={session.pin}" in page
+    assert f"/live/join?pin={session.pin}" in page
     state_url = f"/api/v1/live-sessions/{session.id}?token={session.screen_token}"
     assert f'data-state-url="{state_url}"'.replace("&", "&amp;") in page or state_url in page
     assert anonymous.get(state_url).get_json()["pin"] == session.pin
@@ -227,7 +227,7 @@ def test_guessing_pins_on_the_form_is_rate_limited(client: Any, app: Any) -> Non
     app.config["LIVE_PIN_RATE_LIMIT"] = "3 per minute"
     try:
         codes = [
-            client.post("/live", data={"pin": "000000", "nickname": "x"}).status_code
+            client.post("/live/join", data={"pin": "000000", "nickname": "x"}).status_code
             for _ in range(4)
         ]
     finally:
