@@ -34,7 +34,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("quizzes.index", _l("Quizzes"), None),
     ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
-    ("live.join", _l("Join live quiz"), None),
+    ("live.join", _l("Live quiz"), None),
 )
 # Staff pages sit in one "Manage" menu, so an admin's bar fits a laptop screen.
 MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
@@ -43,7 +43,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("bank.index", _l("Question bank"), None),
     ("quiz_manage.index", _l("Manage quizzes"), None),
     ("competition_manage.index", _l("Manage competitions"), None),
-    ("live.index", _l("Live quizzes"), can_create_sessions),
+    ("live.index", _l("Host live quizzes"), can_create_sessions),
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),

@@ -142,7 +142,9 @@
       var left = secondsLeft(getState());
       element.hidden = left === null;
       if (left === null) { return; }
-      element.textContent = String(Math.ceil(left));
+      var whole = Math.ceil(left);
+      var rest = whole % 60;
+      element.textContent = whole < 60 ? String(whole) : Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
       element.classList.toggle("is-low", left <= 5);
     }, 200);
   }

@@ -78,7 +78,7 @@ def test_a_live_quiz_from_lobby_to_podium(
     host = page
     log_in(host, site, "host", PASSWORD)
     host.get_by_text("管理", exact=True).click()
-    host.get_by_role("link", name="现场答题", exact=True).click()
+    host.get_by_role("link", name="主持现场答题", exact=True).click()
     host.get_by_role("button", name="新建现场答题").click()
     host.get_by_label("标题").fill("支部党员大会")
     host.get_by_label("测验", exact=True).select_option(label="支部知识快答")
@@ -104,7 +104,7 @@ def test_a_live_quiz_from_lobby_to_podium(
     # Three phones join: with the PIN from the menu, by the QR link, from the home page.
     wang, li, zhang = (_phone(browser, contexts, browser_errors) for _ in range(3))
     log_in(wang, site, "wang", PASSWORD)
-    _open_menu_item(wang, "加入答题")
+    _open_menu_item(wang, "现场答题")
     wang.get_by_label("PIN 码").fill(pin)
     _shot(wang, "join-phone")
     wang.get_by_role("button", name="加入").click()
