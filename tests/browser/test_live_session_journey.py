@@ -168,6 +168,10 @@ def test_a_live_quiz_from_lobby_to_podium(
     # Question 2 (multiple choice): Zhang's phone reloads before answering and keeps the player.
     host.get_by_role("button", name="下一题").click()
     expect(zhang.get_by_text("Prime numbers?")).to_be_visible(timeout=WAIT)
+    host.get_by_role("button", name="暂停").click()
+    expect(zhang.get_by_role("heading", name="已暂停")).to_be_visible(timeout=WAIT)
+    host.get_by_role("button", name="继续计时").click()
+    expect(zhang.get_by_text("Prime numbers?")).to_be_visible(timeout=WAIT)
     zhang.reload()
     expect(zhang.get_by_text("Prime numbers?")).to_be_visible()
     expect(zhang.get_by_test_id("play-me")).to_have_text("张伟")
