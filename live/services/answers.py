@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState, Scoring
 from live.services import messages
+from live.services.clock import current_question, elapsed_ms
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.services.questions import read_answer
-from live.services.sessions import current_question, elapsed_ms, settle
+from live.services.sessions import settle
 from lms.core.clock import utcnow
 from lms.core.errors import ValidationError
 from lms.core.extensions import db

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from live.models import Format, LiveAnswer, LivePlayer, LiveSession, LiveState, LiveTeam, Mode
 from live.services import questions
-from live.services.sessions import current_question, effective_state, seconds_left
+from live.services.clock import current_question, effective_state, seconds_left
 from lms.core.api import iso
 from lms.core.clock import utcnow
 from lms.core.extensions import db
@@ -71,8 +71,8 @@ def leaderboard(session: LiveSession, limit: int | None = None) -> list[Entry]:
 
 
 def team_board(session: LiveSession) -> list[Entry]:
-    """Teams by score: a stage session's own team scores, a hosted session's average of its
-    players' scores (so a large branch does not win by its size alone)."""
+    """Every team by score: a stage session's own team scores, a hosted session's average of
+    its players' scores (so a large branch does not win by its size alone; no players: 0)."""
     if session.format == Format.STAGE:
         rows = [(team.score, team.id, team.name) for team in session.teams]
     else:
@@ -84,9 +84,7 @@ def team_board(session: LiveSession) -> list[Entry]:
             ).all()
         )
         rows = [
-            (round(float(averages[team.id])), team.id, team.name)
-            for team in session.teams
-            if team.id in averages
+            (round(float(averages.get(team.id) or 0)), team.id, team.name) for team in session.teams
         ]
     rows.sort(key=lambda r: (-r[0], r[1]))
     ranks = _ranked(rows)
@@ -216,7 +214,39 @@ def me(session: LiveSession, player: LivePlayer, state: str) -> dict[str, Any]:
         if state == LiveState.REVEAL:
             body["correct"] = bool(answer and answer.is_correct)
             body["points"] = answer.points if answer is not None else 0
+            if session.state == LiveState.QUESTION and answer is not None:
+                # Closed by its deadline and not yet settled by a write: count the points.
+                body["score"] = player.score + answer.points
     return body
+
+
+def player_results(session: LiveSession) -> dict[str, list[int]]:
+    """Every player's ``[score, rank, points, right (1/0)]`` by player id, the points and right
+    for the question just closed: what each phone shows after a reveal, in the one public
+    message (no request per phone). Only once the question is closed (settled)."""
+    if session.state not in (LiveState.REVEAL, LiveState.LEADERBOARD, LiveState.FINISHED):
+        return {}
+    rows = [
+        tuple(row)
+        for row in db.session.execute(
+            select(LivePlayer.score, LivePlayer.id)
+            .where(LivePlayer.session_id == session.id)
+            .order_by(LivePlayer.score.desc(), LivePlayer.id)
+        )
+    ]
+    answered = {
+        player_id: (points, correct)
+        for player_id, points, correct in db.session.execute(
+            select(LiveAnswer.player_id, LiveAnswer.points, LiveAnswer.is_correct).where(
+                LiveAnswer.session_id == session.id, LiveAnswer.index == session.current_index
+            )
+        )
+    }
+    results = {}
+    for rank, (score, player_id) in zip(_ranked(rows), rows, strict=True):
+        points, correct = answered.get(player_id, (0, False))
+        results[str(player_id)] = [score, rank, points, int(bool(correct))]
+    return results
 
 
 def state_for(
@@ -252,8 +282,8 @@ def state_for(
         body["reveal"] = reveal(session)
     if state in (LiveState.LEADERBOARD, LiveState.FINISHED):
         body["leaderboard"] = [entry_json(e) for e in leaderboard(session, BOARD_TOP)]
-        if session.mode == Mode.TEAMS:
-            body["teams"] = [entry_json(e) for e in team_board(session)]
+    if session.mode == Mode.TEAMS:  # scores move only when a question closes
+        body["teams"] = [entry_json(e) for e in team_board(session)]
     if player is not None and not screen:
         body["me"] = me(session, player, state)
     return body
