@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import has_app_context
 from flask_login import current_user
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -75,6 +76,8 @@ def _on_standings_changed(_sender: Any = None, *, competition_id: int, **_extra:
 
 def _on_flush(session: Session, _context: Any) -> None:
     """A changed competition row (stage, dates, freeze, reveal, display link) reaches pages."""
+    if not has_app_context() or not push.enabled():
+        return
     for competition in [o for o in session.dirty if isinstance(o, Competition)]:
         if session.is_modified(competition):
             board_changed(competition.id)
@@ -82,7 +85,7 @@ def _on_flush(session: Session, _context: Any) -> None:
 
 def _on_new_display_token(_target: Competition, token: Any, old: Any, _initiator: Any) -> None:
     """The big screen on a replaced or revoked link goes down (its old channel hears so)."""
-    if isinstance(old, str) and old and old != token:
+    if isinstance(old, str) and old and old != token and has_app_context():
         push.publish(display_channel(old), GONE)
 
 

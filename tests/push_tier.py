@@ -75,13 +75,17 @@ def nginx_in_front(
     binary: str | None = None,
     connections: int = 1024,
     redis_url: str | None = None,
+    publish_port: int | None = None,
+    proxy_bind: str | None = None,
 ) -> Iterator[PushTier]:
     """Run nginx + Nchan in front of ``app_address`` (``127.0.0.1:5000``) until the block ends.
 
-    With ``redis_url`` the channels live in Redis, so several nginx servers share them."""
+    With ``redis_url`` the channels live in Redis, so several nginx servers share them. Pass
+    ``publish_port`` when the app must know where to publish before nginx starts, and
+    ``proxy_bind`` (``127.0.0.2``) to tell nginx's connections to the app from any other."""
     binary = binary or require_nginx()
     folder.mkdir(parents=True, exist_ok=True)
-    port, publish_port = free_port(), free_port()
+    port, publish_port = free_port(), publish_port or free_port()
     config = Template(TEMPLATE.read_text()).safe_substitute(
         folder=str(folder),
         connections=str(connections),
@@ -89,6 +93,7 @@ def nginx_in_front(
         if redis_url
         else "",
         redis_pass="nchan_redis_pass lms_push_redis;" if redis_url else "",
+        proxy_bind=f"proxy_bind {proxy_bind};" if proxy_bind else "",
         app=app_address,
         port=str(port),
         publish_port=str(publish_port),

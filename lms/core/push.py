@@ -12,8 +12,10 @@ app through its authorisation subrequest, which calls :func:`may_subscribe`.
 :func:`publish_coalesced` is for messages that are costly to build and change many times a
 second (a leaderboard while hundreds submit): after the commit it only marks the key; a
 background thread of this process builds the message at most once per
-``PUSH_COALESCE_SECONDS`` per key, after the last change it saw, and publishes it. A request never
-builds or sends such a message itself, and the newest change is always sent.
+``PUSH_COALESCE_SECONDS`` per key, after the last change it saw, and publishes it. With Redis,
+the workers of every server take turns (a key in Redis per interval), so a busy board goes out
+once per interval in all, not once per worker. A request never builds or sends such a message
+itself, and the newest change is always sent.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from flask import Flask, current_app
 
 from lms.core.extensions import db
-from lms.core.pubsub import after_commit
+from lms.core.pubsub import after_commit, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ def publish_coalesced(key: str, build: Builder) -> None:
     ``build`` runs later in a background thread of this process, inside an application context
     of its own, and returns ``(channel, message)`` pairs. Many calls for one key within
     ``PUSH_COALESCE_SECONDS`` lead to one build, started after the newest of them: the pages get
-    the latest state, at most a fraction of a second late. Dropped on rollback; a no-op
+    the latest state, at most ``PUSH_COALESCE_SECONDS`` late. Dropped on rollback; a no-op
     without a push tier.
     """
     if not current_app.config.get("PUSH_PUBLISH_URL"):
@@ -119,17 +122,14 @@ class _Coalescer:
         self.sent_at: dict[str, float] = {}
 
     def mark(self, key: str, build: Builder) -> None:
+        every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 2.0))
         with self.lock:
             pending = self.pending.get(key)
             if pending is not None:  # a build is due already and will see this change too
                 pending.build = build
                 return
-            every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 0.5))
             delay = max(0.0, self.sent_at.get(key, 0.0) + every - time.monotonic())
-            timer = threading.Timer(delay, self._run, args=(key,))
-            timer.daemon = True
-            self.pending[key] = _Pending(build, timer)
-        timer.start()
+        self._later(key, build, delay)
 
     def _run(self, key: str) -> None:
         with self.lock:  # a change from now on schedules the next build
@@ -140,6 +140,10 @@ class _Coalescer:
         url = str(self.app.config.get("PUSH_PUBLISH_URL") or "").rstrip("/")
         with self.app.app_context():
             try:
+                wait = self._turn_taken(key)
+                if wait:  # another worker sent this key just now: send ours after its interval
+                    self._later(key, pending.build, wait)
+                    return
                 messages = list(pending.build())
             except Exception:  # a thread of its own: log, the pages catch up on their poll
                 log.exception("push: building the messages of %s failed", key)
@@ -147,10 +151,35 @@ class _Coalescer:
             finally:
                 db.session.remove()
         for channel, message in messages:
+            body = message if isinstance(message, bytes) else _dumps(message)
             if url and CHANNEL_PATTERN.match(channel):
-                _post(
-                    f"{url}/{channel}", message if isinstance(message, bytes) else _dumps(message)
-                )
+                _post(f"{url}/{channel}", body)
+
+    def _turn_taken(self, key: str) -> float:
+        """With Redis, one worker of all sends a key per interval: 0.0 when this one may send
+        now, else the seconds until the interval of the worker that did ends."""
+        client = redis_client()
+        if client is None:
+            return 0.0
+        every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 2.0))
+        name = f"{self.app.config.get('PUSH_REDIS_PREFIX', 'lms:push:')}{key}"
+        try:
+            if client.set(name, "1", nx=True, px=max(1, int(every * 1000))):
+                return 0.0
+            return max(0.05, client.pttl(name) / 1000)
+        except redis.RedisError:
+            log.exception("push: Redis unavailable; this worker sends on its own")
+            return 0.0
+
+    def _later(self, key: str, build: Builder, delay: float) -> None:
+        """Build and send ``key``'s messages in ``delay`` seconds (unless that is due already)."""
+        with self.lock:
+            if key in self.pending:  # a newer change is due already
+                return
+            timer = threading.Timer(delay, self._run, args=(key,))
+            timer.daemon = True
+            self.pending[key] = _Pending(build, timer)
+        timer.start()
 
 
 def _coalescer(app: Flask) -> _Coalescer:

@@ -3,7 +3,7 @@
 // ETag, so an unchanged board costs a 304 and no request ever waits on the server. With it
 // (data-subscribe-url), an EventSource on nginx + Nchan receives every new public board; the page
 // then polls only slowly (60 s: the member's own row, stage changes by the clock), and goes back
-// to polling every 2 s if the stream fails. Every board carries a version (X-Board-Version on a
+// to polling every 2 s if the stream fails, trying the stream again every 30 s. Every board carries a version (X-Board-Version on a
 // poll, "version" in a message): an older one than the page shows is ignored. A hidden tab polls
 // every 15 s and catches up at once when shown again; a revoked display link (404, or a "gone"
 // message) reloads the page. It also counts down to the end by the server's clock and, on the
@@ -16,6 +16,7 @@
   var HIDDEN_POLL_MS = 15000;
   var PUSHED_POLL_MS = 60000;
   var END_JITTER_MS = 10000;
+  var RESUBSCRIBE_MS = 30000;
   var pollUrl = root.getAttribute("data-poll-url");
   var subscribeUrl = root.getAttribute("data-subscribe-url");
   var version = Number(root.getAttribute("data-version")) || 0;
@@ -173,6 +174,7 @@
       root.removeAttribute("data-pushed");
       setConnection(false);
       if (!inFlight) { window.clearTimeout(timer); poll(); }
+      window.setTimeout(subscribe, RESUBSCRIBE_MS);  // nginx back after a restart, say
     };
   }
 

@@ -10,12 +10,14 @@ answers at once: nginx holds the watchers, not the app.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from pathlib import Path
 
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.test_big_screen import _hand_in, running_competition
 from tests.browser.test_live_threads import (  # noqa: F401 (two_thread_site is a fixture)
     AT_ONCE_SECONDS,
@@ -27,6 +29,7 @@ from tests.browser.test_member_journey import log_in
 from tests.push_tier import nginx_in_front
 
 PASSWORD = "member-pass-1"
+SHOTS = Path(tempfile.gettempdir()) / "shots-push"
 
 
 def test_board_and_big_screen_update_through_nginx(
@@ -62,6 +65,10 @@ def test_board_and_big_screen_update_through_nginx(
         # The pages were pushed to, not polling every 2 s.
         expect(watcher.locator("[data-live-board][data-pushed]")).to_have_count(1)
         assert browser_errors == []
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SHOTS / "push-big-screen.png")
+        watcher.set_viewport_size(PHONE)
+        watcher.screenshot(path=SHOTS / "push-member-phone.png", full_page=True)
 
         host = contexts[1].new_page()  # any context: log the host in apart
         host.context.clear_cookies()

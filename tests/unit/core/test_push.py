@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from flask import Flask
 
 from lms.core import push
+from tests.conftest import require_service
 
 URL = "http://push.test/push/pub"
 
@@ -104,3 +106,25 @@ def test_channels_ask_their_kind(app: Flask) -> None:
     assert not push.may_subscribe("unknown-yes")
     assert not push.may_subscribe("testkind-")
     assert not push.may_subscribe("testkind-a/b")
+
+
+@pytest.mark.redis
+def test_with_redis_the_workers_take_turns(
+    app: Flask, db: Any, sent: list[tuple[str, bytes]]
+) -> None:
+    url = require_service("LMS_TEST_REDIS_URL", "the Redis tests")
+    saved = {key: app.config.get(key) for key in ("REDIS_URL", "PUSH_REDIS_PREFIX")}
+    app.config.update(REDIS_URL=url, PUSH_REDIS_PREFIX=f"test-push:{uuid.uuid4().hex}:")
+    try:
+        first, second = push._Coalescer(app), push._Coalescer(app)  # two workers
+        first.mark("board-4", lambda: [("competition-4", b"1")])
+        _wait_for(lambda: len(sent) == 1)
+        started = time.monotonic()
+        second.mark("board-4", lambda: [("competition-4", b"2")])
+        time.sleep(0.1)
+        assert len(sent) == 1  # the first worker's turn lasts the interval
+        _wait_for(lambda: len(sent) == 2)
+        assert time.monotonic() - started >= 0.1
+        assert [body for _url, body in sent] == [b"1", b"2"]  # the later change still goes out
+    finally:
+        app.config.update(saved)
