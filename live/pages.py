@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 
 from live.forms import SessionForm
 from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState
-from live.permissions import can_use_any_unit, led_units
+from live.permissions import can_use_any_unit, led_units, may_use_bank
 from live.services import board, picking, questions, sessions
 from live.viewer import guest_cookie_name, viewer_for
 from lms.accounts.models import User
@@ -39,6 +39,7 @@ ACTIONS: dict[str, Callable[[LiveSession], Any]] = {
     "extend": lambda s: sessions.extend(s, 10),
     "skip": sessions.skip,
     "end": sessions.end,
+    "close": sessions.close,
 }
 
 
@@ -118,7 +119,7 @@ def fill_choices(form: SessionForm, user: User) -> None:
 
     Organizers and admins use any quiz and the bank; a unit's leader uses published quizzes
     and hosts for a unit they lead."""
-    staff = can_use_any_unit(user)
+    staff = may_use_bank(user)
     quizzes = select(Quiz).order_by(Quiz.title)
     if not staff:
         quizzes = quizzes.where(Quiz.is_published.is_(True))
@@ -150,7 +151,7 @@ def create_from_form(form: SessionForm, user: User) -> LiveSession:
         team_names=form.names() if form.mode.data == "teams" and not form.team_depth.data else (),
     )
     unit = _chosen_unit(form, user)
-    if form.source.data == "bank" and can_use_any_unit(user):
+    if form.source.data == "bank" and may_use_bank(user):
         category = categories.get_category(form.category_id.data)
         ids = picking.pick_questions(category, form.count.data or 0)
         return sessions.create_session(user, settings, question_ids=ids, unit=unit)

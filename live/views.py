@@ -90,7 +90,7 @@ def host_state(session_id: int) -> Any:
     return pages.host_state(_hosted(session_id))
 
 
-HOST_ACTIONS = "<any(next, pause, resume, extend, skip, end):action>"
+HOST_ACTIONS = "<any(next, close, pause, resume, extend, skip, end):action>"
 
 
 @bp.route(f"/sessions/<int:session_id>/host/{HOST_ACTIONS}", methods=["POST"])

@@ -158,6 +158,17 @@
   find("[data-end]").addEventListener("click", function () { dialog.showModal(); });
   find("[data-end-cancel]").addEventListener("click", function () { dialog.close(); });
 
+  // When the countdown ends the console closes the question, so the reveal is published to
+  // every phone and the big screen at once (the server would also read it closed by itself).
+  var closedFor = null;
+  window.setInterval(function () {
+    if (!state || state.state !== "question" || state.question.paused) { return; }
+    var key = state.question.index + ":" + state.version;
+    if (L.secondsLeft(state) > 0 || closedFor === key) { return; }
+    closedFor = key;
+    act("close");
+  }, 250);
+
   feed = L.feed(root, onState);
   L.countdown(find("[data-countdown]"), function () { return state; });
 })();

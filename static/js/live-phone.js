@@ -106,7 +106,9 @@
     var me = s.me || {};
     var index = s.question ? s.question.index : s.index;
     if (s.state === "reveal" && me.correct !== undefined) {
-      verdicts[index] = { correct: me.correct, points: me.points || 0, answered: me.answered };
+      verdicts[index] = {
+        correct: me.correct, points: me.points || 0, answered: me.answered || sentIndex === index
+      };
     }
     var verdict = verdicts[index];
     var panel = find('[data-view="result"]');
@@ -156,16 +158,22 @@
 
   function onState(s) {
     var before = state;
-    // A pushed message is the public state: the phone's own part stays from its last read
-    // and is read again when the answer, the score or the rank may have changed.
-    if (!s.me && before && before.me) { s.me = before.me; s.stale = true; }
+    // A pushed message is the public state: the phone's own part stays from its last read,
+    // updated from the message's results (every player's score, rank, points and right after
+    // a close); without them the phone reads its own state again.
+    if (!s.me && before && before.me) {
+      s.me = Object.assign({}, before.me);
+      if (before.index !== s.index) { s.me.answered = false; delete s.me.correct; }
+      var mine = s.results && s.results[String(s.me.player_id)];
+      if (mine) {
+        s.me.score = mine[0];
+        s.me.rank = mine[1];
+        if (s.state === "reveal") { s.me.points = mine[2]; s.me.correct = Boolean(mine[3]); }
+      } else if (["reveal", "leaderboard", "finished"].indexOf(s.state) !== -1 && feed) {
+        feed.refresh();
+      }
+    }
     state = s;
-    if (s.stale && ["reveal", "leaderboard", "finished"].indexOf(s.state) !== -1 && feed) {
-      feed.refresh();
-    }
-    if (s.stale && s.state === "question" && s.me && s.me.answered && before && before.index !== s.index) {
-      s.me = Object.assign({}, s.me, { answered: false });
-    }
     render(s);
   }
 

@@ -14,7 +14,6 @@ from live.services import sessions
 from live.services.sessions import SessionSettings
 from lms.accounts.permissions import AUTHENTICATED, PUBLIC
 from lms.core.extensions import db
-from tests.factories import UserFactory
 
 AUDIENCE: dict[str, str | frozenset[str]] = {
     "live.index": AUTHENTICATED,
@@ -35,9 +34,9 @@ LEADERS_AND_STAFF = {
 
 def url_values(objects: dict[str, Any]) -> dict[str, Any]:
     """A session over the sample quiz, hosted by the acting organizer (the sample course's
-    editor) or, for other roles, by an organizer of its own (admins host any session)."""
+    editor) or, for other roles, by the sample member (admins host any session)."""
     editors = objects["course"].editors
-    host = editors[0] if editors else UserFactory(username="live-host", role="organizer")
+    host = editors[0] if editors else objects["user"]
     session: LiveSession = sessions.create_session(
         host, SessionSettings(title="Sample live"), quiz=objects["quiz"]
     )
