@@ -204,6 +204,7 @@
     var teams = !body.closest("[data-no-team]");
     (entries || []).forEach(function (entry) {
       var tr = document.createElement("tr");
+      tr.className = "rank-" + entry.rank;
       var cells = [["rank", entry.rank], ["name", entry.name]];
       if (teams) { cells.push(["team", entry.team || ""]); }
       cells.push(["num", entry.score]);

@@ -122,6 +122,7 @@
       show("leaderboard");
     }
     L.fillBoard(find("[data-board]"), (s.host && s.host.leaderboard) || s.leaderboard || []);
+    find("[data-board-box]").hidden = s.state === "lobby";
   }
 
   function onState(s) {

@@ -108,10 +108,14 @@
       renderReveal(s);
       show("reveal");
     } else if (s.state === "leaderboard") {
+      L.fillBoard(find("[data-team-board]"), s.teams);
       L.fillBoard(find("[data-board]"), s.leaderboard);
       show("leaderboard");
     } else if (s.state === "finished") {
-      renderPodium(s.leaderboard || []);
+      // A team quiz crowns teams; a quiz for everyone, its best three players.
+      renderPodium((s.teams && s.teams.length ? s.teams.map(function (t) {
+        return { name: t.name, score: t.score };
+      }) : s.leaderboard) || []);
       show("finished");
     }
   }

@@ -233,3 +233,33 @@ def test_guessing_pins_on_the_form_is_rate_limited(client: Any, app: Any) -> Non
     finally:
         app.config.pop("LIVE_PIN_RATE_LIMIT")
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_team_quiz_with_named_teams_shows_each_players_team(
+    client: Any, app: Any, login_as: Any, organizer: Any, quiz: Any, db: Any
+) -> None:
+    login_as(organizer)
+    session = _create(client, quiz, mode="teams", team_depth=0, team_names="红队\n蓝队\n")
+    assert [team.name for team in session.teams] == ["红队", "蓝队"]
+    player_user = UserFactory(username="teamplayer", display_name="赵六")
+    db.session.commit()
+    phone = app.test_client()
+    with phone.session_transaction() as cookie:
+        cookie["_user_id"] = player_user.get_id()
+    phone.post("/live/join", data={"pin": session.pin})
+    assert "赵六 · 红队" in phone.get(f"/live/{session.id}/play").get_data(as_text=True)
+    host = client.get(f"/live/sessions/{session.id}/host").get_data(as_text=True)
+    assert "<th>队伍</th>" in host
+
+
+def test_the_console_closes_a_question_when_its_countdown_ends(
+    client: Any, login_as: Any, organizer: Any, quiz: Any
+) -> None:
+    login_as(organizer)
+    session = _create(client, quiz)
+    client.post(f"/live/sessions/{session.id}/host/next")
+    closed = client.post(f"/live/sessions/{session.id}/host/close").get_json()
+    assert closed["state"] == "reveal"
+    assert closed["reveal"]["correct"]
+    again = client.post(f"/live/sessions/{session.id}/host/close")  # a second tab: no harm
+    assert again.status_code == 200
