@@ -263,3 +263,31 @@ def test_the_console_closes_a_question_when_its_countdown_ends(
     assert closed["reveal"]["correct"]
     again = client.post(f"/live/sessions/{session.id}/host/close")  # a second tab: no harm
     assert again.status_code == 200
+
+
+def test_the_phone_and_the_big_screen_pages_reveal_nothing_before_the_close(
+    client: Any, app: Any, login_as: Any, organizer: Any, quiz: Any, db: Any
+) -> None:
+    import html  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    login_as(organizer)
+    session = _create(client, quiz)
+    player_user = UserFactory(username="peeker")
+    db.session.commit()
+    phone = app.test_client()
+    with phone.session_transaction() as cookie:
+        cookie["_user_id"] = player_user.get_id()
+    phone.post("/live/join", data={"pin": session.pin})
+    client.post(f"/live/sessions/{session.id}/host/next")
+    pages = [
+        phone.get(f"/live/{session.id}/play").get_data(as_text=True),
+        app.test_client().get(f"/live/screen/{session.screen_token}").get_data(as_text=True),
+    ]
+    for page in pages:
+        initial = json.loads(html.unescape(re.search(r'data-initial="([^"]*)"', page).group(1)))
+        assert initial["state"] == "question"
+        assert "reveal" not in initial
+        assert "correct" not in json.dumps(initial)
+        assert "is-correct" not in page
