@@ -1,6 +1,7 @@
-"""What the live pages read and send, in the pages' terms: the choices of the create form, the
-state JSON of the phone, the host console and the big screen (``board.state_for`` plus what
-each may see), their ETags, the guest cookie and the join QR code. Rules stay in the services.
+"""What the live pages read and send, in the pages' terms: the organizer's list and the create
+form's choices, the results, joining from the PIN form (with the guest's cookie), the state
+each page starts from (``board.state_for``; the host's adds the right answer), the URLs pages
+poll and subscribe to, and the join QR code. Rules stay in the services.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units, may_use_bank
 from live.services import board, picking, questions, sessions
 from live.viewer import guest_cookie_name, viewer_for
-from lms.accounts.models import User
+from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import org_units
 from lms.core import push
 from lms.core.errors import NotFoundError
@@ -165,9 +166,9 @@ def _chosen_quiz(form: SessionForm) -> Quiz | None:
     return db.session.get(Quiz, quiz_id) if quiz_id and quiz_id in allowed else None
 
 
-def _chosen_unit(form: SessionForm, user: User) -> Any:
+def _chosen_unit(form: SessionForm, user: User) -> OrgUnit | None:
     """The unit the session is for: a leader's always one they lead; staff may leave it out."""
-    allowed = {value: value for value, _label in form.unit_id.choices}
+    allowed = {value for value, _label in form.unit_id.choices}
     unit_id = form.unit_id.data
     if unit_id and unit_id in allowed:
         return org_units.get_unit(unit_id)

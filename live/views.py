@@ -1,11 +1,11 @@
 """Pages of live hosted sessions: the organizer's list and create form, joining by PIN or QR,
 the phone, the host console, the public big screen and the results.
 
-Views are thin: rules live in ``live.services``. The pages read their state from JSON routes
-here (the phone's, the host's with the right answer, the screen's by its secret link) that wrap
-``board.state_for``; each answers 304 to a poll with the last ETag, and none waits for a change,
-so no server thread is held by a watcher. With a push tier the pages also subscribe to the
-session's channel (``lms.core.push.subscribe_url``).
+Views are thin: rules live in ``live.services``. Each page starts from its state rendered in,
+then polls (with ETags, never waiting for a change, so no server thread is held by a watcher)
+or, with a push tier, subscribes to the session's channels: phones and the big screen read the
+live API's state (the screen by its token), the host console its own state with the right
+answer, and its buttons post to the host actions here.
 """
 
 from __future__ import annotations
