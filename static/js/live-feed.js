@@ -138,7 +138,7 @@
 
   function countdown(element, getState) {
     if (!element) { return; }
-    window.setInterval(function () {
+    function tick() {
       var left = secondsLeft(getState());
       element.hidden = left === null;
       if (left === null) { return; }
@@ -146,7 +146,9 @@
       var rest = whole % 60;
       element.textContent = whole < 60 ? String(whole) : Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
       element.classList.toggle("is-low", left <= 5);
-    }, 200);
+    }
+    tick();
+    window.setInterval(tick, 200);
   }
 
   function msg(root, name) { return root.getAttribute("data-msg-" + name) || ""; }
