@@ -196,8 +196,8 @@ def _post(url: str, body: bytes) -> None:
     try:
         with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT_SECONDS):  # noqa: S310
             pass
-    except (urllib.error.URLError, TimeoutError, OSError):
-        log.exception("push: publishing to %s failed; pages catch up on their next poll", url)
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        log.warning("push: publishing to %s failed (%s); pages catch up on their poll", url, error)
 
 
 def _dumps(message: dict[str, Any]) -> bytes:

@@ -3,11 +3,11 @@
 // ETag, so an unchanged board costs a 304 and no request ever waits on the server. With it
 // (data-subscribe-url), an EventSource on nginx + Nchan receives every new public board; the page
 // then polls only slowly (60 s: the member's own row, stage changes by the clock), and goes back
-// to polling every 2 s if the stream fails, trying the stream again every 30 s. Every board carries a version (X-Board-Version on a
-// poll, "version" in a message): an older one than the page shows is ignored. A hidden tab polls
-// every 15 s and catches up at once when shown again; a revoked display link (404, or a "gone"
-// message) reloads the page. It also counts down to the end by the server's clock and, on the
-// big screen, scrolls long boards slowly.
+// to polling every 2 s if the stream fails, trying the stream again every 30 s. Every board
+// carries a version (X-Board-Version on a poll, "version" in a message): one older than the page
+// shows is ignored. A hidden tab polls every 15 s and catches up at once when shown again; a
+// revoked display link (404, or a "gone" message) reloads the page. It also counts down to the
+// end by the server's clock and, on the big screen, scrolls long boards slowly.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-board]");

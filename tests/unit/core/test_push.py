@@ -128,3 +128,16 @@ def test_with_redis_the_workers_take_turns(
         assert [body for _url, body in sent] == [b"1", b"2"]  # the later change still goes out
     finally:
         app.config.update(saved)
+
+
+def test_a_failed_publish_is_logged_and_keeps_the_commit(
+    app: Flask, db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    saved = app.config.get("PUSH_PUBLISH_URL")
+    app.config["PUSH_PUBLISH_URL"] = "http://127.0.0.1:9/push/pub"  # nothing listens there
+    try:
+        push.publish("competition-5", b"{}")
+        db.session.commit()
+    finally:
+        app.config["PUSH_PUBLISH_URL"] = saved
+    assert "push: publishing to http://127.0.0.1:9/push/pub/competition-5 failed" in caplog.text
