@@ -234,6 +234,10 @@ def host_state(live_session: LiveSession) -> dict[str, Any]:
         else [],
         "leaderboard": [board.entry_json(e) for e in board.leaderboard(live_session, HOST_BOARD)],
         "last": live_session.current_index + 1 >= state["total"],
+        # Teams the host named: the console lets them move players between them.
+        "teams": [{"id": t.id, "name": t.name} for t in live_session.teams]
+        if live_session.mode == "teams" and live_session.team_depth is None
+        else [],
     }
     return state
 

@@ -102,13 +102,46 @@
     });
   }
 
+  // Teams the host named: each player in the lobby with a choice of team.
+  var moveUrl = root.getAttribute("data-move-url");
+  var playersShown = null;
+  function renderPlayers(s) {
+    var teams = (s.host && s.host.teams) || [];
+    var list = find("[data-players]");
+    if (!teams.length) { L.fillPlayers(list, s); return; }
+    var players = Array.isArray(s.players) ? s.players : [];
+    var signature = JSON.stringify(players);
+    if (signature === playersShown) { return; }
+    playersShown = signature;
+    L.clear(list);
+    players.forEach(function (player) {
+      var item = document.createElement("li");
+      var select = document.createElement("select");
+      select.setAttribute("aria-label", format("team-of", { name: player.name }));
+      teams.forEach(function (team) {
+        var option = document.createElement("option");
+        option.value = String(team.id);
+        option.textContent = team.name;
+        option.selected = team.name === player.team;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () {
+        L.post(moveUrl.replace(/\/players\/1\//, "/players/" + player.id + "/"), { team_id: Number(select.value) })
+          .then(function () { playersShown = null; if (feed) { feed.refresh(); } });
+      });
+      item.appendChild(document.createTextNode(player.name + " "));
+      item.appendChild(select);
+      list.appendChild(item);
+    });
+  }
+
   function render(s) {
     state = s;
     find("[data-state-badge] .live-state").textContent = L.msg(root, "state-" + s.state) || s.state;
     controls(s);
     if (s.state === "lobby") {
       find("[data-player-count]").textContent = String(s.player_count);
-      L.fillPlayers(find("[data-players]"), s);
+      renderPlayers(s);
       show("lobby");
     } else if (s.state === "question") {
       renderQuestion(s);

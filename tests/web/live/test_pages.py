@@ -250,6 +250,8 @@ def test_a_team_quiz_with_named_teams_shows_each_players_team(
     assert "赵六 · 红队" in phone.get(f"/live/{session.id}/play").get_data(as_text=True)
     host = client.get(f"/live/sessions/{session.id}/host").get_data(as_text=True)
     assert "<th>队伍</th>" in host
+    state = client.get(f"/live/sessions/{session.id}/host/state.json").get_json()
+    assert [team["name"] for team in state["host"]["teams"]] == ["红队", "蓝队"]
 
 
 def test_the_console_closes_a_question_when_its_countdown_ends(
