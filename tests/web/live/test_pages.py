@@ -293,3 +293,19 @@ def test_the_phone_and_the_big_screen_pages_reveal_nothing_before_the_close(
         assert "reveal" not in initial
         assert "correct" not in json.dumps(initial)
         assert "is-correct" not in page
+
+
+def test_the_menus_lead_members_to_join_and_hosts_to_their_list(
+    client: Any, login_as: Any, member: Any, db: Any
+) -> None:
+    login_as(member)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/live/join"' in page.split('id="main-menu"')[1]
+    assert 'href="/live/sessions"' not in page
+    branch = OrgUnitFactory(name="Branch L")
+    leader = UserFactory(username="unit-leader", unit=branch)
+    branch.leader_id = leader.id
+    db.session.commit()
+    login_as(leader)
+    menu = client.get("/").get_data(as_text=True).split('data-testid="manage-menu"')[1]
+    assert 'href="/live/sessions"' in menu.split("</details>")[0]
