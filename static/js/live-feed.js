@@ -32,6 +32,7 @@
     var version = -1;
     var timer = null;
     var inFlight = false;
+    var again = false;  // a refresh asked for while a poll was under way
     var pushing = false;
 
     function connection(ok) {
@@ -73,7 +74,10 @@
           return response.json().then(function (data) { accept(data, true); });
         })
         .catch(function () { connection(false); })
-        .then(function () { inFlight = false; schedule(); });
+        .then(function () {
+          inFlight = false;
+          if (again) { again = false; etag = null; poll(); } else { schedule(); }
+        });
     }
 
     if (subscribeUrl && window.EventSource) {
@@ -119,7 +123,11 @@
       if (!document.hidden && !inFlight) { window.clearTimeout(timer); poll(); }
     });
     var api = {
-      refresh: function () { window.clearTimeout(timer); etag = null; if (!inFlight) { poll(); } },
+      refresh: function () {
+        window.clearTimeout(timer);
+        etag = null;
+        if (inFlight) { again = true; } else { poll(); }
+      },
       accept: function (data) { accept(data, true); }
     };
     var initial = root.getAttribute("data-initial");
