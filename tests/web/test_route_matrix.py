@@ -33,9 +33,9 @@ ADMIN = frozenset({"admin"})
 AUDIENCE: dict[str, str | frozenset[str]] = {
     "home.index": PUBLIC,  # guests are sent to the login page by the view itself
     "home.health": PUBLIC,
-    "push.authorise": PUBLIC,  # Nchan asks; the channel kinds check the session and secrets
     "monitoring.ready": PUBLIC,
     "monitoring.prometheus": PUBLIC,  # by address: LMS_METRICS_ALLOWED_NETWORKS
+    "push.authorise": PUBLIC,  # Nchan asks; the channel kinds check the session and secrets
     "accounts.login": PUBLIC,
     "accounts.logout": PUBLIC,
     "accounts.register": PUBLIC,
