@@ -118,8 +118,9 @@ def results(session_id: int) -> Any:
 # Joining and playing -----------------------------------------------------------------------
 
 
-def _pin_limit(key: str, default: str) -> Callable[[], str]:
-    return lambda: current_app.config.get(key, default)
+def _pin_limit(key: str) -> Callable[[], str]:
+    """The same limits (and the same counters, by scope) as the API's join."""
+    return lambda: current_app.config[key]
 
 
 def _account_or_address() -> str:
@@ -136,14 +137,14 @@ def _refused(response: Response) -> bool:
 @bp.route("/join", methods=["GET", "POST"])
 @permissions.public
 @limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
+    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS"),
     key_func=get_remote_address,
     methods=["POST"],
     deduct_when=_refused,
     scope="live-pin-address",
 )
 @limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
+    _pin_limit("LIVE_PIN_RATE_LIMIT"),
     key_func=_account_or_address,
     methods=["POST"],
     deduct_when=_refused,
