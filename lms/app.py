@@ -23,6 +23,7 @@ from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
 from live import results_views as live_results_views
+from live import views as live_views
 from lms import files
 from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
@@ -103,6 +104,7 @@ PAGE_BLUEPRINTS = (
     certificate_views.bp,
     live_results_views.bp,
     points_views.bp,
+    live_views.bp,
     push_views.bp,
 )
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from competitions.services.results import member_awards
 from competitions.views import cards_for
 from courses.item_kinds import KINDS
+from live.permissions import can_create_sessions
 from lms.accounts.forms import LANGUAGES, ROLE_LABELS, ConfirmForm, LanguageForm
 from lms.accounts.permissions import access_of, may_access
 from lms.accounts.services.org_units import leads_a_unit
@@ -33,6 +34,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("quizzes.index", _l("Quizzes"), None),
     ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
+    ("live.join", _l("Live quiz"), None),
 )
 # Staff pages sit in one "Manage" menu, so an admin's bar fits a laptop screen.
 MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
@@ -41,6 +43,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("bank.index", _l("Question bank"), None),
     ("quiz_manage.index", _l("Manage quizzes"), None),
     ("competition_manage.index", _l("Manage competitions"), None),
+    ("live.index", _l("Host live quizzes"), can_create_sessions),
     ("users_admin.index", _l("Users"), None),
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),

@@ -23,6 +23,7 @@ from lms.core.settings import set_setting
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
+from tools.tour_live import add_live_tour_data, live_stops
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -56,8 +57,8 @@ LEFT_OUT = {
     "quizzes.course_item": "a redirect to quizzes.start_page",
     "quiz_manage.for_item": "a redirect to quiz_manage.show",
     "accounts.logout": "POST only, it has no page",
+    "live.host_state": "JSON polled by the host console",
     "live_results.export": "a spreadsheet download",
-    "live_results.report": "needs a live session; the demo seed has none (tests/web/live)",
 }
 
 
@@ -111,6 +112,7 @@ def add_tour_data() -> None:
     largest = max(practice.offers(), key=lambda offer: offer.questions)
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
+    add_live_tour_data(ORGANIZER, MEMBER)
     db.session.flush()
 
 
@@ -265,4 +267,5 @@ def _anonymous_stops(demo: _Demo) -> list[Stop]:
 def tour_stops() -> list[Stop]:
     """Every page the tour opens, grouped by who opens it (in a request context)."""
     demo = _demo()
-    return _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
+    stops = _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
+    return stops + live_stops(Stop, ORGANIZER, MEMBER)

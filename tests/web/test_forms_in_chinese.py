@@ -31,6 +31,7 @@ DATA_VALUES = {
     "Sample",
     "Empty",
     "Sample course · Module one",
+    "Sample quiz",
 }
 FACTORY_NAME = re.compile(r"Unit \d+")
 

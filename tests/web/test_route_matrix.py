@@ -18,6 +18,7 @@ from tests.web.competitions import audience_manage as competition_manage_audienc
 from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.live import audience as live_audience
+from tests.web.live import audience_pages as live_pages_audience
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -144,12 +145,14 @@ for _area in (
     audience_points,
     competition_results_audience,
     live_audience,
+    live_pages_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
 LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_audience.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= live_pages_audience.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -214,7 +217,9 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
-    if "session_id" in rule.arguments:
+    if endpoint.startswith("live."):
+        values.update(live_pages_audience.url_values(objects))
+    elif "session_id" in rule.arguments:
         values.update(live_audience.url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
