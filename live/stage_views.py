@@ -1,0 +1,355 @@
+"""Pages of the stage format: setting a session up, the host's and the judges' consoles, the
+teams' phones (join, buzz, risk) and the big screen with its polled state.
+
+Every page polls a small JSON state with its ETag (or listens on ``live-<id>`` with the push
+tier) and reloads when the session's version changes; no request waits for a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from live import permissions as live_permissions
+from live.models import Format, LivePlayer, LiveSession, LiveTeam
+from live.services import messages, sessions, stage, stage_scoring, stage_state
+from live.stage_forms import AdjustForm, MarkForm, PinForm, RiskForm, StageForm, TeamForm, numbers
+from lms.accounts import permissions
+from lms.core import push
+from lms.core.errors import DomainError
+from lms.core.extensions import db
+from lms.core.forms import submit
+from question_bank.render import correct_answer_text
+
+bp = Blueprint("live_stage", __name__)
+
+HOST_ACTIONS = {
+    "next": stage.next_question,
+    "show-answer": stage.show_answer,
+    "open-buzzing": stage.open_buzzing,
+    "freeze": stage.freeze,
+    "reveal": stage.reveal,
+    "finish": stage.finish,
+}
+
+
+def _session(session_id: int) -> LiveSession:
+    session = db.session.get(LiveSession, session_id)
+    if session is None or session.format != Format.STAGE:
+        abort(404)
+    return session
+
+
+def _hosted(session_id: int) -> LiveSession:
+    session = _session(session_id)
+    if not live_permissions.can_host(current_user, session):
+        abort(404)
+    return session
+
+
+def _player(session: LiveSession) -> LivePlayer | None:
+    return sessions.player_of(session, current_user)
+
+
+def _act(session: LiveSession, action: Any) -> None:
+    """Run a service on the session as one transaction, publishing its change; a refusal
+    comes back as a flash message."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return
+    db.session.commit()
+
+
+def _page_data(session: LiveSession) -> dict[str, Any]:
+    return {
+        "version": session.version,
+        "state_url": url_for("live_stage.state", session_id=session.id),
+        "subscribe_url": push.subscribe_url(messages.channel(session)),
+    }
+
+
+# Setting up ---------------------------------------------------------------------------------
+
+
+@bp.route("/live/stage/new", methods=["GET", "POST"])
+@permissions.staff
+def create() -> Any:
+    form = StageForm()
+    if form.validate_on_submit():
+        plan = stage.StagePlan(
+            title=form.title.data or "",
+            team_names=(form.teams.data or "").splitlines(),
+            team_depth=form.team_depth.data or None,
+            judges=(form.judges.data or "").split(),
+            required_ids=numbers(form.required_ids.data),
+            buzzer_ids=numbers(form.buzzer_ids.data),
+            risk_ids=numbers(form.risk_ids.data),
+            points_required=form.points_required.data or 0,
+            points_buzzer=form.points_buzzer.data or 0,
+            buzzer_wrong=form.buzzer_wrong.data or 0,
+            foul_penalty=form.foul_penalty.data or 0,
+            risk_values=numbers(form.risk_values.data),
+        )
+        outcome = submit(form, lambda: stage.create_stage(current_user, plan))
+        if outcome.ok and outcome.value is not None:
+            flash(_("Stage session created. Teams join with the PIN."), "success")
+            return redirect(url_for("live_stage.host", session_id=outcome.value.id))
+    return render_template("live/stage/new.html", form=form)
+
+
+# The host -----------------------------------------------------------------------------------
+
+
+@bp.route("/live/<int:session_id>/stage")
+@permissions.authenticated
+def host(session_id: int) -> Any:
+    session = _hosted(session_id)
+    adjust = AdjustForm()
+    adjust.team.choices = [(t.id, t.name) for t in session.teams]
+    return render_template(
+        "live/stage/host.html",
+        **_console(session),
+        adjust=adjust,
+        log=stage_scoring.log_of(session),
+        players=list(
+            db.session.scalars(
+                select(LivePlayer)
+                .where(LivePlayer.session_id == session.id)
+                .order_by(LivePlayer.id)
+            )
+        ),
+    )
+
+
+@bp.route("/live/<int:session_id>/stage/<any(" + ",".join(HOST_ACTIONS) + "):action>",
+          methods=["POST"])  # fmt: skip
+@permissions.authenticated
+def act(session_id: int, action: str) -> Any:
+    session = _hosted(session_id)
+    _act(session, lambda: HOST_ACTIONS[action](session))
+    return redirect(url_for("live_stage.host", session_id=session.id))
+
+
+@bp.route("/live/<int:session_id>/stage/undo", methods=["POST"])
+@permissions.authenticated
+def undo(session_id: int) -> Any:
+    session = _hosted(session_id)
+    _act(session, lambda: stage.undo_last(session, current_user))
+    return redirect(url_for("live_stage.host", session_id=session.id))
+
+
+@bp.route("/live/<int:session_id>/stage/adjust", methods=["POST"])
+@permissions.authenticated
+def adjust(session_id: int) -> Any:
+    session = _hosted(session_id)
+    form = AdjustForm()
+    form.team.choices = [(t.id, t.name) for t in session.teams]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("live_stage.host", session_id=session.id))
+    team = db.session.get(LiveTeam, form.team.data)
+    if team is None:
+        abort(404)
+    delta, reason = form.delta.data or 0, form.reason.data or ""
+    _act(session, lambda: stage.adjust(session, team, delta, reason, current_user))
+    return redirect(url_for("live_stage.host", session_id=session.id))
+
+
+# The judges ---------------------------------------------------------------------------------
+
+
+@bp.route("/live/<int:session_id>/stage/judge")
+@permissions.authenticated
+def judge(session_id: int) -> Any:
+    session = _session(session_id)
+    me = stage_scoring.judge_of(session, current_user)
+    if me is None and not live_permissions.can_host(current_user, session):
+        abort(404)
+    return render_template("live/stage/judge.html", **_console(session), me=me)
+
+
+@bp.route("/live/<int:session_id>/stage/mark", methods=["POST"])
+@permissions.authenticated
+def mark(session_id: int) -> Any:
+    session = _session(session_id)
+    if stage_scoring.judge_of(session, current_user) is None:
+        abort(404)
+    form = MarkForm()
+    if form.validate_on_submit():
+        verdict, decide = form.verdict.data or "", form.decide.data == "1"
+        _act(session, lambda: stage.mark(session, current_user, verdict, decide=decide))
+    return redirect(url_for("live_stage.judge", session_id=session.id))
+
+
+def _console(session: LiveSession) -> dict[str, Any]:
+    """What the host's and the judges' consoles show of the current question."""
+    question = stage_scoring.current_question(session)
+    turn = stage_scoring.turn_of(session, question.index) if question is not None else None
+    return {
+        "session": session,
+        "settings": stage_scoring.settings_of(session),
+        "question": question,
+        "turn": turn,
+        "view": stage_state.question_view(session, question) if question else None,
+        "right_answer": correct_answer_text(question.version) if question else "",
+        "marks": stage_scoring.mark_state(session, turn) if turn else None,
+        "judges": stage_scoring.judges_of(session),
+        "buzzes": stage_state.buzzes_of(session, question.index) if question else [],
+        "winner": stage_state.buzz_winner(session, question.index) if question else None,
+        "scores": stage_scoring.team_scores(session),
+        "frozen": stage_scoring.is_frozen(session),
+        "page": _page_data(session),
+        "mark_form": MarkForm(),
+        "risk_form": RiskForm(),
+    }
+
+
+# The teams' phones --------------------------------------------------------------------------
+
+
+@bp.route("/live/stage/join", methods=["GET", "POST"])
+@permissions.authenticated
+def join() -> Any:
+    form = PinForm(request.form if request.method == "POST" else None, pin=request.args.get("pin"))
+    if form.validate_on_submit():
+        outcome = submit(form, lambda: sessions.join(form.pin.data or "", user=current_user))
+        if outcome.ok and outcome.value is not None:
+            return redirect(url_for("live_stage.team", session_id=outcome.value.session_id))
+    return render_template("live/stage/join.html", form=form)
+
+
+@bp.route("/live/<int:session_id>/stage/team", methods=["GET", "POST"])
+@permissions.authenticated
+def team(session_id: int) -> Any:
+    session = _session(session_id)
+    player = _player(session)
+    if player is None:
+        return redirect(url_for("live_stage.join", pin=session.pin))
+    form = TeamForm(obj=None, team=player.team_id)
+    form.team.choices = [(t.id, t.name) for t in session.teams]
+    if form.validate_on_submit():
+        chosen = db.session.get(LiveTeam, form.team.data)
+        if chosen is not None:
+            _act(session, lambda: stage.choose_team(session, player, chosen))
+        return redirect(url_for("live_stage.team", session_id=session.id))
+    state = stage_state.screen_state(session)
+    mine = state["question"] and state["question"]["team_id"] == player.team_id
+    return render_template(
+        "live/stage/team.html",
+        session=session,
+        player=player,
+        state=state,
+        mine=mine,
+        form=form,
+        risk_form=RiskForm(),
+        values=stage_scoring.settings_of(session).risk_values,
+        page=_page_data(session),
+    )
+
+
+@bp.route("/live/<int:session_id>/stage/buzz", methods=["POST"])
+@permissions.authenticated
+def buzz(session_id: int) -> Any:
+    session = _session(session_id)
+    player = _player(session)
+    if player is None:
+        abort(404)
+    try:
+        result = stage.buzz(session, player)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if result.is_foul:
+            flash(_("Too early: buzzing was not open. Your team loses points."), "error")
+        else:
+            flash(_("You buzzed: number %(n)d.", n=result.order or 0), "success")
+    return redirect(url_for("live_stage.team", session_id=session.id))
+
+
+@bp.route("/live/<int:session_id>/stage/risk", methods=["POST"])
+@permissions.authenticated
+def risk(session_id: int) -> Any:
+    """The answering team's player (or the host for them) picks the value risked."""
+    session = _session(session_id)
+    hosting = live_permissions.can_host(current_user, session)
+    player = _player(session)
+    if not hosting and player is None:
+        abort(404)
+    form = RiskForm()
+    question = stage_scoring.current_question(session)
+    turn = stage_scoring.turn_of(session, question.index) if question is not None else None
+    team_id = turn.team_id if hosting and turn is not None else getattr(player, "team_id", None)
+    team = db.session.get(LiveTeam, team_id) if team_id else None
+    if form.validate_on_submit() and team is not None:
+        value = numbers(form.value.data)
+        _act(session, lambda: stage.pick_risk(session, team, value[0] if value else 0))
+    target = "live_stage.host" if hosting and player is None else "live_stage.team"
+    return redirect(url_for(target, session_id=session.id))
+
+
+# The big screen and the polled state --------------------------------------------------------
+
+
+@bp.route("/live/stage/screen/<screen_token>")
+@permissions.public
+def screen(screen_token: str) -> Any:
+    session = _screened(screen_token)
+    page = _page_data(session)
+    page["state_url"] = url_for("live_stage.screen_state", screen_token=screen_token)
+    return render_template(
+        "live/stage/screen.html",
+        session=session,
+        state=stage_state.screen_state(session),
+        join_url=url_for("live_stage.join", _external=True),
+        page=page,
+    )
+
+
+@bp.route("/live/stage/screen/<screen_token>/state.json")
+@permissions.public
+def screen_state(screen_token: str) -> Any:
+    return _conditional(stage_state.screen_state(_screened(screen_token)))
+
+
+@bp.route("/live/<int:session_id>/stage/state.json")
+@permissions.authenticated
+def state(session_id: int) -> Any:
+    session = _session(session_id)
+    allowed = (
+        live_permissions.can_host(current_user, session)
+        or stage_scoring.judge_of(session, current_user) is not None
+        or _player(session) is not None
+    )
+    if not allowed:
+        abort(404)
+    return _conditional(stage_state.screen_state(session))
+
+
+def _screened(screen_token: str) -> LiveSession:
+    session = db.session.scalar(
+        select(LiveSession).where(LiveSession.screen_token == screen_token[:64])
+    )
+    if session is None or session.format != Format.STAGE:
+        abort(404)
+    return session
+
+
+def _conditional(data: dict[str, Any]) -> Response:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = Response(payload, mimetype="application/json")
+    response.set_etag(hashlib.sha256(payload).hexdigest()[:32])
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
