@@ -20,6 +20,7 @@ from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
+from live import models as live_models
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
@@ -52,7 +53,14 @@ from quizzes import views as quiz_views
 
 ROOT = Path(__file__).resolve().parent.parent
 # Imported so that migrations and queries know their tables, and courses know the quiz kind.
-MODELS = (question_bank_models, quiz_models, quiz_item_kind, competition_models, ranking)
+MODELS = (
+    question_bank_models,
+    quiz_models,
+    quiz_item_kind,
+    competition_models,
+    live_models,
+    ranking,
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_BLUEPRINTS = (
     accounts_api.bp,
