@@ -39,7 +39,7 @@ def _number_list(form: Any, field: Field) -> None:
     parts = [p for p in NUMBERS.split(field.data or "") if p]
     if any(not (p.isascii() and p.isdigit()) for p in parts):
         raise ValidationError(_l("Write whole numbers separated by commas."))
-    if len(parts) > 100:  # noqa: PLR2004
+    if len(parts) > 100:
         raise ValidationError(_l("At most 100 numbers."))
 
 
@@ -57,9 +57,7 @@ class StageForm(FlaskForm):
         _l("Judges' usernames, one per line (the first is the head judge)"),
         validators=[DataRequired(), Length(max=2000)],
     )
-    required_ids = StringField(
-        _l("Required round: question numbers"), validators=[_number_list]
-    )
+    required_ids = StringField(_l("Required round: question numbers"), validators=[_number_list])
     buzzer_ids = StringField(_l("Buzzer round: question numbers"), validators=[_number_list])
     risk_ids = StringField(_l("Risk round: question numbers"), validators=[_number_list])
     points_required = _points(_l("Points for a right required answer"), 10)

@@ -130,11 +130,12 @@ def host(session_id: int) -> Any:
     )
 
 
-@bp.route("/live/<int:session_id>/stage/<any(" + ",".join(HOST_ACTIONS) + "):action>",
-          methods=["POST"])  # fmt: skip
+@bp.route("/live/<int:session_id>/stage/do/<action>", methods=["POST"])
 @permissions.authenticated
 def act(session_id: int, action: str) -> Any:
     session = _hosted(session_id)
+    if action not in HOST_ACTIONS:
+        abort(404)
     _act(session, lambda: HOST_ACTIONS[action](session))
     return redirect(url_for("live_stage.host", session_id=session.id))
 

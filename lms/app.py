@@ -21,6 +21,8 @@ from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
 from live import models as live_models
+from live import stage_models as live_stage_models
+from live import stage_views as live_stage_views
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
@@ -59,6 +61,7 @@ MODELS = (
     quiz_item_kind,
     competition_models,
     live_models,
+    live_stage_models,
     ranking,
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -95,6 +98,7 @@ PAGE_BLUEPRINTS = (
     competition_results_views.bp,
     certificate_views.bp,
     points_views.bp,
+    live_stage_views.bp,
 )
 
 

@@ -85,7 +85,7 @@ def create_stage(host: User, plan: StagePlan) -> LiveSession:
             select(LiveTeam).where(LiveTeam.session_id == session.id).order_by(LiveTeam.id)
         )
     )
-    if len(teams) < 2:  # noqa: PLR2004 - a contest needs two sides
+    if len(teams) < 2:
         raise ValidationError(_("A stage session needs at least two teams."), field="teams")
     questions = db.session.scalars(
         select(LiveQuestion)
@@ -118,9 +118,9 @@ def _team_names(plan: StagePlan) -> list[str]:
     names = [n.strip() for n in plan.team_names if n.strip()]
     if len({n.casefold() for n in names}) != len(names):
         raise ValidationError(_("Two teams have the same name."), field="teams")
-    if any(len(n) > 100 for n in names):  # noqa: PLR2004 - the column's length
+    if any(len(n) > 100 for n in names):
         raise ValidationError(_("At most %(n)d characters.", n=100), field="teams")
-    if plan.team_depth is None and len(names) < 2:  # noqa: PLR2004
+    if plan.team_depth is None and len(names) < 2:
         raise ValidationError(_("A stage session needs at least two teams."), field="teams")
     return [] if plan.team_depth is not None else names
 
@@ -145,12 +145,12 @@ def _judges(usernames: list[str]) -> list[User]:
 
 def _check_points(plan: StagePlan) -> None:
     for name in ("points_required", "points_buzzer", "buzzer_wrong", "foul_penalty"):
-        if not 0 <= getattr(plan, name) <= 1000:  # noqa: PLR2004
+        if not 0 <= getattr(plan, name) <= 1000:
             raise ValidationError(_("Give points from 0 to 1000."), field=name)
     values = plan.risk_values
     if plan.risk_ids and not values:
         raise ValidationError(_("Give the values a team may risk."), field="risk_values")
-    if len(values) > MAX_RISK_VALUES or any(not 0 < v <= 1000 for v in values):  # noqa: PLR2004
+    if len(values) > MAX_RISK_VALUES or any(not 0 < v <= 1000 for v in values):
         raise ValidationError(
             _("Give up to %(n)d values from 1 to 1000.", n=MAX_RISK_VALUES), field="risk_values"
         )

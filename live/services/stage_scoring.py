@@ -170,9 +170,7 @@ def foul(session: LiveSession, team_id: int, index: int) -> ScoreEvent | None:
     )
 
 
-def adjust(
-    session: LiveSession, team: LiveTeam, delta: int, reason: str, by: User
-) -> ScoreEvent:
+def adjust(session: LiveSession, team: LiveTeam, delta: int, reason: str, by: User) -> ScoreEvent:
     """A score change by hand; it needs a reason."""
     reason = (reason or "").strip()
     if team.session_id != session.id:
@@ -237,12 +235,10 @@ def mark_state(session: LiveSession, turn: StageTurn) -> MarkState:
     )
 
 
-def mark(
-    session: LiveSession, judge_user: User, verdict: str, *, decide: bool = False
-) -> MarkState:
-    """A judge marks the current turn's answer right or wrong; the head judge may ``decide``
-    once the judges disagree. Settles the turn when the marks allow."""
-    judge = judge_of(session, judge_user)
+def _markable(
+    session: LiveSession, judge: StageJudge | None, verdict: str, decide: bool
+) -> tuple[LiveQuestion, StageTurn]:
+    """The current question and its turn, if this judge may mark it now with ``verdict``."""
     if judge is None:
         raise PermissionDeniedError(_("Only the session's judges mark answers."))
     if verdict not in (Verdict.RIGHT, Verdict.WRONG):
@@ -255,14 +251,22 @@ def mark(
         raise ConflictError(_("This answer is already marked."), code="settled")
     if turn.team_id is None:
         raise ConflictError(_("No team is answering yet."), code="no_team")
-    state = mark_state(session, turn)
+    if question.kind == QuestionKind.RISK and turn.risk_value is None:
+        raise ConflictError(_("The team has not picked a value yet."), code="no_value")
     if decide:
         if not judge.is_head:
             raise PermissionDeniedError(_("Only the head judge decides."))
-        if not state.disagreement:
+        if not mark_state(session, turn).disagreement:
             raise ConflictError(_("The judges do not disagree."), code="no_disagreement")
-    if question.kind == QuestionKind.RISK and turn.risk_value is None:
-        raise ConflictError(_("The team has not picked a value yet."), code="no_value")
+    return question, turn
+
+
+def mark(
+    session: LiveSession, judge_user: User, verdict: str, *, decide: bool = False
+) -> MarkState:
+    """A judge marks the current turn's answer right or wrong; the head judge may ``decide``
+    once the judges disagree. Settles the turn when the marks allow."""
+    question, turn = _markable(session, judge_of(session, judge_user), verdict, decide)
     existing = db.session.scalar(
         select(StageMark).where(
             StageMark.session_id == session.id,
