@@ -25,6 +25,7 @@ from tests.web.quizzes import (
     audience_results,
 )
 from tests.web.samples import quiz_url_values, sample_objects
+from tests.web.stage import audience as stage_audience
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
@@ -139,6 +140,7 @@ for _area in (
     competition_api_audience,
     audience_points,
     competition_results_audience,
+    stage_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -208,6 +210,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
+    values = {**stage_audience.URL_VALUES, **values}
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -1,0 +1,134 @@
+"""Stage pages through the test client: the set-up form, who may see each console (everyone
+else gets a 404), a round played through the forms, and the polled state with its ETag."""
+
+from __future__ import annotations
+
+from live.models import LiveSession
+from live.services import stage_scoring
+from tests.factories import UserFactory
+from tests.formfill import submit_form
+from tests.quiz_factories import make_bank
+from tests.unit.live.stage_helpers import make_stage
+
+EN = {"Accept-Language": "en"}
+
+
+def test_the_setup_form_creates_a_session_and_shows_errors_on_fields(client, db, login_as):
+    organizer = login_as(UserFactory(username="org", role="organizer"))
+    UserFactory(username="judgeone")
+    ids = [q.id for q in make_bank("Setup bank")]
+    db.session.commit()
+    refused = submit_form(
+        client,
+        "/live/stage/new",
+        {"title": "Contest", "teams": "Red\nBlue", "judges": "ghost", "required_ids": "1, x"},
+        headers=EN,
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Write whole numbers separated by commas." in page
+    refused = submit_form(
+        client,
+        "/live/stage/new",
+        {"title": "Contest", "teams": "Red\nBlue", "judges": "ghost", "required_ids": "1"},
+        headers=EN,
+    )
+    assert "No active user has the username ghost." in refused.get_data(as_text=True)
+    created = submit_form(
+        client,
+        "/live/stage/new",
+        {
+            "title": "Contest",
+            "teams": "Red\nBlue",
+            "judges": "judgeone",
+            "required_ids": f"{ids[0]}，{ids[1]}",
+            "buzzer_ids": str(ids[2]),
+            "risk_ids": str(ids[3]),
+            "risk_values": "10 20 30",
+        },
+    )
+    assert created.status_code == 302
+    session = db.session.query(LiveSession).one()
+    assert session.host_id == organizer.id and session.format == "stage"
+    assert [t.name for t in session.teams] == ["Red", "Blue"]
+    assert stage_scoring.settings_of(session).risk_values == [10, 20, 30]
+
+
+def test_consoles_answer_404_to_people_without_a_part(client, db, login_as):
+    s = make_stage(db)
+    other = UserFactory(username="other", role="organizer")
+    db.session.commit()
+    sid = s.session.id
+    login_as(other)
+    for url in (f"/live/{sid}/stage", f"/live/{sid}/stage/judge", f"/live/{sid}/stage/state.json"):
+        assert client.get(url).status_code == 404, url
+    login_as(s.red_player.user)
+    assert client.get(f"/live/{sid}/stage").status_code == 404
+    assert client.get(f"/live/{sid}/stage/judge").status_code == 404
+    assert client.get(f"/live/{sid}/stage/team").status_code == 200
+    assert client.get(f"/live/{sid}/stage/state.json").status_code == 200
+    login_as(s.judge)
+    assert client.get(f"/live/{sid}/stage/judge").status_code == 200
+    assert client.get(f"/live/{sid}/stage").status_code == 404
+    login_as(other)
+    assert client.get(f"/live/{sid}/stage/team").status_code == 302  # to the join page
+
+
+def test_a_buzzer_round_played_through_the_pages(client, db, login_as):
+    s = make_stage(db, judge_count=1)
+    sid = s.session.id
+    host_url, team_url = f"/live/{sid}/stage", f"/live/{sid}/stage/team"
+    login_as(s.host)
+    for _step in range(3):  # to the buzzer question
+        submit_form(client, host_url, form="/do/next")
+    login_as(s.blue_player.user)
+    fouled = submit_form(client, team_url, form="/buzz", headers=EN, follow_redirects=True)
+    assert "Too early" in fouled.get_data(as_text=True)
+    login_as(s.host)
+    submit_form(client, host_url, form="/do/open-buzzing")
+    login_as(s.red_player.user)
+    won = submit_form(client, team_url, form="/buzz", headers=EN, follow_redirects=True)
+    assert "Your team buzzed first" in won.get_data(as_text=True)
+    login_as(s.head)
+    submit_form(client, f"/live/{sid}/stage/judge", form="/mark", button="right")
+    assert {t.name: t.score for t in s.session.teams} == {"Red": 10, "Blue": -5}
+    login_as(s.host)
+    page = client.get(host_url, headers=EN).get_data(as_text=True)
+    assert "Early buzz" in page and "Right" in page
+    submit_form(client, host_url, form="/undo")
+    assert {t.name: t.score for t in s.session.teams} == {"Red": 0, "Blue": -5}
+
+
+def test_an_adjustment_without_a_reason_is_refused(client, db, login_as):
+    s = make_stage(db)
+    login_as(s.host)
+    url = f"/live/{s.session.id}/stage"
+    refused = submit_form(
+        client, url, {"delta": "5", "reason": ""}, form="/adjust", follow_redirects=True,
+        headers=EN,
+    )  # fmt: skip
+    assert "This field is required." in refused.get_data(as_text=True)
+    submit_form(client, url, {"team": str(s.blue.id), "delta": "-3", "reason": "Noise"},
+                form="/adjust")  # fmt: skip
+    assert s.blue.score == -3
+
+
+def test_the_screen_state_is_public_by_its_token_and_answers_304_when_unchanged(client, db):
+    s = make_stage(db)
+    url = f"/live/stage/screen/{s.session.screen_token}/state.json"
+    first = client.get(url)
+    assert first.status_code == 200 and first.get_json()["format"] == "stage"
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"].strip('"')})
+    assert again.status_code == 304
+    assert client.get("/live/stage/screen/wrong/state.json").status_code == 404
+    assert client.get(f"/live/stage/screen/{s.session.screen_token}").status_code == 200
+
+
+def test_joining_by_pin_leads_to_the_team_page(client, db, login_as):
+    s = make_stage(db)
+    login_as(UserFactory(username="newcomer"))
+    db.session.commit()
+    joined = submit_form(client, "/live/stage/join", {"pin": s.session.pin})
+    assert joined.headers["Location"].endswith(f"/live/{s.session.id}/stage/team")
+    wrong = submit_form(client, "/live/stage/join", {"pin": "000000"}, headers=EN)
+    assert wrong.status_code == 200
