@@ -23,6 +23,7 @@ from lms.core.settings import set_setting
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
+from tools import tour_stage
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -53,6 +54,7 @@ LEFT_OUT = {
     "quizzes.course_item": "a redirect to quizzes.start_page",
     "quiz_manage.for_item": "a redirect to quiz_manage.show",
     "accounts.logout": "POST only, it has no page",
+    **tour_stage.LEFT_OUT,
 }
 
 
@@ -106,6 +108,7 @@ def add_tour_data() -> None:
     largest = max(practice.offers(), key=lambda offer: offer.questions)
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
+    tour_stage.add_stage_data(_user(ORGANIZER), member)
     db.session.flush()
 
 
@@ -260,4 +263,8 @@ def _anonymous_stops(demo: _Demo) -> list[Stop]:
 def tour_stops() -> list[Stop]:
     """Every page the tour opens, grouped by who opens it (in a request context)."""
     demo = _demo()
-    return _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
+    stages = tour_stage.stage_stops(Stop, ORGANIZER, MEMBER, ANONYMOUS)
+    return (
+        _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
+        + stages
+    )  # fmt: skip
