@@ -73,7 +73,7 @@ class StageForm(FlaskForm):
 class AdjustForm(FlaskForm):
     team = SelectField(_l("Team"), coerce=int)
     delta = IntegerField(
-        _l("Points (negative to deduct)"), [InputRequired(), NumberRange(-10_000, 10_000)]
+        _l("Score change (negative to deduct)"), [InputRequired(), NumberRange(-10_000, 10_000)]
     )
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Adjust the score"))
