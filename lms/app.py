@@ -20,9 +20,14 @@ from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
+from live import api as live_api
 from live import models as live_models
+<<<<<<< HEAD
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
+=======
+from live import results_views as live_results_views
+>>>>>>> wt-livecore
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
@@ -71,6 +76,7 @@ API_BLUEPRINTS = (
     questions_api.bp,
     quizzes_api.bp,
     competitions_api.bp,
+    live_api.bp,
     points_api.bp,
 )
 PAGE_BLUEPRINTS = (
@@ -97,6 +103,7 @@ PAGE_BLUEPRINTS = (
     competition_live_views.bp,
     competition_results_views.bp,
     certificate_views.bp,
+    live_results_views.bp,
     points_views.bp,
     live_stage_views.bp,
 )

@@ -2,9 +2,11 @@
 by the question type, scored by accuracy (fixed points per right answer) or speed (Kahoot-style:
 ``round(1000 * (1 - elapsed / limit / 2))`` for a right answer), with an optional streak bonus.
 
-The time is the server's: received when the request is handled, measured from the question's
-opening with pauses left out. A second answer of the same player is refused by the database's
-unique constraint even when both arrive at once.
+Points reach the player's score when the question closes (``sessions``), so no score or rank
+tells a phone whether it was right before the reveal. The time is the server's: received when
+the request is handled, measured from the question's opening with pauses left out. A second
+answer of the same player is refused by the database's unique constraint even when both arrive
+at once.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState, Scoring
 from live.services import messages
+from live.services.clock import current_question, elapsed_ms
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.services.questions import read_answer
-from live.services.sessions import current_question, elapsed_ms, settle
+from live.services.sessions import settle
 from lms.core.clock import utcnow
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
@@ -95,9 +98,5 @@ def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) ->
             db.session.add(row)
     except IntegrityError:
         raise AlreadyAnsweredError(_("You have already answered this question.")) from None
-    # Sums in SQL, so a stage judge's change to the same row in parallel is not lost.
-    player.score = LivePlayer.score + points
-    player.correct_count = LivePlayer.correct_count + int(correct)
-    player.streak = player.streak + 1 if correct else 0
     messages.answered(session, index)
     return row

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from live.models import Format, LiveAnswer, LivePlayer, LiveSession, LiveState, LiveTeam, Mode
 from live.services import questions
-from live.services.sessions import current_question, effective_state, seconds_left
+from live.services.clock import current_question, effective_state, seconds_left
 from lms.core.api import iso
 from lms.core.clock import utcnow
 from lms.core.extensions import db

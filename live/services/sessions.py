@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import case, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from live.models import (
@@ -26,13 +26,23 @@ from live.models import (
     Scoring,
 )
 from live.permissions import can_join
-from live.services import messages, questions, results, teams
+from live.services import awards, messages, questions, teams
+from live.services.clock import (
+    current_question,
+    deadline_passed,
+    effective_state,
+    elapsed_ms,
+    seconds_left,
+)
 from live.services.errors import WrongStateError
 from lms.accounts.models import OrgUnit, User
 from lms.core.clock import utcnow
 from lms.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from lms.core.extensions import db
 from quizzes.models import Quiz
+
+# The clock's readings are part of this module's interface (pages call sessions.*).
+__all__ = ["current_question", "effective_state", "elapsed_ms", "seconds_left"]
 
 MIN_SECONDS, MAX_SECONDS = 5, 600
 MAX_EXTEND_SECONDS = 300
@@ -244,45 +254,7 @@ def _join_member(session: LiveSession, user: User) -> LivePlayer:
     return player
 
 
-# -- the clock -------------------------------------------------------------------------------
-
-
-def current_question(session: LiveSession) -> LiveQuestion | None:
-    if 0 <= session.current_index < len(session.questions):
-        return session.questions[session.current_index]
-    return None
-
-
-def deadline_passed(session: LiveSession, now: datetime) -> bool:
-    return (
-        session.state == LiveState.QUESTION
-        and session.paused_at is None
-        and session.question_deadline is not None
-        and now >= session.question_deadline
-    )
-
-
-def effective_state(session: LiveSession, now: datetime | None = None) -> str:
-    """The state as of ``now``: an open question past its deadline reads as revealed."""
-    if deadline_passed(session, now or utcnow()):
-        return LiveState.REVEAL
-    return session.state
-
-
-def seconds_left(session: LiveSession, now: datetime | None = None) -> float | None:
-    """Seconds the open question has left (frozen while paused); None outside a question."""
-    if effective_state(session, now) != LiveState.QUESTION or session.question_deadline is None:
-        return None
-    moment = session.paused_at or now or utcnow()
-    return max(0.0, round((session.question_deadline - moment).total_seconds(), 3))
-
-
-def elapsed_ms(session: LiveSession, now: datetime) -> int:
-    """Time since the question opened, pauses excluded, in milliseconds."""
-    if session.question_opened_at is None:
-        return 0
-    total = (now - session.question_opened_at).total_seconds() * 1000 - session.paused_ms
-    return max(0, int(total))
+# -- closing and opening questions ---------------------------------------------------------
 
 
 def settle(session: LiveSession, now: datetime) -> None:
@@ -297,16 +269,31 @@ def _close(session: LiveSession, at: datetime) -> None:
     if question is not None:
         question.closed_at = at
         question.buzz_open = False
-        answered = select(LiveAnswer.player_id).where(
-            LiveAnswer.session_id == session.id, LiveAnswer.index == question.index
-        )
-        db.session.execute(  # a question left unanswered breaks the streak
-            update(LivePlayer)
-            .where(LivePlayer.session_id == session.id, LivePlayer.id.not_in(answered))
-            .values(streak=0)
-        )
+        _apply_answers(session, question.index)
     session.state = LiveState.REVEAL
     session.paused_at = None
+
+
+def _apply_answers(session: LiveSession, index: int) -> None:
+    """Add the closed question's points to the players' scores, in SQL (so a judge's change to
+    the same rows in parallel is not lost); a wrong or missing answer breaks the streak."""
+    mine = (LiveAnswer.player_id == LivePlayer.id, LiveAnswer.index == index)
+    points = select(LiveAnswer.points).where(*mine).scalar_subquery()
+    right = exists().where(*mine, LiveAnswer.is_correct.is_(True))
+    answered = exists().where(*mine)
+    db.session.flush()
+    db.session.execute(
+        update(LivePlayer)
+        .where(LivePlayer.session_id == session.id)
+        .values(
+            score=LivePlayer.score + case((answered, points), else_=0),
+            correct_count=LivePlayer.correct_count + case((right, 1), else_=0),
+            streak=case((right, LivePlayer.streak + 1), else_=0),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    for player in [o for o in db.session.identity_map.values() if isinstance(o, LivePlayer)]:
+        db.session.expire(player)
 
 
 def _open(session: LiveSession, index: int, now: datetime) -> None:
@@ -419,4 +406,4 @@ def _finish(session: LiveSession, now: datetime) -> None:
     session.state = LiveState.FINISHED
     session.finished_at = now
     session.paused_at = None
-    results.award_points(session)
+    awards.award_points(session)
