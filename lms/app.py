@@ -22,12 +22,9 @@ from courses import authoring as course_authoring
 from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
-<<<<<<< HEAD
+from live import results_views as live_results_views
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
-=======
-from live import results_views as live_results_views
->>>>>>> wt-livecore
 from lms import files
 from lms.accounts import admin_units, admin_users
 from lms.accounts import api as accounts_api
