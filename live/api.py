@@ -32,9 +32,9 @@ from live.api_schemas import (
     REPORT,
     STATE,
 )
-from live.models import LivePlayer, LiveSession
+from live.models import Format, LivePlayer, LiveSession
 from live.permissions import can_create_sessions, can_see_results
-from live.services import answers, board, buzzer, results, sessions
+from live.services import answers, board, buzzer, results, sessions, stage
 from live.viewer import Viewer, guest_cookie_name, viewer_for
 from lms.accounts import permissions
 from lms.core.api import documented, iso, json_body
@@ -374,7 +374,11 @@ def answer(session_id: int) -> Any:
 )
 def buzz(session_id: int) -> Any:
     session, player = _player(session_id)
-    stored = buzzer.buzz(session, player, json_body().get("index"))
+    index = json_body().get("index")
+    if session.format == Format.STAGE:  # fouls cost points, the first clean buzz takes the turn
+        stored = stage.buzz(session, player, index)
+    else:
+        stored = buzzer.buzz(session, player, index)
     db.session.commit()
     return jsonify(
         {"order": stored.order, "foul": stored.is_foul, "received_at": iso(stored.received_at)}

@@ -177,7 +177,10 @@ def judge(session_id: int) -> Any:
     me = stage_scoring.judge_of(session, current_user)
     if me is None and not live_permissions.can_host(current_user, session):
         abort(404)
-    return render_template("live/stage/judge.html", **_console(session), me=me)
+    console = _console(session)
+    if not live_permissions.can_host(current_user, session) and _player(session) is None:
+        console["page"]["subscribe_url"] = None  # the push tier's channel is not a judge's: poll
+    return render_template("live/stage/judge.html", **console, me=me)
 
 
 @bp.route("/live/<int:session_id>/stage/mark", methods=["POST"])
@@ -310,6 +313,8 @@ def screen(screen_token: str) -> Any:
     session = _screened(screen_token)
     page = _page_data(session)
     page["state_url"] = url_for("live_stage.screen_state", screen_token=screen_token)
+    if page["subscribe_url"]:  # the push tier lets the screen in by its token
+        page["subscribe_url"] += f"?token={session.screen_token}"
     return render_template(
         "live/stage/screen.html",
         session=session,

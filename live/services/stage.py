@@ -11,6 +11,7 @@ state on ``live-<id>`` after the commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from live.models import (
     Scoring,
 )
 from live.services import buzzer, messages, sessions, stage_scoring, stage_state
+from live.services.errors import ClosedError
 from live.stage_models import StageJudge, StageSettings
 from lms.accounts.models import User
 from lms.core import push
@@ -234,16 +236,18 @@ def open_buzzing(session: LiveSession) -> LiveQuestion:
     return question
 
 
-def buzz(session: LiveSession, player: LivePlayer) -> LiveBuzz:
+def buzz(session: LiveSession, player: LivePlayer, index: Any = None) -> LiveBuzz:
     """A team's buzz (livecore's single sequence per question); a foul costs the penalty, the
-    first clean buzz of a team without a foul on this question wins the turn."""
+    first clean buzz of a team without a foul on this question wins the turn. ``index`` (from
+    the API) must name the current question."""
     question = stage_scoring.current_question(session)
     if (
         session.state != LiveState.QUESTION
         or question is None
         or question.kind != QuestionKind.BUZZER
+        or index not in (None, question.index)
     ):
-        raise ConflictError(_("No buzzer question is open."), code="no_buzzer")
+        raise ClosedError(_("No buzzer question is open."), code="no_buzzer")
     if player.team_id is None:
         raise ConflictError(_("Join a team first."), code="no_team")
     result = buzzer.buzz(session, player, question.index)

@@ -8,7 +8,7 @@ from live.services import stage_scoring
 from tests.factories import UserFactory
 from tests.formfill import submit_form
 from tests.quiz_factories import make_bank
-from tests.unit.live.stage_helpers import make_stage
+from tests.unit.live.stage_helpers import go_to, make_stage
 
 EN = {"Accept-Language": "en"}
 
@@ -132,3 +132,20 @@ def test_joining_by_pin_leads_to_the_team_page(client, db, login_as):
     assert joined.headers["Location"].endswith(f"/live/{s.session.id}/stage/team")
     wrong = submit_form(client, "/live/stage/join", {"pin": "000000"}, headers=EN)
     assert wrong.status_code == 200
+
+
+def test_the_api_buzz_of_a_stage_session_counts_fouls_and_takes_the_turn(client, db, login_as):
+    s = make_stage(db, judge_count=1)
+    go_to(s.session, 2)
+    db.session.commit()
+    url = f"/api/v1/live-sessions/{s.session.id}/buzz"
+    login_as(s.blue_player.user)
+    early = client.post(url, json={"index": 2})
+    assert early.status_code == 200 and early.get_json()["foul"] is True
+    assert s.blue.score == -5
+    assert client.post(url, json={"index": 1}).status_code == 409
+    login_as(s.host)
+    submit_form(client, f"/live/{s.session.id}/stage", form="/do/open-buzzing")
+    login_as(s.red_player.user)
+    assert client.post(url, json={"index": 2}).get_json()["order"] == 1
+    assert stage_scoring.turn_of(s.session, 2).team_id == s.red.id
