@@ -11,8 +11,19 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -21,9 +32,10 @@ from live.models import Format, LivePlayer, LiveSession, LiveTeam
 from live.services import messages, sessions, stage, stage_scoring, stage_state
 from live.stage_forms import AdjustForm, MarkForm, PinForm, RiskForm, StageForm, TeamForm, numbers
 from lms.accounts import permissions
+from lms.accounts.models import Role
 from lms.core import push
 from lms.core.errors import DomainError
-from lms.core.extensions import db
+from lms.core.extensions import db, limiter
 from lms.core.forms import submit
 from question_bank.render import correct_answer_text
 
@@ -78,6 +90,17 @@ def _page_data(session: LiveSession) -> dict[str, Any]:
 
 
 # Setting up ---------------------------------------------------------------------------------
+
+
+@bp.route("/live/stage/")
+@permissions.staff
+def index() -> Any:
+    """The stage sessions the user hosts (admins: all), newest first."""
+    query = select(LiveSession).where(LiveSession.format == Format.STAGE)
+    if not current_user.has_role(Role.ADMIN):
+        query = query.where(LiveSession.host_id == current_user.id)
+    found = db.session.scalars(query.order_by(LiveSession.id.desc()).limit(100))
+    return render_template("live/stage/index.html", sessions=list(found))
 
 
 @bp.route("/live/stage/new", methods=["GET", "POST"])
@@ -222,8 +245,31 @@ def _console(session: LiveSession) -> dict[str, Any]:
 # The teams' phones --------------------------------------------------------------------------
 
 
+def _refused_join(response: Response) -> bool:
+    """A join form shown again after a POST (a wrong PIN) counts against the PIN limits."""
+    return request.method == "POST" and response.status_code == 200
+
+
+def _pin_limit(key: str, default: str) -> Any:
+    return lambda: current_app.config.get(key, default)
+
+
 @bp.route("/live/stage/join", methods=["GET", "POST"])
 @permissions.authenticated
+@limiter.limit(
+    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_refused_join,
+    scope="live-pin-address",
+)
+@limiter.limit(
+    _pin_limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
+    key_func=lambda: f"user-{current_user.id}",
+    methods=["POST"],
+    deduct_when=_refused_join,
+    scope="live-pin-account",
+)
 def join() -> Any:
     form = PinForm(request.form if request.method == "POST" else None, pin=request.args.get("pin"))
     if form.validate_on_submit():

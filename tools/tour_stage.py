@@ -39,6 +39,7 @@ def stage_stops(stop: type, organizer: str, member: str, anonymous: None) -> lis
     session = db.session.scalars(select(LiveSession).where(LiveSession.title == TITLE)).one()
     sid = {"session_id": session.id}
     return [
+        stop(organizer, "live_stage.index"),
         stop(organizer, "live_stage.create"),
         stop(organizer, "live_stage.host", sid),
         stop(organizer, "live_stage.judge", sid),

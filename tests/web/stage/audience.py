@@ -7,6 +7,7 @@ from lms.accounts.permissions import AUTHENTICATED, PUBLIC
 
 STAFF = frozenset({"organizer", "admin"})
 AUDIENCE: dict[str, str | frozenset[str]] = {
+    "live_stage.index": STAFF,
     "live_stage.create": STAFF,
     "live_stage.host": AUTHENTICATED,
     "live_stage.act": AUTHENTICATED,

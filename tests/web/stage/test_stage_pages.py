@@ -149,3 +149,13 @@ def test_the_api_buzz_of_a_stage_session_counts_fouls_and_takes_the_turn(client,
     login_as(s.red_player.user)
     assert client.post(url, json={"index": 2}).get_json()["order"] == 1
     assert stage_scoring.turn_of(s.session, 2).team_id == s.red.id
+
+
+def test_guessing_pins_on_the_join_form_is_rate_limited(client, db, login_as):
+    login_as(UserFactory(username="guesser"))
+    db.session.commit()
+    codes = [
+        submit_form(client, "/live/stage/join", {"pin": f"00000{n % 10}"}).status_code
+        for n in range(11)
+    ]
+    assert codes == [200] * 10 + [429]
