@@ -7,8 +7,6 @@ tier) and reloads when the session's version changes; no request waits for a cha
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from flask import (
@@ -28,16 +26,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from live import permissions as live_permissions
+from live import stage_pages
 from live.models import Format, LivePlayer, LiveSession, LiveTeam
-from live.services import messages, sessions, stage, stage_scoring, stage_state
+from live.services import sessions, stage, stage_scoring, stage_state
 from live.stage_forms import AdjustForm, MarkForm, PinForm, RiskForm, StageForm, TeamForm, numbers
 from lms.accounts import permissions
+from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import Role
-from lms.core import push
 from lms.core.errors import DomainError
 from lms.core.extensions import db, limiter
 from lms.core.forms import submit
-from question_bank.render import correct_answer_text
 
 bp = Blueprint("live_stage", __name__)
 
@@ -79,14 +77,6 @@ def _act(session: LiveSession, action: Any) -> None:
         flash(error.message, "error")
         return
     db.session.commit()
-
-
-def _page_data(session: LiveSession) -> dict[str, Any]:
-    return {
-        "version": session.version,
-        "state_url": url_for("live_stage.state", session_id=session.id),
-        "subscribe_url": push.subscribe_url(messages.channel(session)),
-    }
 
 
 # Setting up ---------------------------------------------------------------------------------
@@ -140,7 +130,7 @@ def host(session_id: int) -> Any:
     adjust.team.choices = [(t.id, t.name) for t in session.teams]
     return render_template(
         "live/stage/host.html",
-        **_console(session),
+        **stage_pages.console(session),
         adjust=adjust,
         log=stage_scoring.log_of(session),
         players=list(
@@ -200,7 +190,7 @@ def judge(session_id: int) -> Any:
     me = stage_scoring.judge_of(session, current_user)
     if me is None and not live_permissions.can_host(current_user, session):
         abort(404)
-    console = _console(session)
+    console = stage_pages.console(session)
     if not live_permissions.can_host(current_user, session) and _player(session) is None:
         console["page"]["subscribe_url"] = None  # the push tier's channel is not a judge's: poll
     return render_template("live/stage/judge.html", **console, me=me)
@@ -217,29 +207,6 @@ def mark(session_id: int) -> Any:
         verdict, decide = form.verdict.data or "", form.decide.data == "1"
         _act(session, lambda: stage.mark(session, current_user, verdict, decide=decide))
     return redirect(url_for("live_stage.judge", session_id=session.id))
-
-
-def _console(session: LiveSession) -> dict[str, Any]:
-    """What the host's and the judges' consoles show of the current question."""
-    question = stage_scoring.current_question(session)
-    turn = stage_scoring.turn_of(session, question.index) if question is not None else None
-    return {
-        "session": session,
-        "settings": stage_scoring.settings_of(session),
-        "question": question,
-        "turn": turn,
-        "view": stage_state.question_view(session, question) if question else None,
-        "right_answer": correct_answer_text(question.version) if question else "",
-        "marks": stage_scoring.mark_state(session, turn) if turn else None,
-        "judges": stage_scoring.judges_of(session),
-        "buzzes": stage_state.buzzes_of(session, question.index) if question else [],
-        "winner": stage_state.buzz_winner(session, question.index) if question else None,
-        "scores": stage_scoring.team_scores(session),
-        "frozen": stage_scoring.is_frozen(session),
-        "page": _page_data(session),
-        "mark_form": MarkForm(),
-        "risk_form": RiskForm(),
-    }
 
 
 # The teams' phones --------------------------------------------------------------------------
@@ -295,6 +262,7 @@ def team(session_id: int) -> Any:
         return redirect(url_for("live_stage.team", session_id=session.id))
     state = stage_state.screen_state(session)
     mine = state["question"] and state["question"]["team_id"] == player.team_id
+    question = stage_scoring.current_question(session)
     return render_template(
         "live/stage/team.html",
         session=session,
@@ -303,8 +271,10 @@ def team(session_id: int) -> Any:
         mine=mine,
         form=form,
         risk_form=RiskForm(),
+        confirm_form=ConfirmForm(),
         values=stage_scoring.settings_of(session).risk_values,
-        page=_page_data(session),
+        device=stage_state.device_answer(session, question) if question else None,
+        page=stage_pages.page_data(session),
     )
 
 
@@ -326,6 +296,23 @@ def buzz(session_id: int) -> Any:
             flash(_("Too early: buzzing was not open. Your team loses points."), "error")
         else:
             flash(_("You buzzed: number %(n)d.", n=result.order or 0), "success")
+    return redirect(url_for("live_stage.team", session_id=session.id))
+
+
+@bp.route("/live/<int:session_id>/stage/answer", methods=["POST"])
+@permissions.authenticated
+def answer(session_id: int) -> Any:
+    """The answering team's answer from a phone (choice questions)."""
+    session = _session(session_id)
+    player = _player(session)
+    if player is None:
+        abort(404)
+    question = stage_scoring.current_question(session)
+    picked = request.form.getlist("answer")
+    multiple = question is not None and question.version.type == "multiple_choice"
+    given: Any = picked if multiple else (picked[0] if picked else None)
+    if ConfirmForm().validate_on_submit():
+        _act(session, lambda: stage.answer_on_device(session, player, given))
     return redirect(url_for("live_stage.team", session_id=session.id))
 
 
@@ -357,7 +344,7 @@ def risk(session_id: int) -> Any:
 @permissions.public
 def screen(screen_token: str) -> Any:
     session = _screened(screen_token)
-    page = _page_data(session)
+    page = stage_pages.page_data(session)
     page["state_url"] = url_for("live_stage.screen_state", screen_token=screen_token)
     if page["subscribe_url"]:  # the push tier lets the screen in by its token
         page["subscribe_url"] += f"?token={session.screen_token}"
@@ -373,7 +360,7 @@ def screen(screen_token: str) -> Any:
 @bp.route("/live/stage/screen/<screen_token>/state.json")
 @permissions.public
 def screen_state(screen_token: str) -> Any:
-    return _conditional(stage_state.screen_state(_screened(screen_token)))
+    return stage_pages.conditional(stage_state.screen_state(_screened(screen_token)))
 
 
 @bp.route("/live/<int:session_id>/stage/state.json")
@@ -387,7 +374,7 @@ def state(session_id: int) -> Any:
     )
     if not allowed:
         abort(404)
-    return _conditional(stage_state.screen_state(session))
+    return stage_pages.conditional(stage_state.screen_state(session))
 
 
 def _screened(screen_token: str) -> LiveSession:
@@ -397,11 +384,3 @@ def _screened(screen_token: str) -> LiveSession:
     if session is None or session.format != Format.STAGE:
         abort(404)
     return session
-
-
-def _conditional(data: dict[str, Any]) -> Response:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    response = Response(payload, mimetype="application/json")
-    response.set_etag(hashlib.sha256(payload).hexdigest()[:32])
-    response.cache_control.no_cache = True
-    return response.make_conditional(request)

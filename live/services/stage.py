@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from live.models import (
     Format,
+    LiveAnswer,
     LiveBuzz,
     LivePlayer,
     LiveQuestion,
@@ -28,8 +29,8 @@ from live.models import (
     QuestionKind,
     Scoring,
 )
-from live.services import buzzer, messages, sessions, stage_scoring, stage_state
-from live.services.errors import ClosedError
+from live.services import answers, buzzer, messages, sessions, stage_scoring, stage_state
+from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.stage_models import StageJudge, StageSettings
 from lms.accounts.models import User
 from lms.core import push
@@ -282,6 +283,22 @@ def pick_risk(session: LiveSession, team: LiveTeam, value: int) -> None:
         raise ValidationError(_("Pick one of the offered values."), field="value")
     turn.risk_value = value
     changed(session)
+
+
+def answer_on_device(session: LiveSession, player: LivePlayer, answer: Any) -> LiveAnswer:
+    """The answering team's answer from a phone (one per team) to a required or risk question;
+    the judges see it, marked right or wrong by the question type, and still decide."""
+    question = stage_scoring.current_question(session)
+    if question is None or question.kind not in (QuestionKind.REQUIRED, QuestionKind.RISK):
+        raise ClosedError(_("This question is not open for answers."))
+    turn = stage_scoring.turn_of(session, question.index)
+    if player.team_id is None or turn.team_id != player.team_id:
+        raise ConflictError(_("This question belongs to another team."), code="not_your_turn")
+    if stage_state.device_answer(session, question) is not None:
+        raise AlreadyAnsweredError(_("Your team has already answered."))
+    stored = answers.submit(session, player, question.index, answer)
+    changed(session)
+    return stored
 
 
 def choose_team(session: LiveSession, player: LivePlayer, team: LiveTeam) -> LivePlayer:

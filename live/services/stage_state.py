@@ -6,14 +6,24 @@ Nothing here reveals a right answer before the host shows it (state ``reveal``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from live.models import LiveBuzz, LiveQuestion, LiveSession, LiveState, LiveTeam
-from live.services import stage_scoring
+from live.models import (
+    LiveAnswer,
+    LiveBuzz,
+    LivePlayer,
+    LiveQuestion,
+    LiveSession,
+    LiveState,
+    LiveTeam,
+)
+from live.services import questions, stage_scoring
 from lms.core.extensions import db
 from question_bank.render import correct_answer_text, option_html, stem_html
+from question_bank.types import get_type
 
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 
@@ -39,6 +49,36 @@ def buzz_winner(session: LiveSession, index: int) -> LiveBuzz | None:
     return None
 
 
+@dataclass(frozen=True)
+class DeviceAnswer:
+    """The answering team's answer from a phone, as the judges see it."""
+
+    text: str
+    is_correct: bool
+    by: str
+
+
+def device_answer(session: LiveSession, question: LiveQuestion) -> DeviceAnswer | None:
+    turn = stage_scoring.turn_of(session, question.index)
+    if turn.team_id is None:
+        return None
+    row = db.session.scalars(
+        select(LiveAnswer)
+        .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
+        .where(
+            LiveAnswer.session_id == session.id,
+            LiveAnswer.index == question.index,
+            LivePlayer.team_id == turn.team_id,
+        )
+        .order_by(LiveAnswer.id)
+    ).first()
+    if row is None:
+        return None
+    version = question.version
+    text = get_type(version.type).summary(version.definition, row.response)
+    return DeviceAnswer(text=text, is_correct=row.is_correct, by=row.player.nickname)
+
+
 def question_view(session: LiveSession, question: LiveQuestion) -> dict[str, Any]:
     """The current question as everyone may see it (the answer only once shown)."""
     version = question.version
@@ -53,6 +93,7 @@ def question_view(session: LiveSession, question: LiveQuestion) -> dict[str, Any
         "type": version.type,
         "stem_html": stem_html(version),
         "options": options,
+        "choices": questions.options_view(question),  # opaque ids, for a team's phone
         "team": team.name if team else None,
         "team_id": team.id if team else None,
         "risk_value": turn.risk_value,

@@ -109,6 +109,12 @@ def test_a_stage_round_with_buzzer_and_risk_questions_and_a_judge(
         red.get_by_role("button", name="20 分").click(timeout=WAIT)
         expect(screen.get_by_test_id("risk-value")).to_have_text("风险分值：20 分", timeout=WAIT)
         expect(blue.get_by_text("本题由其他队伍作答。")).to_be_visible(timeout=WAIT)
+        red.get_by_label("2", exact=True).check()
+        red.get_by_label("3", exact=True).check()
+        red.get_by_role("button", name="提交答案").click()
+        expect(red.get_by_test_id("device-answer")).to_have_text("本队已作答：2; 3")
+        expect(judge.get_by_test_id("device-answer")).to_contain_text("2; 3", timeout=WAIT)
+        judge.screenshot(path=SHOTS / "browser-judge-console.png", full_page=True)
         judge.get_by_role("button", name="错误").click(timeout=WAIT)
         _score(screen, "红队", -10)
 

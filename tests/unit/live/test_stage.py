@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from live.models import LiveState, QuestionKind
-from live.services import stage, stage_scoring, stage_state
+from live.services import questions, stage, stage_scoring, stage_state
 from live.stage_models import ScoreEvent
 from lms.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from question_bank.render import correct_answer_text
 from tests.unit.live.stage_helpers import go_to, make_stage
 
 
@@ -196,3 +197,22 @@ def test_next_after_the_last_question_finishes_and_changes_bump_the_version(db):
     assert s.session.state == LiveState.FINISHED
     with pytest.raises(ConflictError):
         stage.next_question(s.session)
+
+
+def test_the_answering_team_may_answer_once_on_a_phone_and_the_judges_see_it(db):
+    s = make_stage(db, judge_count=1)
+    go_to(s.session, 0)  # Red's required question
+    question = stage_scoring.current_question(s.session)
+    right = next(
+        c["id"]
+        for c in questions.options_view(question)
+        if c["text_html"] == correct_answer_text(question.version)
+    )
+    with pytest.raises(ConflictError):
+        stage.answer_on_device(s.session, s.blue_player, right)
+    stage.answer_on_device(s.session, s.red_player, right)
+    seen = stage_state.device_answer(s.session, question)
+    assert seen is not None and seen.is_correct and seen.by == s.red_player.nickname
+    with pytest.raises(ConflictError):
+        stage.answer_on_device(s.session, s.red_player, right)
+    assert scores(s.session)["Red"] == 0  # the judges still decide
