@@ -57,8 +57,11 @@ class StageForm(FlaskForm):
         _l("Judges' usernames, one per line (the first is the head judge)"),
         validators=[DataRequired(), Length(max=2000)],
     )
+    required_quiz = SelectField(_l("Required round: a quiz's questions"), coerce=int)
     required_ids = StringField(_l("Required round: question numbers"), validators=[_number_list])
+    buzzer_quiz = SelectField(_l("Buzzer round: a quiz's questions"), coerce=int)
     buzzer_ids = StringField(_l("Buzzer round: question numbers"), validators=[_number_list])
+    risk_quiz = SelectField(_l("Risk round: a quiz's questions"), coerce=int)
     risk_ids = StringField(_l("Risk round: question numbers"), validators=[_number_list])
     points_required = _points(_l("Points for a right required answer"), 10)
     points_buzzer = _points(_l("Points for a right buzzer answer"), 10)

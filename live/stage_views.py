@@ -97,15 +97,20 @@ def index() -> Any:
 @permissions.staff
 def create() -> Any:
     form = StageForm()
+    quizzes = [(0, _("— none —")), *((q.id, q.title) for q in stage.quizzes_for_rounds())]
+    for select_field in (form.required_quiz, form.buzzer_quiz, form.risk_quiz):
+        select_field.choices = quizzes
     if form.validate_on_submit():
         plan = stage.StagePlan(
             title=form.title.data or "",
             team_names=(form.teams.data or "").splitlines(),
             team_depth=form.team_depth.data or None,
             judges=(form.judges.data or "").split(),
-            required_ids=numbers(form.required_ids.data),
-            buzzer_ids=numbers(form.buzzer_ids.data),
-            risk_ids=numbers(form.risk_ids.data),
+            required_ids=stage.quiz_question_ids(form.required_quiz.data)
+            + numbers(form.required_ids.data),
+            buzzer_ids=stage.quiz_question_ids(form.buzzer_quiz.data)
+            + numbers(form.buzzer_ids.data),
+            risk_ids=stage.quiz_question_ids(form.risk_quiz.data) + numbers(form.risk_ids.data),
             points_required=form.points_required.data or 0,
             points_buzzer=form.points_buzzer.data or 0,
             buzzer_wrong=form.buzzer_wrong.data or 0,

@@ -37,6 +37,7 @@ from lms.core import push
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, ValidationError
 from lms.core.extensions import db
+from quizzes.models import Quiz, QuizSlot
 
 MAX_RISK_VALUES = 6
 
@@ -58,6 +59,22 @@ class StagePlan:
     buzzer_wrong: int = 10
     foul_penalty: int = 5
     risk_values: list[int] = field(default_factory=lambda: [10, 20, 30])
+
+
+def quiz_question_ids(quiz_id: int | None) -> list[int]:
+    """The fixed questions of a quiz, in slot order (a round taken from a quiz)."""
+    if not quiz_id:
+        return []
+    rows = db.session.scalars(
+        select(QuizSlot.question_id)
+        .where(QuizSlot.quiz_id == quiz_id, QuizSlot.question_id.is_not(None))
+        .order_by(QuizSlot.position, QuizSlot.id)
+    )
+    return [qid for qid in rows if qid is not None]
+
+
+def quizzes_for_rounds() -> list[Quiz]:
+    return list(db.session.scalars(select(Quiz).order_by(Quiz.title, Quiz.id)))
 
 
 def create_stage(host: User, plan: StagePlan) -> LiveSession:

@@ -7,7 +7,7 @@ from live.models import LiveSession
 from live.services import stage_scoring
 from tests.factories import UserFactory
 from tests.formfill import submit_form
-from tests.quiz_factories import make_bank
+from tests.quiz_factories import make_bank, make_quiz
 from tests.unit.live.stage_helpers import go_to, make_stage
 
 EN = {"Accept-Language": "en"}
@@ -159,3 +159,28 @@ def test_guessing_pins_on_the_join_form_is_rate_limited(client, db, login_as):
         for n in range(11)
     ]
     assert codes == [200] * 10 + [429]
+
+
+def test_a_round_may_take_a_quizs_questions(client, db, login_as):
+    login_as(UserFactory(username="org2", role="organizer"))
+    UserFactory(username="judgetwo")
+    bank = make_bank("Quiz round bank")
+    quiz = make_quiz(bank[:3], title="Buzzer set")
+    db.session.commit()
+    created = submit_form(
+        client,
+        "/live/stage/new",
+        {
+            "title": "From a quiz",
+            "teams": "A\nB",
+            "judges": "judgetwo",
+            "required_ids": str(bank[3].id),
+            "buzzer_quiz": str(quiz.id),
+        },
+    )
+    assert created.status_code == 302
+    session = db.session.query(LiveSession).one()
+    assert [(q.kind, q.version.question_id) for q in session.questions] == [
+        ("required", bank[3].id),
+        *(("buzzer", q.id) for q in bank[:3]),
+    ]
