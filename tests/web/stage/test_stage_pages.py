@@ -6,7 +6,7 @@ from __future__ import annotations
 from live.models import LiveSession
 from live.services import stage_scoring
 from tests.factories import UserFactory
-from tests.formfill import submit_form
+from tests.formfill import read_form, submit_form
 from tests.quiz_factories import make_bank, make_quiz
 from tests.unit.live.stage_helpers import go_to, make_stage
 
@@ -184,3 +184,29 @@ def test_a_round_may_take_a_quizs_questions(client, db, login_as):
         ("required", bank[3].id),
         *(("buzzer", q.id) for q in bank[:3]),
     ]
+
+
+def _token(client) -> dict[str, str]:
+    """A CSRF token of the logged-in user's session, read from a page as a browser would."""
+    return read_form(client, "/live/stage/join").values().to_dict()
+
+
+def test_state_changes_answer_404_to_people_without_that_part(client, db, login_as):
+    s = make_stage(db, judge_count=1)
+    go_to(s.session, 0)
+    outsider = UserFactory(username="outsider")
+    db.session.commit()
+    sid = s.session.id
+    host_only = [f"/live/{sid}/stage/do/next", f"/live/{sid}/stage/undo",
+                 f"/live/{sid}/stage/adjust"]  # fmt: skip
+    for user in (s.head, s.red_player.user, outsider):
+        login_as(user)
+        for url in host_only:
+            assert client.post(url, data=_token(client)).status_code == 404, (user.username, url)
+    for user in (s.red_player.user, outsider, s.host):
+        login_as(user)
+        assert client.post(f"/live/{sid}/stage/mark", data=_token(client)).status_code == 404
+    login_as(outsider)
+    for url in (f"/live/{sid}/stage/buzz", f"/live/{sid}/stage/answer", f"/live/{sid}/stage/risk"):
+        assert client.post(url, data=_token(client)).status_code == 404, url
+    assert s.session.current_index == 0 and s.red.score == 0
