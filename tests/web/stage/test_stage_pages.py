@@ -210,3 +210,30 @@ def test_state_changes_answer_404_to_people_without_that_part(client, db, login_
     for url in (f"/live/{sid}/stage/buzz", f"/live/{sid}/stage/answer", f"/live/{sid}/stage/risk"):
         assert client.post(url, data=_token(client)).status_code == 404, url
     assert s.session.current_index == 0 and s.red.score == 0
+
+
+def test_judges_disagree_and_the_head_judge_decides_on_the_judge_console(client, db, login_as):
+    s = make_stage(db)
+    go_to(s.session, 3)  # Red's risk question
+    db.session.commit()
+    sid = s.session.id
+    judge_url = f"/live/{sid}/stage/judge"
+    login_as(s.host)
+    submit_form(client, f"/live/{sid}/stage", form="/risk", button="20")
+    login_as(s.judge)
+    submit_form(client, judge_url, form="/mark", button="right")
+    login_as(s.head)
+    submit_form(client, judge_url, form="/mark", button="wrong")
+    page = client.get(judge_url, headers=EN).get_data(as_text=True)
+    assert "The judges disagree: the head judge decides." in page
+    assert "Decide: right" in page
+    login_as(s.judge)
+    assert "Decide: right" not in client.get(judge_url, headers=EN).get_data(as_text=True)
+    login_as(s.head)
+    submit_form(client, judge_url, form="/mark", button="right")
+    assert s.red.score == 20
+    login_as(s.host)
+    submit_form(client, f"/live/{sid}/stage", form="/do/show-answer")
+    assert s.session.state == "reveal"
+    submit_form(client, f"/live/{sid}/stage", form="/do/finish")
+    assert s.session.state == "finished"
