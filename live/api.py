@@ -29,17 +29,20 @@ from live.api_schemas import (
     JOIN_INPUT,
     JOINED,
     LEADERBOARD,
+    MOVE_INPUT,
+    PLAYER,
     REPORT,
     STATE,
 )
-from live.models import Format, LivePlayer, LiveSession
+from live.models import Format, LivePlayer, LiveSession, LiveTeam
 from live.permissions import can_create_sessions, can_see_results
-from live.services import answers, board, buzzer, results, sessions, stage
+from live.services import answers, board, buzzer, results, sessions, stage, teams
 from live.viewer import Viewer, guest_cookie_name, viewer_for
 from lms.accounts import permissions
 from lms.core.api import documented, iso, json_body
-from lms.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from lms.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from lms.core.extensions import db, limiter
+from lms.core.http import MAX_ID
 
 bp = Blueprint("live_api", __name__)
 TAGS = ("live",)
@@ -166,20 +169,20 @@ def _unknown_pin(response: Response) -> bool:
     return response.status_code == 404
 
 
-def _limit(key: str, default: str) -> Any:
-    return lambda: current_app.config.get(key, default)
+def _limit(key: str) -> Any:
+    return lambda: current_app.config[key]
 
 
 @bp.route("/live-sessions/join", methods=["POST"])
 @permissions.public
 @limiter.limit(
-    _limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
+    _limit("LIVE_PIN_RATE_LIMIT_ADDRESS"),
     key_func=get_remote_address,
     deduct_when=_unknown_pin,
     scope="live-pin-address",
 )
 @limiter.limit(
-    _limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
+    _limit("LIVE_PIN_RATE_LIMIT"),
     key_func=_account_key,
     deduct_when=_unknown_pin,
     scope="live-pin-account",
@@ -338,6 +341,29 @@ def buzzing(session_id: int) -> Any:
     buzzer.set_open(session, data.get("index"), is_open)
     db.session.commit()
     return jsonify(board.state_for(session))
+
+
+@bp.route("/live-sessions/<int:session_id>/players/<int:player_id>/team", methods=["POST"])
+@permissions.authenticated
+@documented(
+    "Put a player in another team of the session (host)",
+    request_schema=MOVE_INPUT,
+    response_schema=PLAYER,
+    tags=TAGS,
+)
+def move_player(session_id: int, player_id: int) -> Any:
+    session = _hosted(session_id)
+    player = db.session.get(LivePlayer, player_id)
+    if player is None or player.session_id != session.id:
+        raise NotFoundError(_("This player is not in the session."))
+    team_id = json_body().get("team_id")
+    valid = isinstance(team_id, int) and not isinstance(team_id, bool) and 0 < team_id <= MAX_ID
+    team = db.session.get(LiveTeam, team_id) if valid else None
+    if team_id is not None and team is None:
+        raise ValidationError(_("This team is not in the session."), field="team_id")
+    teams.move_player(player, team)
+    db.session.commit()
+    return jsonify(_player_json(player))
 
 
 # -- players ---------------------------------------------------------------------------------

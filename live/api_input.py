@@ -8,15 +8,14 @@ from typing import Any
 from flask_babel import gettext as _
 
 from live.models import Format, Mode, Scoring
-from live.permissions import can_use_any_unit, led_units
+from live.permissions import can_use_any_unit, led_units, may_use_bank, may_use_quiz
 from live.services.sessions import SessionSettings
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.org_units import unit_by_path
 from lms.core.api import BadRequestError, optional_flag
-from lms.core.errors import ValidationError
+from lms.core.errors import PermissionDeniedError, ValidationError
 from lms.core.extensions import db
 from quizzes.models import Quiz
-from quizzes.permissions import can_manage_quiz
 
 MAX_ID = 2**31 - 1
 
@@ -69,16 +68,19 @@ def settings_from(data: dict[str, Any]) -> SessionSettings:
 
 
 def source_from(data: dict[str, Any], user: User) -> tuple[Quiz | None, list[int] | None]:
-    """The quiz (organizers: any; leaders: published ones) or the bank question ids."""
+    """The quiz (organizers: any; leaders: published ones) or bank question ids (organizers)."""
     quiz_id, question_ids = data.get("quiz_id"), data.get("question_ids")
     if (quiz_id is None) == (question_ids is None):
         raise BadRequestError(_("Give either “quiz_id” or “question_ids”."), field="quiz_id")
     if quiz_id is not None:
         quiz = db.session.get(Quiz, quiz_id) if _whole(quiz_id) else None
-        allowed = quiz is not None and (can_manage_quiz(user, quiz) or quiz.is_published)
-        if not allowed:
+        if quiz is None or not may_use_quiz(user, quiz):
             raise ValidationError(_("There is no quiz %(id)s.", id=quiz_id), field="quiz_id")
         return quiz, None
+    if not may_use_bank(user):
+        raise PermissionDeniedError(
+            _("Unit leaders host live sessions from published quizzes."), field="question_ids"
+        )
     if (
         not isinstance(question_ids, list)
         or not question_ids

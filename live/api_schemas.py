@@ -206,3 +206,8 @@ REPORT = {
         }
     },
 }
+MOVE_INPUT = {
+    "type": "object",
+    "required": ["team_id"],
+    "properties": {"team_id": {**ID, "nullable": True, "description": "null: no team"}},
+}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from live.models import LiveSession
 from lms.accounts.models import OrgUnit, Role, User
 from lms.core.extensions import db
+from quizzes.models import Quiz
 
 
 def _signed_in(user: User | Any) -> bool:
@@ -32,6 +33,16 @@ def can_create_sessions(user: User | Any) -> bool:
 def can_use_any_unit(user: User | Any) -> bool:
     """Organizers and admins host for everyone; a leader only for a unit they lead."""
     return _signed_in(user) and user.has_role(Role.ORGANIZER, Role.ADMIN)
+
+
+def may_use_bank(user: User | Any) -> bool:
+    """Bank questions by id: organizers and admins (leaders do not see the bank)."""
+    return can_use_any_unit(user)
+
+
+def may_use_quiz(user: User | Any, quiz: Quiz) -> bool:
+    """Organizers and admins use any quiz; a unit's leader a published one."""
+    return can_use_any_unit(user) or (quiz.is_published and bool(led_units(user)))
 
 
 def can_host(user: User | Any, session: LiveSession) -> bool:

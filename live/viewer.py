@@ -32,7 +32,10 @@ class Viewer:
 
 
 def screen_token_matches(session: LiveSession, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(session.screen_token, str(token))
+    if not token:
+        return False
+    given = str(token).encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(session.screen_token.encode(), given)
 
 
 def viewer_for(

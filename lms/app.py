@@ -38,8 +38,11 @@ from lms.core.db import ping_when_idle
 from lms.core.errors import register_error_handlers
 from lms.core.extensions import babel, csrf, db, limiter, migrate
 from lms.core.http import DatabaseIdConverter, install_security_headers
+from lms.core.metrics import install_metrics
+from lms.core.request_log import install_request_log
 from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
+from lms.home import monitoring
 from lms.home import views as home_views
 from lms.points import api as points_api
 from lms.points import views as points_views
@@ -78,6 +81,7 @@ API_BLUEPRINTS = (
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
+    monitoring.bp,
     accounts_views.bp,
     admin_users.bp,
     admin_units.bp,
@@ -143,6 +147,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+
+    install_request_log(app)
+    install_metrics(app)
 
     @app.before_request
     def _transaction_mode() -> None:

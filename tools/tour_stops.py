@@ -38,6 +38,8 @@ QUESTION_TYPES = (
 # Pages that are files, feeds or redirects, not pages a person reads: never toured.
 LEFT_OUT = {
     "home.health": "JSON for monitoring",
+    "monitoring.ready": "JSON for the proxy's health checks",
+    "monitoring.prometheus": "text for Prometheus",
     "users_admin.import_template": "a spreadsheet download",
     "bank.export": "a file download",
     "bank_import.template": "a spreadsheet download",

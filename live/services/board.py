@@ -71,8 +71,8 @@ def leaderboard(session: LiveSession, limit: int | None = None) -> list[Entry]:
 
 
 def team_board(session: LiveSession) -> list[Entry]:
-    """Teams by score: a stage session's own team scores, a hosted session's average of its
-    players' scores (so a large branch does not win by its size alone)."""
+    """Every team by score: a stage session's own team scores, a hosted session's average of
+    its players' scores (so a large branch does not win by its size alone; no players: 0)."""
     if session.format == Format.STAGE:
         rows = [(team.score, team.id, team.name) for team in session.teams]
     else:
@@ -84,9 +84,7 @@ def team_board(session: LiveSession) -> list[Entry]:
             ).all()
         )
         rows = [
-            (round(float(averages[team.id])), team.id, team.name)
-            for team in session.teams
-            if team.id in averages
+            (round(float(averages.get(team.id) or 0)), team.id, team.name) for team in session.teams
         ]
     rows.sort(key=lambda r: (-r[0], r[1]))
     ranks = _ranked(rows)
@@ -216,6 +214,9 @@ def me(session: LiveSession, player: LivePlayer, state: str) -> dict[str, Any]:
         if state == LiveState.REVEAL:
             body["correct"] = bool(answer and answer.is_correct)
             body["points"] = answer.points if answer is not None else 0
+            if session.state == LiveState.QUESTION and answer is not None:
+                # Closed by its deadline and not yet settled by a write: count the points.
+                body["score"] = player.score + answer.points
     return body
 
 
@@ -252,8 +253,8 @@ def state_for(
         body["reveal"] = reveal(session)
     if state in (LiveState.LEADERBOARD, LiveState.FINISHED):
         body["leaderboard"] = [entry_json(e) for e in leaderboard(session, BOARD_TOP)]
-        if session.mode == Mode.TEAMS:
-            body["teams"] = [entry_json(e) for e in team_board(session)]
+    if session.mode == Mode.TEAMS:  # scores move only when a question closes
+        body["teams"] = [entry_json(e) for e in team_board(session)]
     if player is not None and not screen:
         body["me"] = me(session, player, state)
     return body

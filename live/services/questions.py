@@ -122,7 +122,7 @@ def read_answer(question: LiveQuestion, answer: Any) -> tuple[Any, list[str]]:
         if not isinstance(answer, str) or answer not in lookup:
             raise ValidationError(_("Choose one of the options."), field="answer")
         return lookup[answer] == "true", [answer]
-    if answer is None:
+    if answer is None or answer == []:
         raise ValidationError(_("Choose one of the options."), field="answer")
     response = responses.from_client(question, answer)  # type: ignore[arg-type]
     tokens = [answer] if isinstance(answer, str) else list(dict.fromkeys(answer))

@@ -54,6 +54,8 @@ class Config:
     # Failed logins (page and API together) per account, and per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT_ADDRESS = "50 per minute"
+    LIVE_PIN_RATE_LIMIT = "10 per minute"  # wrong live-session PINs per account
+    LIVE_PIN_RATE_LIMIT_ADDRESS = "60 per minute"  # and per address
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
     # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
@@ -73,6 +75,10 @@ class Config:
         "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
         "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
     )
+    # Each request as one JSON line on stderr (with its request id); on in production.
+    ACCESS_LOG = False
+    # Who may read /metrics (Prometheus); everyone else gets a 404.
+    METRICS_ALLOWED_NETWORKS = ("127.0.0.1/32", "::1/128")
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
 
@@ -85,6 +91,9 @@ class Config:
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LANGUAGE"]
         config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
+        networks = config["METRICS_ALLOWED_NETWORKS"]
+        if isinstance(networks, str):  # LMS_METRICS_ALLOWED_NETWORKS="10.0.0.0/8,127.0.0.1"
+            config["METRICS_ALLOWED_NETWORKS"] = tuple(n.strip() for n in networks.split(",") if n)
         redis_url = config.get("REDIS_URL")
         config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
@@ -107,6 +116,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    ACCESS_LOG = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

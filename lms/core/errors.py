@@ -20,6 +20,8 @@ from markupsafe import escape
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
+from lms.core.request_log import request_id
+
 
 class DomainError(Exception):
     """A business rule refused an action. ``message`` is already translated for the user."""
@@ -92,7 +94,8 @@ _CODES = {
 _BARE_PAGE = (
     '<!doctype html><html lang="zh-Hans"><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    '<title>{status}</title><h1>{title}</h1><p>{message}</p><p><a href="/">/</a></p></html>'
+    '<title>{status}</title><h1>{title}</h1><p>{message}</p><p><a href="/">/</a></p>'
+    "<p><small>{request_id}</small></p></html>"
 )
 
 
@@ -103,6 +106,8 @@ def wants_json() -> bool:
 def json_error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
     body: dict[str, Any] = {"code": code, "message": message}
     body.update(extra)
+    if request_id() is not None:
+        body.setdefault("request_id", request_id())
     return jsonify({"error": body}), status
 
 
@@ -112,10 +117,21 @@ def _render(status: int, detail: str | None = None) -> tuple[Any, int]:
     if wants_json():
         return json_error(status, _CODES.get(status, "error"), message)
     try:
-        page = render_template("errors/error.html", status=status, title=title, message=message)
+        page = render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            message=message,
+            request_id=request_id(),
+        )
     except Exception:  # the layout itself failed (a broken database, say)
         current_app.logger.exception("The error page could not be rendered")
-        page = _BARE_PAGE.format(status=status, title=escape(title), message=escape(message))
+        page = _BARE_PAGE.format(
+            status=status,
+            title=escape(title),
+            message=escape(message),
+            request_id=escape(request_id() or ""),
+        )
     return page, status
 
 

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, Case, GenerationMode
 
 from competitions.services import registration
+from live.services import sessions as live_sessions
+from live.services.sessions import SessionSettings
 from lms.accounts.models import User
 from lms.accounts.services import tokens
 from lms.core.extensions import db as _db
@@ -62,6 +64,13 @@ def world(db: Any) -> dict[str, Any]:
     competition = running([quiz])
     registration.register(users["member"], competition)
     attempt = attempts.start(users["member"], quiz)
+    live = live_sessions.create_session(
+        users["organizer"],
+        SessionSettings(guests=True),
+        question_ids=[q.id for q in make_bank("Live bank", types=("single_choice", "true_false"))],
+    )
+    live_sessions.join(live.pin, user=users["member"])
+    live_sessions.advance(live)  # its first question is open
     db.session.commit()
     return {
         "users": users,
@@ -73,6 +82,7 @@ def world(db: Any) -> dict[str, Any]:
             "attempt_id": attempt.id,
             "slot": 1,
             "competition_id": competition.id,
+            "session_id": live.id,
         },
     }
 

@@ -33,6 +33,8 @@ ADMIN = frozenset({"admin"})
 AUDIENCE: dict[str, str | frozenset[str]] = {
     "home.index": PUBLIC,  # guests are sent to the login page by the view itself
     "home.health": PUBLIC,
+    "monitoring.ready": PUBLIC,
+    "monitoring.prometheus": PUBLIC,  # by address: LMS_METRICS_ALLOWED_NETWORKS
     "accounts.login": PUBLIC,
     "accounts.logout": PUBLIC,
     "accounts.register": PUBLIC,

@@ -7,6 +7,7 @@ import pytest
 
 from live.services import answers, board, sessions
 from live.services.errors import AlreadyAnsweredError, ClosedError
+from lms.core.errors import ValidationError
 from lms.points.models import PointEntry
 from tests.factories import UserFactory
 from tests.unit.live.helpers import right, wrong
@@ -127,3 +128,26 @@ def test_finishing_gives_study_points_once_to_members_who_played(db, make_sessio
 
     assert awards.award_points(session) == 0  # the ledger gives it once
     assert idle.score == 0
+
+
+def test_a_phone_reading_after_the_deadline_sees_its_points(db, make_session, clock):
+    session = make_session(seconds_per_question=10)
+    (player,) = _players(session, 1)
+    sessions.advance(session)
+    question = sessions.current_question(session)
+    answers.submit(session, player, 0, right(question))
+    clock.advance(seconds=11)
+    state = board.state_for(session, player=player)
+    assert state["state"] == "reveal" and state["reveal"]["correct"] == [right(question)]
+    assert state["me"]["correct"] is True and state["me"]["points"] == 100
+    assert state["me"]["score"] == 100  # before any write settled the question
+
+
+def test_an_empty_choice_is_no_answer(db, make_session):
+    session = make_session()
+    (player,) = _players(session, 1)
+    for _step in range(4):  # to the second question, multiple choice
+        sessions.advance(session)
+    assert sessions.current_question(session).version.type == "multiple_choice"
+    with pytest.raises(ValidationError):
+        answers.submit(session, player, 1, [])

@@ -24,6 +24,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "live_api.skip": AUTHENTICATED,
     "live_api.end": AUTHENTICATED,
     "live_api.buzzing": AUTHENTICATED,
+    "live_api.move_player": AUTHENTICATED,
     "live_api.report": AUTHENTICATED,  # host, organizers, admins, leaders above its unit
     "live_results.report": AUTHENTICATED,
     "live_results.export": AUTHENTICATED,
@@ -36,4 +37,5 @@ def url_values(objects: dict[str, Any]) -> dict[str, Any]:
     session = sessions.create_session(
         objects["user"], SessionSettings(title="Sample live"), quiz=objects["quiz"]
     )
-    return {"session_id": session.id}
+    player = sessions.join(session.pin, user=objects["user"])
+    return {"session_id": session.id, "player_id": player.id}

@@ -65,6 +65,8 @@ def test_members_cannot_create_but_unit_leaders_can_for_their_unit(client, db, l
     login_as(leader)
     body = {"quiz_id": live_quiz.id, "unit": "Org/West"}
     _error(client.post("/api/v1/live-sessions", json=body), 422)
+    bank_ids = {"question_ids": [live_quiz.slots[0].question_id]}
+    _error(client.post("/api/v1/live-sessions", json=bank_ids), 403)  # leaders: quizzes only
     created = client.post("/api/v1/live-sessions", json={"quiz_id": live_quiz.id})
     assert created.status_code == 201
     login_as(member)
@@ -142,6 +144,7 @@ def test_the_big_screen_watches_by_its_token_and_polls_with_etags(app, started):
     screen = app.test_client()
     url = f"/api/v1/live-sessions/{created['id']}"
     _error(screen.get(f"{url}?token=wrong"), 404)
+    _error(screen.get(f"{url}?token=令牌"), 404)  # not a 500 from comparing non-ASCII text
     first = screen.get(f"{url}?token={created['screen_token']}")
     assert first.status_code == 200 and "me" not in first.get_json()
     again = screen.get(
@@ -167,3 +170,20 @@ def test_right_pins_do_not_count_toward_the_limit(client, login_as, started):
             client.post("/api/v1/live-sessions/join", json={"pin": created["pin"]}).status_code
             == 200
         )
+
+
+def test_the_host_moves_players_between_teams(client, login_as, host, started):
+    created = started(mode="teams", teams=["Red", "Blue"])
+    login_as(UserFactory(username="mover"))
+    player = client.post("/api/v1/live-sessions/join", json={"pin": created["pin"]}).get_json()
+    assert player["player"]["team"] == "Red"
+    login_as(host)
+    state = client.get(f"/api/v1/live-sessions/{created['id']}").get_json()
+    blue = next(t["team_id"] for t in state["teams"] if t["name"] == "Blue")
+    url = f"/api/v1/live-sessions/{created['id']}/players/{player['player']['id']}/team"
+    moved = client.post(url, json={"team_id": blue})
+    assert moved.status_code == 200 and moved.get_json()["team"] == "Blue"
+    assert client.post(url, json={"team_id": None}).get_json()["team"] is None
+    _error(client.post(url, json={"team_id": 99999}), 422)
+    _error(client.post(url, json={"team_id": True}), 422)
+    _error(client.post(f"/api/v1/live-sessions/{created['id']}/players/99999/team", json={}), 404)

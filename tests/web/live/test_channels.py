@@ -1,0 +1,36 @@
+"""Who may subscribe to a live session's push channels (kind ``live``): ``live-<id>`` its host,
+its players and the big screen by token; ``live-<id>-screen`` only the host and the screen."""
+
+from __future__ import annotations
+
+from flask_login import login_user
+
+from live.viewer import guest_cookie_name
+from lms.core import push
+from tests.factories import UserFactory
+
+
+def _may(app, channel, user=None, **request):
+    with app.test_request_context(**request):
+        if user is not None:
+            login_user(user)
+        return push.may_subscribe(channel)
+
+
+def test_live_channels_admit_the_host_players_and_the_screen(app, db, make_session_for_channels):
+    session, host, player, guest = make_session_for_channels
+    stranger = UserFactory(username="stranger")
+    db.session.commit()
+    main, screen = f"live-{session.id}", f"live-{session.id}-screen"
+    assert _may(app, main, host) and _may(app, screen, host)
+    assert _may(app, main, player) and not _may(app, screen, player)
+    cookie = {"headers": {"Cookie": f"{guest_cookie_name(session.id)}={guest.guest_key}"}}
+    assert _may(app, main, **cookie) and not _may(app, screen, **cookie)
+    token = session.screen_token
+    assert _may(app, screen, query_string={"token": token})
+    assert _may(app, main, headers={"X-Original-URI": f"/push/sub/{main}?token={token}"})
+    assert not _may(app, main, stranger)
+    assert not _may(app, main, query_string={"token": "wrong"})
+    assert not _may(app, "live-999999", host)
+    assert not _may(app, f"live-{session.id}-other", host)
+    assert not _may(app, "live-99999999999999", host)
