@@ -18,6 +18,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "live_stage.join": AUTHENTICATED,
     "live_stage.team": AUTHENTICATED,
     "live_stage.buzz": AUTHENTICATED,
+    "live_stage.answer": AUTHENTICATED,
     "live_stage.risk": AUTHENTICATED,
     "live_stage.screen": PUBLIC,  # the unguessable screen link is the secret
     "live_stage.screen_state": PUBLIC,
