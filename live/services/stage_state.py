@@ -98,6 +98,9 @@ def question_view(session: LiveSession, question: LiveQuestion) -> dict[str, Any
         "team_id": team.id if team else None,
         "risk_value": turn.risk_value,
         "buzz_open": question.buzz_open,
+        "fouled_team_ids": sorted(
+            {b.team_id for b in buzzes_of(session, question.index) if b.is_foul and b.team_id}
+        ),
         "verdict": turn.verdict,
         "answer": None,
     }
