@@ -8,12 +8,15 @@ import json
 from typing import Any
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 
 from live.models import LiveSession
 from live.services import messages, stage_scoring, stage_state
 from live.stage_forms import MarkForm, RiskForm
 from lms.core import push
 from question_bank.render import correct_answer_text
+
+NUMBER_MARK, TOTAL_MARK = 900001, 900002  # numbers the screen's script replaces
 
 
 def page_data(session: LiveSession) -> dict[str, Any]:
@@ -54,3 +57,27 @@ def conditional(data: dict[str, Any]) -> Response:
     response.set_etag(hashlib.sha256(payload).hexdigest()[:32])
     response.cache_control.no_cache = True
     return response.make_conditional(request)
+
+
+def screen_words() -> dict[str, Any]:
+    """The big screen's texts in the screen's language, with markers the script fills in."""
+    return {
+        "kinds": {
+            "required": _("Required question"),
+            "buzzer": _("Buzzer question"),
+            "risk": _("Risk question"),
+        },
+        "answering": _("Answering: %(team)s", team="{team}"),
+        "risk": _("Risk: %(n)d points", n=NUMBER_MARK),
+        "answer": _("Right answer: %(answer)s", answer="{answer}"),
+        "right": _("Marked right"),
+        "wrong": _("Marked wrong"),
+        "count": _("Question %(n)d of %(total)d", n=NUMBER_MARK, total=TOTAL_MARK),
+        "winner": _("%(team)s buzzed first!", team="{team}"),
+        "open": _("Buzz now!"),
+        "ready": _("Get ready to buzz…"),
+        "final": _("Final scores"),
+        "welcome": _("Welcome! The competition starts soon."),
+        "number_mark": str(NUMBER_MARK),
+        "total_mark": str(TOTAL_MARK),
+    }

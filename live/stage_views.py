@@ -358,6 +358,7 @@ def screen(screen_token: str) -> Any:
         session=session,
         state=stage_state.screen_state(session),
         join_url=url_for("live_stage.join", _external=True),
+        words=stage_pages.screen_words(),
         page=page,
     )
 
