@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from live.models import LiveState, QuestionKind
-from live.services import questions, stage, stage_scoring, stage_state
+from live.services import questions, sessions, stage, stage_scoring, stage_state
 from live.stage_models import ScoreEvent
 from lms.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from question_bank.render import correct_answer_text
+from tests.factories import OrgUnitFactory, UserFactory
+from tests.quiz_factories import make_bank
 from tests.unit.live.stage_helpers import go_to, make_stage
 
 
@@ -216,3 +218,21 @@ def test_the_answering_team_may_answer_once_on_a_phone_and_the_judges_see_it(db)
     with pytest.raises(ConflictError):
         stage.answer_on_device(s.session, s.red_player, right)
     assert scores(s.session)["Red"] == 0  # the judges still decide
+
+
+def test_teams_may_be_the_organisations_branches_and_players_play_for_theirs(db):
+    root = OrgUnitFactory(name="Org")
+    east, west = OrgUnitFactory(name="East", parent=root), OrgUnitFactory(name="West", parent=root)
+    host = UserFactory(username="unithost", role="organizer")
+    UserFactory(username="unitjudge")
+    ids = [q.id for q in make_bank("Unit bank")[:2]]
+    session = stage.create_stage(
+        host,
+        stage.StagePlan(title="Branches", team_depth=2, judges=["unitjudge"], required_ids=ids),
+    )
+    assert sorted(t.unit_id for t in session.teams) == sorted([east.id, west.id])
+    player = sessions.join(session.pin, user=UserFactory(unit=west))
+    assert player.team.unit_id == west.id
+    other = next(t for t in session.teams if t.unit_id == east.id)
+    with pytest.raises(ConflictError):
+        stage.choose_team(session, player, other)
