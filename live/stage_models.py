@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from live.models import LiveSession, LiveTeam
@@ -100,7 +100,14 @@ class StageMark(db.Model):
 
     __tablename__ = "live_stage_marks"
     __table_args__ = (
-        UniqueConstraint("session_id", "index", "attempt", "judge_id", "is_decision"),
+        UniqueConstraint(
+            "session_id",
+            "index",
+            "attempt",
+            "judge_id",
+            "is_decision",
+            name="uq_live_stage_marks_one_per_judge",  # the conventional name is too long
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +128,19 @@ class ScoreEvent(db.Model):
     """One change of a team's score: the audit log. Undone events stay, with who undid them."""
 
     __tablename__ = "live_score_events"
-    __table_args__ = (Index("ix_live_score_events_session_team", "session_id", "team_id"),)
+    __table_args__ = (
+        Index("ix_live_score_events_session_team", "session_id", "team_id"),
+        # One standing foul per team and question, whatever parallel buzzes do.
+        Index(
+            "uq_live_score_events_one_foul",
+            "session_id",
+            "team_id",
+            "question_index",
+            unique=True,
+            sqlite_where=text("kind = 'foul' AND undone_at IS NULL"),
+            postgresql_where=text("kind = 'foul' AND undone_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from live.models import LiveQuestion, LiveSession, LiveTeam, QuestionKind
 from live.stage_models import (
@@ -165,9 +166,19 @@ def foul(session: LiveSession, team_id: int, index: int) -> ScoreEvent | None:
     )
     if already is not None:
         return None
-    return _event(
-        session, team_id, -penalty, EventKind.FOUL, None, reason=_("Early buzz"), index=index
-    )
+    try:  # a parallel foul of a teammate may be first: the partial unique index refuses ours
+        with db.session.begin_nested():
+            return _event(
+                session,
+                team_id,
+                -penalty,
+                EventKind.FOUL,
+                None,
+                reason=_("Early buzz"),
+                index=index,
+            )
+    except IntegrityError:
+        return None
 
 
 def adjust(session: LiveSession, team: LiveTeam, delta: int, reason: str, by: User) -> ScoreEvent:
@@ -247,6 +258,8 @@ def _markable(
     if question is None or question.kind == QuestionKind.NORMAL:
         raise ConflictError(_("No stage question is open."), code="no_question")
     turn = turn_of(session, question.index)
+    # Judges marking at once wait for each other here, so the last one sees every mark.
+    db.session.refresh(turn, with_for_update=True)
     if turn.verdict is not None:
         raise ConflictError(_("This answer is already marked."), code="settled")
     if turn.team_id is None:

@@ -39,7 +39,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_live_stage_judges_session_id_live_sessions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_live_stage_judges_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_live_stage_judges')),
-    sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_live_stage_judges_session_id'))
+    sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_live_stage_judges_session_id_user_id'))
     )
     with op.batch_alter_table('live_stage_judges', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_live_stage_judges_session_id'), ['session_id'], unique=False)
@@ -55,7 +55,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_live_stage_turns_session_id_live_sessions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['live_teams.id'], name=op.f('fk_live_stage_turns_team_id_live_teams'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_live_stage_turns')),
-    sa.UniqueConstraint('session_id', 'index', name=op.f('uq_live_stage_turns_session_id'))
+    sa.UniqueConstraint('session_id', 'index', name=op.f('uq_live_stage_turns_session_id_index'))
     )
     op.create_table('live_stage_marks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -69,7 +69,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['judge_id'], ['users.id'], name=op.f('fk_live_stage_marks_judge_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_live_stage_marks_session_id_live_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_live_stage_marks')),
-    sa.UniqueConstraint('session_id', 'index', 'attempt', 'judge_id', 'is_decision', name=op.f('uq_live_stage_marks_session_id'))
+    sa.UniqueConstraint('session_id', 'index', 'attempt', 'judge_id', 'is_decision', name='uq_live_stage_marks_one_per_judge')
     )
     with op.batch_alter_table('live_stage_marks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_live_stage_marks_session_id'), ['session_id'], unique=False)
@@ -93,10 +93,12 @@ def upgrade():
     )
     with op.batch_alter_table('live_score_events', schema=None) as batch_op:
         batch_op.create_index('ix_live_score_events_session_team', ['session_id', 'team_id'], unique=False)
+        batch_op.create_index('uq_live_score_events_one_foul', ['session_id', 'team_id', 'question_index'], unique=True, sqlite_where=sa.text("kind = 'foul' AND undone_at IS NULL"), postgresql_where=sa.text("kind = 'foul' AND undone_at IS NULL"))
 
 
 def downgrade():
     with op.batch_alter_table('live_score_events', schema=None) as batch_op:
+        batch_op.drop_index('uq_live_score_events_one_foul')
         batch_op.drop_index('ix_live_score_events_session_team')
     op.drop_table('live_score_events')
     with op.batch_alter_table('live_stage_marks', schema=None) as batch_op:

@@ -4,6 +4,7 @@ with the head judge deciding a disagreement, adjustments with a reason, undo and
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from live.models import LiveState, QuestionKind
 from live.services import questions, sessions, stage, stage_scoring, stage_state
@@ -236,3 +237,18 @@ def test_teams_may_be_the_organisations_branches_and_players_play_for_theirs(db)
     other = next(t for t in session.teams if t.unit_id == east.id)
     with pytest.raises(ConflictError):
         stage.choose_team(session, player, other)
+
+
+def test_the_database_keeps_one_standing_foul_per_team_and_question(db):
+    s = make_stage(db, judge_count=1)
+    first = ScoreEvent(session_id=s.session.id, team_id=s.red.id, delta=-5, kind="foul",
+                       question_index=2)  # fmt: skip
+    db.session.add(first)
+    db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(ScoreEvent(session_id=s.session.id, team_id=s.red.id, delta=-5,
+                                  kind="foul", question_index=2))  # fmt: skip
+    first.undone_at = first.created_at  # an undone foul no longer counts
+    db.session.add(ScoreEvent(session_id=s.session.id, team_id=s.red.id, delta=-5, kind="foul",
+                              question_index=2))  # fmt: skip
+    db.session.flush()
