@@ -277,6 +277,18 @@ def next_step(session_id: int) -> Any:
     return _host_action(session_id, sessions.advance)
 
 
+@bp.route("/live-sessions/<int:session_id>/close", methods=["POST"])
+@permissions.authenticated
+@documented(
+    "Close the open question and show its reveal (host; idempotent: the console calls it when "
+    "the countdown ends)",
+    response_schema=STATE,
+    tags=TAGS,
+)
+def close(session_id: int) -> Any:
+    return _host_action(session_id, sessions.close)
+
+
 @bp.route("/live-sessions/<int:session_id>/pause", methods=["POST"])
 @permissions.authenticated
 @documented("Pause the open question's clock (host)", response_schema=STATE, tags=TAGS)

@@ -220,6 +220,35 @@ def me(session: LiveSession, player: LivePlayer, state: str) -> dict[str, Any]:
     return body
 
 
+def player_results(session: LiveSession) -> dict[str, list[int]]:
+    """Every player's ``[score, rank, points, right (1/0)]`` by player id, the points and right
+    for the question just closed: what each phone shows after a reveal, in the one public
+    message (no request per phone). Only once the question is closed (settled)."""
+    if session.state not in (LiveState.REVEAL, LiveState.LEADERBOARD, LiveState.FINISHED):
+        return {}
+    rows = [
+        tuple(row)
+        for row in db.session.execute(
+            select(LivePlayer.score, LivePlayer.id)
+            .where(LivePlayer.session_id == session.id)
+            .order_by(LivePlayer.score.desc(), LivePlayer.id)
+        )
+    ]
+    answered = {
+        player_id: (points, correct)
+        for player_id, points, correct in db.session.execute(
+            select(LiveAnswer.player_id, LiveAnswer.points, LiveAnswer.is_correct).where(
+                LiveAnswer.session_id == session.id, LiveAnswer.index == session.current_index
+            )
+        )
+    }
+    results = {}
+    for rank, (score, player_id) in zip(_ranked(rows), rows, strict=True):
+        points, correct = answered.get(player_id, (0, False))
+        results[str(player_id)] = [score, rank, points, int(bool(correct))]
+    return results
+
+
 def state_for(
     session: LiveSession,
     *,

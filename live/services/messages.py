@@ -6,7 +6,8 @@
 - ``live-<id>-screen``: the lobby's joiners and the count of answers, for the big screen and the
   host only. Joins and answers never write the session's row, so 2,000 of them do not queue on
   one lock, and phones are not sent 2,000 messages.
-A phone's own score and rank come from its answer response and its next GET.
+After a question closes, the message also carries every player's ``[score, rank, points,
+right]`` under ``results`` (by player id), so no phone needs a request of its own.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def changed(session: LiveSession) -> None:
     if push.enabled():
         from live.services import board  # noqa: PLC0415 - board reads sessions, which calls here
 
-        push.publish(channel(session), board.state_for(session, screen=True))
+        message = board.state_for(session, screen=True)
+        results = board.player_results(session)
+        if results:
+            message["results"] = results
+        push.publish(channel(session), message)
 
 
 def _screen(session: LiveSession, message: dict[str, Any]) -> None:

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from live.models import (
     Format,
-    LiveAnswer,
     LivePlayer,
     LiveQuestion,
     LiveSession,
@@ -26,7 +25,7 @@ from live.models import (
     Scoring,
 )
 from live.permissions import can_join
-from live.services import awards, messages, questions, teams
+from live.services import awards, messages, questions, scores, teams
 from live.services.clock import (
     current_question,
     deadline_passed,
@@ -95,6 +94,18 @@ def new_pin() -> str:
     raise ValidationError(_("No free PIN was found; try again."), code="no_pin")
 
 
+def _add_with_free_pin(session: LiveSession) -> None:
+    """Insert the session; a PIN a parallel creation took meanwhile is drawn again."""
+    for _try in range(PIN_TRIES):
+        try:
+            with db.session.begin_nested():
+                db.session.add(session)
+            return
+        except IntegrityError:
+            session.pin = new_pin()
+    raise ValidationError(_("No free PIN was found; try again."), code="no_pin")
+
+
 def create_session(
     host: User,
     settings: SessionSettings,
@@ -125,7 +136,7 @@ def create_session(
         current_index=-1,
     )
     session.unit = unit
-    db.session.add(session)
+    _add_with_free_pin(session)
     for index, (version, choices) in enumerate(drawn):
         session.questions.append(
             LiveQuestion(
@@ -269,31 +280,9 @@ def _close(session: LiveSession, at: datetime) -> None:
     if question is not None:
         question.closed_at = at
         question.buzz_open = False
-        _apply_answers(session, question.index)
+        scores.apply_answers(session, question.index)
     session.state = LiveState.REVEAL
     session.paused_at = None
-
-
-def _apply_answers(session: LiveSession, index: int) -> None:
-    """Add the closed question's points to the players' scores, in SQL (so a judge's change to
-    the same rows in parallel is not lost); a wrong or missing answer breaks the streak."""
-    mine = (LiveAnswer.player_id == LivePlayer.id, LiveAnswer.index == index)
-    points = select(LiveAnswer.points).where(*mine).scalar_subquery()
-    right = exists().where(*mine, LiveAnswer.is_correct.is_(True))
-    answered = exists().where(*mine)
-    db.session.flush()
-    db.session.execute(
-        update(LivePlayer)
-        .where(LivePlayer.session_id == session.id)
-        .values(
-            score=LivePlayer.score + case((answered, points), else_=0),
-            correct_count=LivePlayer.correct_count + case((right, 1), else_=0),
-            streak=case((right, LivePlayer.streak + 1), else_=0),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    for player in [o for o in db.session.identity_map.values() if isinstance(o, LivePlayer)]:
-        db.session.expire(player)
 
 
 def _open(session: LiveSession, index: int, now: datetime) -> None:
@@ -329,6 +318,18 @@ def advance(session: LiveSession, by: User | None = None) -> LiveSession:
         case _:
             raise WrongStateError(_("The session has finished."))
     messages.changed(session)
+    return session
+
+
+def close(session: LiveSession) -> LiveSession:
+    """Close the open question now and show its reveal (the host's console calls this when the
+    countdown ends, so the reveal is published); a question already closed stays as it is."""
+    now = utcnow()
+    if session.state == LiveState.QUESTION:
+        at = session.question_deadline if deadline_passed(session, now) else now
+        assert at is not None  # noqa: S101 - an open question has a deadline
+        _close(session, min(at, now))
+        messages.changed(session)
     return session
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from lms.core.extensions import db as _db
 from tests.factories import UserFactory
+from tests.web.live import audience as live_audience
 from tests.web.samples import quiz_url_values, sample_objects
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -56,6 +57,8 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         else objects["item"].id,
     }
     values.update(quiz_url_values(objects))
+    if "session_id" in rule.arguments:
+        values.update(live_audience.url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

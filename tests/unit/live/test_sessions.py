@@ -87,3 +87,25 @@ def test_a_question_closes_at_its_deadline_without_a_timer(db, make_session, clo
     assert sessions.effective_state(session) == "reveal"
     sessions.advance(session)  # the host's next after the deadline: on to the leaderboard
     assert session.state == "leaderboard"
+
+
+def test_closing_shows_the_reveal_once_and_keeps_the_deadline(db, make_session, clock):
+    session = make_session(seconds_per_question=10)
+    sessions.advance(session)
+    clock.advance(seconds=15)
+    sessions.close(session)  # the host's console at the end of the countdown, a bit late
+    question = sessions.current_question(session)
+    assert session.state == "reveal" and question.closed_at == session.question_deadline
+    version = session.version
+    sessions.close(session)  # a second call changes nothing
+    assert session.state == "reveal" and session.version == version
+
+
+def test_a_pin_taken_meanwhile_is_drawn_again(db, make_session, monkeypatch):
+    first = make_session()
+    pins = iter([first.pin, "123456" if first.pin != "123456" else "654321"])
+    monkeypatch.setattr(sessions, "new_pin", lambda: next(pins))  # as if a parallel request won
+    second = make_session()
+    assert second.pin != first.pin
+    finished = sessions.end(first)
+    assert finished.state == "finished"  # a finished session frees its PIN

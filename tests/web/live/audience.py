@@ -18,6 +18,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "live_api.answer": PUBLIC,
     "live_api.buzz": PUBLIC,
     "live_api.next_step": AUTHENTICATED,  # the host (checked per session)
+    "live_api.close": AUTHENTICATED,
     "live_api.pause": AUTHENTICATED,
     "live_api.resume": AUTHENTICATED,
     "live_api.extend": AUTHENTICATED,

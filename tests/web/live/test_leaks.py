@@ -18,7 +18,16 @@ from tests.quiz_factories import make_bank, make_quiz
 from tests.web.quizzes.test_answer_leaks import EXTRA_QUESTIONS, SAMPLE_IDS, SAMPLE_SECRETS, SECRET
 
 LIVE_TYPES = ("single_choice", "multiple_choice", "true_false")
-REVEALING = ("correct", "reveal", "explanation", "feedback", "fraction", "points", "is_correct")
+REVEALING = (
+    "correct",
+    "reveal",
+    "results",
+    "explanation",
+    "feedback",
+    "fraction",
+    "points",
+    "is_correct",
+)
 
 
 def _keys(value: Any) -> set[str]:

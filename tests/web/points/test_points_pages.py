@@ -36,7 +36,7 @@ def test_the_history_pages(client: Any, db: Any, member: Any, login_as: Any, clo
     db.session.commit()
     login_as(member)
     second = client.get("/points?page=2").get_data(as_text=True)
-    assert second.count("<tr>") == 2 + 6 + 6  # 2 headers, 6 entries (25 + login), 6 rules
+    assert second.count("<tr>") == 2 + 6 + 7  # 2 headers, 6 entries (25 + login), 7 rules
     assert client.get("/points?page=abc").status_code == 200
 
 
