@@ -97,7 +97,11 @@ def index() -> Any:
 @permissions.staff
 def create() -> Any:
     form = StageForm()
-    quizzes = [(0, _("— none —")), *((q.id, q.title) for q in stage.quizzes_for_rounds())]
+    quizzes = [
+        (0, _("— none —")),
+        *((q.id, _("%(title)s · %(n)d questions", title=q.title, n=n))
+          for q, n in stage.quizzes_for_rounds()),
+    ]  # fmt: skip
     for select_field in (form.required_quiz, form.buzzer_quiz, form.risk_quiz):
         select_field.choices = quizzes
     if form.validate_on_submit():
@@ -130,8 +134,10 @@ def create() -> Any:
 @bp.route("/live/<int:session_id>/stage")
 @permissions.authenticated
 def host(session_id: int) -> Any:
-    session = _hosted(session_id)
-    adjust = AdjustForm()
+    return _host_page(_hosted(session_id), AdjustForm(formdata=None))
+
+
+def _host_page(session: LiveSession, adjust: AdjustForm) -> str:
     adjust.team.choices = [(t.id, t.name) for t in session.teams]
     return render_template(
         "live/stage/host.html",
@@ -172,17 +178,13 @@ def adjust(session_id: int) -> Any:
     session = _hosted(session_id)
     form = AdjustForm()
     form.team.choices = [(t.id, t.name) for t in session.teams]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return redirect(url_for("live_stage.host", session_id=session.id))
-    team = db.session.get(LiveTeam, form.team.data)
-    if team is None:
-        abort(404)
-    delta, reason = form.delta.data or 0, form.reason.data or ""
-    _act(session, lambda: stage.adjust(session, team, delta, reason, current_user))
-    return redirect(url_for("live_stage.host", session_id=session.id))
+    if form.validate_on_submit():
+        team = db.session.get(LiveTeam, form.team.data)
+        delta, reason = form.delta.data or 0, form.reason.data or ""
+        outcome = submit(form, lambda: stage.adjust(session, team, delta, reason, current_user))
+        if outcome.ok:
+            return redirect(url_for("live_stage.host", session_id=session.id))
+    return _host_page(session, form)
 
 
 # The judges ---------------------------------------------------------------------------------

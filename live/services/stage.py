@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from live.models import (
     Format,
@@ -73,8 +73,16 @@ def quiz_question_ids(quiz_id: int | None) -> list[int]:
     return [qid for qid in rows if qid is not None]
 
 
-def quizzes_for_rounds() -> list[Quiz]:
-    return list(db.session.scalars(select(Quiz).order_by(Quiz.title, Quiz.id)))
+def quizzes_for_rounds() -> list[tuple[Quiz, int]]:
+    """Quizzes with fixed questions, and how many they have."""
+    rows = db.session.execute(
+        select(Quiz, func.count(QuizSlot.id))
+        .join(QuizSlot, QuizSlot.quiz_id == Quiz.id)
+        .where(QuizSlot.question_id.is_not(None))
+        .group_by(Quiz.id)
+        .order_by(Quiz.title, Quiz.id)
+    )
+    return [(quiz, count) for quiz, count in rows]
 
 
 def create_stage(host: User, plan: StagePlan) -> LiveSession:

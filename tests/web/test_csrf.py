@@ -17,6 +17,7 @@ from lms.core.extensions import db as _db
 from tests.factories import UserFactory
 from tests.web.live import audience as live_audience
 from tests.web.samples import quiz_url_values, sample_objects
+from tests.web.stage import audience as stage_audience
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -57,6 +58,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         else objects["item"].id,
     }
     values.update(quiz_url_values(objects))
+    values = {**stage_audience.URL_VALUES, **values}
     if "session_id" in rule.arguments:
         values.update(live_audience.url_values(objects))
     with app.test_request_context():
