@@ -23,6 +23,7 @@ from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
 from live import results_views as live_results_views
+from live import stage_api as live_stage_api
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
 from lms import files
@@ -77,6 +78,7 @@ API_BLUEPRINTS = (
     quizzes_api.bp,
     competitions_api.bp,
     live_api.bp,
+    live_stage_api.bp,
     points_api.bp,
 )
 PAGE_BLUEPRINTS = (

@@ -23,6 +23,11 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "live_stage.screen": PUBLIC,  # the unguessable screen link is the secret
     "live_stage.screen_state": PUBLIC,
     "live_stage.state": AUTHENTICATED,
+    "live_stage_api.get_stage": AUTHENTICATED,
+    "live_stage_api.act": AUTHENTICATED,
+    "live_stage_api.mark": AUTHENTICATED,
+    "live_stage_api.adjust": AUTHENTICATED,
+    "live_stage_api.risk": AUTHENTICATED,
 }
 # URL values for the matrix (a session nobody may see: the per-object checks answer 404).
 URL_VALUES = {"session_id": 999_999, "action": "next", "screen_token": "not-a-real-token"}
