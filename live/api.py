@@ -394,7 +394,10 @@ def move_player(session_id: int, player_id: int) -> Any:
 def answer(session_id: int) -> Any:
     session, player = _player(session_id)
     data = json_body()
-    stored = answers.submit(session, player, data.get("index"), data.get("answer"))
+    if session.format == Format.STAGE:  # one answer per answering team, judged by the judges
+        stored = stage.answer_on_device(session, player, data.get("answer"), data.get("index"))
+    else:
+        stored = answers.submit(session, player, data.get("index"), data.get("answer"))
     db.session.commit()
     return jsonify(
         {"accepted": True, "received_at": iso(stored.received_at), "index": stored.index}

@@ -310,7 +310,9 @@ def pick_risk(session: LiveSession, team: LiveTeam, value: int) -> None:
     changed(session)
 
 
-def answer_on_device(session: LiveSession, player: LivePlayer, answer: Any) -> LiveAnswer:
+def answer_on_device(
+    session: LiveSession, player: LivePlayer, answer: Any, index: Any = None
+) -> LiveAnswer:
     """The answering team's answer from a phone (one per team) to a required or risk question;
     the judges see it, marked right or wrong by the question type, and still decide."""
     question = stage_scoring.current_question(session)
@@ -321,7 +323,7 @@ def answer_on_device(session: LiveSession, player: LivePlayer, answer: Any) -> L
         raise ConflictError(_("This question belongs to another team."), code="not_your_turn")
     if stage_state.device_answer(session, question) is not None:
         raise AlreadyAnsweredError(_("Your team has already answered."))
-    stored = answers.submit(session, player, question.index, answer)
+    stored = answers.submit(session, player, question.index if index is None else index, answer)
     changed(session)
     return stored
 

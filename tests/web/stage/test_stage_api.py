@@ -60,3 +60,18 @@ def test_people_without_a_part_get_refusals(client, db, login_as):
     login_as(s.judge)
     _error(client.post(f"{base}/actions", json={"action": "undo"}), 403, "not_host")
     assert client.get(base).get_json()["log"] == []
+
+
+def test_phone_answers_of_a_stage_session_follow_the_stage_rules(client, db, login_as):
+    s = make_stage(db, judge_count=1)
+    login_as(s.host)
+    client.post(f"/api/v1/live-sessions/{s.session.id}/stage/actions", json={"action": "next"})
+    url = f"/api/v1/live-sessions/{s.session.id}/answers"
+    state = client.get(f"/api/v1/live-sessions/{s.session.id}/stage").get_json()
+    choice = state["question"]["choices"][0]["id"]
+    login_as(s.blue_player.user)  # question 1 is Red's
+    _error(client.post(url, json={"index": 0, "answer": choice}), 409, "not_your_turn")
+    login_as(s.red_player.user)
+    _error(client.post(url, json={"index": 1, "answer": choice}), 409, "closed")
+    assert client.post(url, json={"index": 0, "answer": choice}).status_code == 200
+    _error(client.post(url, json={"index": 0, "answer": choice}), 409, "already_answered")
