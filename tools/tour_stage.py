@@ -19,7 +19,8 @@ LEFT_OUT = {
 
 
 def add_stage_data(organizer: User, member: User) -> None:
-    """A stage session by the organizer (also its judge), the member in a team, on question 1."""
+    """A stage session by the organizer (also its judge), the member in a team, on its first
+    question (a buzzer question)."""
     ids = list(db.session.scalars(select(Question.id).order_by(Question.id).limit(3)))
     session = stage.create_stage(
         organizer,
@@ -27,8 +28,8 @@ def add_stage_data(organizer: User, member: User) -> None:
             title=TITLE,
             team_names=["第一支部队", "第二支部队"],
             judges=[organizer.username],
-            required_ids=ids[:2],
-            buzzer_ids=ids[2:3],
+            buzzer_ids=ids[:1],  # so the phones show their BUZZ button
+            risk_ids=ids[1:3],
         ),
     )
     sessions.join(session.pin, user=member)

@@ -89,6 +89,7 @@ def test_a_stage_round_with_buzzer_and_risk_questions_and_a_judge(
         host.get_by_role("button", name="开始比赛").click()
         expect(screen.get_by_test_id("question")).to_contain_text("抢答题", timeout=WAIT)
         expect(blue.get_by_role("button", name="抢答")).to_be_visible(timeout=WAIT)
+        blue.screenshot(path=SHOTS / "browser-phone-buzz-button.png")
         blue.get_by_role("button", name="抢答").click()
         expect(blue.get_by_text("抢答过早：抢答尚未开始，本队被扣分。")).to_be_visible()
         expect(blue.get_by_test_id("fouled")).to_be_visible()
