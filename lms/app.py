@@ -27,7 +27,7 @@ from live import stage_api as live_stage_api
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
 from lms import files
-from lms.accounts import admin_units, admin_users
+from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -109,6 +109,7 @@ PAGE_BLUEPRINTS = (
     live_results_views.bp,
     points_views.bp,
     live_stage_views.bp,
+    push_views.bp,
 )
 
 

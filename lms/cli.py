@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
+from lms.core.clock import utcnow
 from lms.core.extensions import db
+from lms.core.storage import get_storage
+from lms.core.uploads import stray_keys, unused_uploads
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 from lms.demo_quizzes import seed_quizzes
+from question_bank.services import pending_imports
 
 lms_group = AppGroup("lms", help="Platform-wide commands.")
 
@@ -72,3 +78,28 @@ def seed_demo() -> None:
     click.echo(f"Demo logins (password for each: {DEMO_PASSWORD}):")
     for username, name, role, unit_path in DEMO_USERS:
         click.echo(f"  {username:<10} {role.value:<10} {unit_path}  ({name})")
+
+
+@lms_group.command("clean-storage")
+@click.option(
+    "--hours", default=24, show_default=True, help="Leave what is younger than this alone."
+)
+def clean_storage(hours: int) -> None:
+    """Remove abandoned files: import previews never imported, uploads nothing uses any more
+    (replaced covers, removed attachments, videos of forms never saved) and stored files of no
+    upload. Scheduled daily (docs/operations.md)."""
+    cutoff = utcnow() - timedelta(hours=hours)
+    previews = pending_imports.clean(timedelta(hours=hours))
+    strays = stray_keys(cutoff, skip_prefix=pending_imports.PREFIX)
+    unused = unused_uploads(cutoff)
+    keys = [upload.key for upload in unused]
+    for upload in unused:
+        db.session.delete(upload)
+    db.session.commit()
+    store = get_storage()
+    for key in keys + strays:
+        store.delete(key)
+    click.echo(
+        f"removed {previews} import previews, {len(unused)} unused uploads, "
+        f"{len(strays)} stray files"
+    )

@@ -1,21 +1,18 @@
 """Importing questions from the pages: upload, a preview with every problem, then all or none.
 
-The uploaded file waits in the instance folder under an unguessable name between the preview
-and the import, so the import is exactly what the preview showed.
+The uploaded file waits in the storage under an unguessable name between the preview and the
+import (question_bank.services.pending_imports), so the import is exactly what the preview
+showed, on whichever server it lands.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,32 +25,14 @@ from flask_login import current_user
 
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
-from lms.core.errors import DomainError
+from lms.core.errors import DomainError, NotFoundError
 from lms.core.extensions import db
 from lms.core.spreadsheets import MIMETYPES
 from question_bank.formats import spreadsheet
+from question_bank.services import pending_imports
 from question_bank.services.importing import FORMATS, import_questions, preview
 
 bp = Blueprint("bank_import", __name__, url_prefix="/bank/import")
-KEEP_SECONDS = 24 * 3600
-
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if time.time() - old.stat().st_mtime > KEEP_SECONDS:
-            old.unlink(missing_ok=True)
-    return folder
-
-
-def _pending(token: str, fmt: str) -> Path:
-    if not token.isalnum() or fmt not in FORMATS:
-        abort(404)
-    path = _folder() / f"{current_user.id}-{token}.{fmt}"
-    if not path.is_file():
-        abort(404)
-    return path
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -78,8 +57,7 @@ def upload() -> Any:
         return render_template(
             "question_bank/import.html", formats=FORMATS, form=form
         ), error.status
-    token = secrets.token_hex(16)
-    (_folder() / f"{current_user.id}-{token}.{fmt}").write_bytes(data)
+    token = pending_imports.park(data, fmt, current_user.id)
     return render_template(
         "question_bank/import_preview.html",
         checked=checked,
@@ -97,18 +75,19 @@ def commit() -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("bank_import.upload"))
-    fmt = request.form.get("format", "")
-    path = _pending(request.form.get("token", ""), fmt)
+    fmt, token = request.form.get("format", ""), request.form.get("token", "")
     try:
-        created = import_questions(
-            path.read_bytes(), fmt, request.form.get("category") or None, by=current_user
-        )
+        data = pending_imports.take(token, fmt, current_user.id)
+    except NotFoundError:
+        abort(404)
+    try:
+        created = import_questions(data, fmt, request.form.get("category") or None, by=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("bank_import.upload"))
     db.session.commit()
-    path.unlink(missing_ok=True)
+    pending_imports.discard(token, fmt, current_user.id)
     flash(_("%(n)d questions were imported.", n=len(created)), "success")
     return redirect(url_for("bank.index"))
 

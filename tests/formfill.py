@@ -164,8 +164,8 @@ def _apply(form: Form, sent: MultiDict[str, Any], name: str, value: Any) -> None
     if not controls:
         raise AssertionError(f"the page has no field {name!r}; it has {form.names()}")
     control = controls[0]
-    if control.type == "file":  # (stream, filename), as the test client takes files
-        sent.setlist(name, [value])
+    if control.type == "file":  # (stream, filename), as the test client takes files; or a list
+        sent.setlist(name, value if isinstance(value, list) else [value])
         return
     wanted = [str(v) for v in value] if isinstance(value, list | tuple) else [value]
     if control.tag == "select":

@@ -22,10 +22,15 @@ from lms.core.uploads import PURPOSES, TooLargeError, Upload, save_upload, uploa
 _UNREADABLE = (mutagen.MutagenError, OSError, ValueError, EOFError, IndexError, KeyError)
 
 
-def video_seconds(path: Path) -> int:
-    """The length in whole seconds (at least 1) of the audio or video file at ``path``."""
+def video_seconds(source: Upload | Path) -> int:
+    """The length in whole seconds (at least 1) of a stored audio or video upload (read from
+    the storage: on S3 only the parts mutagen reads are fetched) or of a local file."""
     try:
-        media = mutagen.File(path)
+        if isinstance(source, Upload):
+            with source.open() as file:
+                media = mutagen.File(file)
+        else:
+            media = mutagen.File(source)
     except _UNREADABLE:
         media = None
     length = float(getattr(getattr(media, "info", None), "length", 0) or 0)
@@ -44,7 +49,7 @@ def stage_video(stream: IO[bytes], filename: str, user: User) -> Upload:
     except (ValidationError, TooLargeError) as error:
         error.field = "video_file"  # shown next to the file field
         raise
-    video_seconds(upload.path)
+    video_seconds(upload)
     return upload
 
 
@@ -88,7 +93,7 @@ def set_lesson_video(
     if remove:
         item.video, item.video_url, item.video_seconds = None, None, None
     if upload is not None:
-        item.video_seconds = video_seconds(upload.path)
+        item.video_seconds = video_seconds(upload)
         item.video, item.video_url = upload, None
     elif url:
         item.video, item.video_url = None, check_embed_url(url)

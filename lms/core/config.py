@@ -25,6 +25,7 @@ class Config:
     # messages (None: no push tier, live pages poll) and where browsers subscribe.
     PUSH_PUBLISH_URL: str | None = None
     PUSH_SUBSCRIBE_PATH = "/push/sub"
+    PUSH_COALESCE_SECONDS = 2.0  # a busy board is sent at most this often (as the 2 s poll)
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     SESSION_COOKIE_HTTPONLY = True
@@ -40,7 +41,20 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # The largest request; each kind of upload has its own, smaller limit below.
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024
+    # Where files live (lms.core.storage): "folder" (UPLOAD_FOLDER) or "s3" (a bucket of
+    # S3-compatible object storage; credentials from the standard AWS variables or files).
+    STORAGE_BACKEND = "folder"
     UPLOAD_FOLDER: str | None = None  # None: "uploads" in the instance folder
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None  # None: AWS itself
+    S3_REGION: str | None = None
+    S3_PREFIX = ""  # keys under this prefix in the bucket
+    # With S3_ENDPOINT_URL: "path" (https://endpoint/bucket/key: MinIO, Ceph) or "virtual"
+    # (https://bucket.endpoint/key: Aliyun OSS, Tencent COS).
+    S3_ADDRESSING_STYLE = "path"
+    # Above 0: files are handed out as signed bucket addresses valid this many seconds (after
+    # the app's access check); 0: the app serves them itself.
+    S3_SIGNED_URL_SECONDS = 0
     UPLOAD_IMAGE_MB = 5
     UPLOAD_ATTACHMENT_MB = 20
     UPLOAD_VIDEO_MB = 200
@@ -94,6 +108,13 @@ class Config:
         networks = config["METRICS_ALLOWED_NETWORKS"]
         if isinstance(networks, str):  # LMS_METRICS_ALLOWED_NETWORKS="10.0.0.0/8,127.0.0.1"
             config["METRICS_ALLOWED_NETWORKS"] = tuple(n.strip() for n in networks.split(",") if n)
+        backend = str(config.get("STORAGE_BACKEND") or "folder").lower()
+        if backend not in ("folder", "s3"):
+            raise ConfigError(f"LMS_STORAGE_BACKEND must be folder or s3, not {backend!r}.")
+        if backend == "s3" and not config.get("S3_BUCKET"):
+            raise ConfigError("LMS_S3_BUCKET must be set when LMS_STORAGE_BACKEND=s3.")
+        if config.get("S3_ADDRESSING_STYLE") not in ("path", "virtual"):
+            raise ConfigError("LMS_S3_ADDRESSING_STYLE must be path or virtual.")
         redis_url = config.get("REDIS_URL")
         config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

@@ -75,6 +75,7 @@ _MESSAGES = {
         _l("Too many attempts in a short time. Please wait a minute and try again."),
     ),
     500: (_l("Something went wrong"), _l("An unexpected error happened. Please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("This is not available now. Please try again later.")),
 }
 
 _CODES = {
@@ -88,6 +89,7 @@ _CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 

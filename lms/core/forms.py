@@ -22,8 +22,10 @@ class Outcome(Generic[T]):
 
     @property
     def status(self) -> int:
-        """The HTTP status to re-render a refused form with (413 for a too-large upload)."""
-        return 413 if self.error is not None and self.error.status == 413 else 200
+        """The HTTP status to re-render a refused form with (413 for a too-large upload, 503
+        when the file storage failed)."""
+        passed_on = self.error is not None and self.error.status in (413, 503)
+        return self.error.status if passed_on and self.error is not None else 200
 
 
 def show_error(form: Any, error: DomainError) -> None:

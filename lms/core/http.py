@@ -8,19 +8,25 @@ from urllib.parse import urlsplit
 from flask import Flask, Response
 from werkzeug.routing import IntegerConverter, Map
 
+from lms.core.storage import signed_url_origins
 
-def content_security_policy(frame_hosts: tuple[str, ...] = ()) -> str:
-    """No inline script or style anywhere; frames only from the allow-listed video hosts."""
+
+def content_security_policy(
+    frame_hosts: tuple[str, ...] = (), file_origins: tuple[str, ...] = ()
+) -> str:
+    """No inline script or style anywhere; frames only from the allow-listed video hosts;
+    images and media also from the object storage that signed file addresses point at."""
     frames = " ".join(["'self'", *(f"https://{host}" for host in frame_hosts)])
+    files = "".join(f" {origin}" for origin in file_origins)
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            f"img-src 'self' data:{files}",
             "font-src 'self'",
             "connect-src 'self'",
-            "media-src 'self'",
+            f"media-src 'self'{files}",
             f"frame-src {frames}",
             "object-src 'none'",
             "base-uri 'self'",
@@ -31,7 +37,9 @@ def content_security_policy(frame_hosts: tuple[str, ...] = ()) -> str:
 
 
 def install_security_headers(app: Flask) -> None:
-    policy = content_security_policy(tuple(app.config.get("VIDEO_EMBED_HOSTS", ())))
+    policy = content_security_policy(
+        tuple(app.config.get("VIDEO_EMBED_HOSTS", ())), signed_url_origins(app.config)
+    )
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -1,4 +1,4 @@
-"""Uploaded files: stored under the instance folder, checked by content, served by token.
+"""Uploaded files: checked by content, kept in the storage (lms.core.storage), served by token.
 
 A file is accepted only when its first bytes match its extension's format (a PNG named .pdf is
 refused), and each purpose has its own size limit. Files are served with their real content
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lms.core.clock import utcnow
 from lms.core.errors import DomainError, ValidationError
 from lms.core.extensions import db
+from lms.core.storage import get_storage, written_in_transaction
 
 
 class TooLargeError(DomainError):
@@ -125,19 +127,26 @@ class Upload(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the file belongs to when no row points at it: "question" for the images of
+    # questions (linked from their text). Course files are known by the rows pointing here.
+    scope: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def file_type(self) -> FileType:
         return TYPES[self.extension]
 
     @property
-    def path(self) -> Path:
-        return upload_folder() / self.token[:2] / f"{self.token}.{self.extension}"
+    def key(self) -> str:
+        """Where the file is in the storage."""
+        return storage_key(self.token, self.extension)
+
+    def open(self) -> BinaryIO:
+        """The stored file, seekable (FileNotFoundError when it is gone)."""
+        return get_storage().open(self.key)
 
 
-def upload_folder() -> Path:
-    configured = current_app.config.get("UPLOAD_FOLDER")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+def storage_key(token: str, extension: str) -> str:
+    return f"{token[:2]}/{token}.{extension}"
 
 
 def _safe_name(filename: str) -> str:
@@ -181,46 +190,76 @@ def check_file(data: bytes, filename: str, purpose: str) -> None:
 
 
 def save_upload(
-    stream: IO[bytes], filename: str, purpose: str, created_by_id: int | None = None
+    stream: IO[bytes],
+    filename: str,
+    purpose: str,
+    created_by_id: int | None = None,
+    *,
+    scope: str | None = None,
 ) -> Upload:
-    """Check and store an uploaded file for ``purpose`` (image, audio, video or attachment)."""
+    """Check and store an uploaded file for ``purpose`` (image, audio, video or attachment).
+
+    The file is kept only if the transaction commits: a refused form leaves nothing behind."""
     head = stream.read(512)
     extension = check_head(head, filename, purpose)
     limit = _limit(purpose)
-    token = secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")
-    upload = Upload(
-        token=token,
-        filename=_safe_name(filename),
-        extension=extension,
-        size=0,
-        sha256="",
-        created_by_id=created_by_id,
-    )
-    path = upload.path
-    path.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    try:
-        with path.open("wb") as out:
-            chunk = head
-            while chunk:
-                size += len(chunk)
-                if size > limit:
-                    raise TooLargeError(
-                        _("The file is larger than %(n)d MB.", n=limit // (1024 * 1024))
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-                chunk = stream.read(1024 * 1024)
-    except DomainError:
-        path.unlink(missing_ok=True)
-        raise
-    upload.size = size
-    upload.sha256 = digest.hexdigest()
-    db.session.add(upload)
-    db.session.flush()
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as checked:
+        chunk = head
+        while chunk:
+            size += len(chunk)
+            if size > limit:
+                raise TooLargeError(
+                    _("The file is larger than %(n)d MB.", n=limit // (1024 * 1024))
+                )
+            digest.update(chunk)
+            checked.write(chunk)
+            chunk = stream.read(1024 * 1024)
+        checked.seek(0)
+        token = secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")
+        upload = Upload(
+            token=token,
+            filename=_safe_name(filename),
+            extension=extension,
+            size=size,
+            sha256=digest.hexdigest(),
+            created_by_id=created_by_id,
+            scope=scope,
+        )
+        db.session.add(upload)
+        db.session.flush()  # the transaction is open: the file is tied to it
+        written_in_transaction(db.session(), upload.key)
+        get_storage().save(upload.key, checked)
     return upload
 
 
 def upload_by_token(token: str) -> Upload | None:
     return db.session.scalar(select(Upload).where(Upload.token == token))
+
+
+def unused_uploads(created_before: datetime) -> list[Upload]:
+    """Uploads older than ``created_before`` that no row points at (through any foreign key to
+    ``uploads.id``) and that belong to no scope: a replaced cover, a removed attachment, a video
+    staged for a form that was never saved."""
+    table = Upload.__table__
+    query = select(Upload).where(Upload.created_at < created_before, Upload.scope.is_(None))
+    for other in db.metadata.sorted_tables:
+        for key in other.foreign_keys:
+            if key.column.table is table and key.column.name == "id":
+                query = query.where(~select(key.parent).where(key.parent == Upload.id).exists())
+    return list(db.session.scalars(query))
+
+
+def stray_keys(modified_before: datetime, *, skip_prefix: str) -> list[str]:
+    """Stored files of no upload (a write whose transaction never ended, a crash), older than
+    ``modified_before``; keys starting with ``skip_prefix`` belong to someone else."""
+    known = set(db.session.scalars(select(Upload.token)))
+    strays = []
+    for stored in get_storage().list():
+        if stored.key.startswith(skip_prefix) or stored.modified_at >= modified_before:
+            continue
+        token = stored.key.rsplit("/", 1)[-1].split(".", 1)[0]
+        if token not in known:
+            strays.append(stored.key)
+    return strays

@@ -1,7 +1,7 @@
 """Live hosted sessions: sessions, their drawn questions, teams, players, answers and buzzes
 
 Revision ID: 0017_live_sessions
-Revises: 0016_competitions_hand_actions
+Revises: 0019_storage_upload_scope
 Create Date: 2026-12-06 13:20:03.800460
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_live_sessions'
-down_revision = '0016_competitions_hand_actions'
+down_revision = '0019_storage_upload_scope'
 branch_labels = None
 depends_on = None
 

@@ -127,7 +127,11 @@ def store(
         key = hashlib.sha256(file.data).hexdigest() + "/" + file.name
         if key not in cache:
             upload = save_upload(
-                io.BytesIO(file.data), file.name, file.purpose, by.id if by else None
+                io.BytesIO(file.data),
+                file.name,
+                file.purpose,
+                by.id if by else None,
+                scope="question",
             )
             cache[key] = f"/files/{upload.token}/{upload.filename}"
         return cache[key]

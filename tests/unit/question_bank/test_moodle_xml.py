@@ -183,7 +183,9 @@ def test_embedded_files_in_text_answers_and_feedback_are_stored_on_import(app, d
                        + option["text"] + option["feedback"])  # fmt: skip
     assert len(links) == 4
     assert "@@" not in version.stem_md + version.explanation_md + str(version.definition)
-    stored = {name: upload_by_token(token).path.read_bytes() for token, name in links}
+    uploads = {name: upload_by_token(token) for token, name in links}
+    assert {upload.scope for upload in uploads.values()} == {"question"}  # readable by members
+    stored = {name: upload.open().read() for name, upload in uploads.items()}
     assert set(stored.values()) == {MP3, PNG, PNG + b"ok"}
     assert "<audio" not in version.stem_md and '<a href="/files/' in version.stem_md
     assert wrong["text"] == "北京"  # plain answers stay plain text

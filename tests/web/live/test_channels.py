@@ -34,3 +34,11 @@ def test_live_channels_admit_the_host_players_and_the_screen(app, db, make_sessi
     assert not _may(app, "live-999999", host)
     assert not _may(app, f"live-{session.id}-other", host)
     assert not _may(app, "live-99999999999999", host)
+
+
+def test_nchans_question_reaches_the_live_channels(client, db, make_session_for_channels):
+    session, _host, _player, _guest = make_session_for_channels
+    prefix = f"/push/sub/live-{session.id}"
+    asked = {"X-Original-URI": f"{prefix}-screen?token={session.screen_token}"}
+    assert client.get("/push/auth", headers=asked).status_code == 200
+    assert client.get("/push/auth", headers={"X-Original-URI": prefix}).status_code == 403
