@@ -14,7 +14,16 @@
   var wordsNode = document.getElementById("stage-words");
   var words = wordsNode ? JSON.parse(wordsNode.textContent) : null;
   var pending = false;
+  var leaving = false;  // a form was sent: its answer is the next page, no reload in between
   var pollTimer = null;
+  var source = null;
+
+  function leave() {  // close the channel before the page goes, so no request is cut off
+    leaving = true;
+    if (source) { source.close(); }
+  }
+  document.addEventListener("submit", leave);
+  window.addEventListener("pagehide", leave);
 
   function typing() {
     var el = document.activeElement;
@@ -22,6 +31,7 @@
   }
 
   function reloadWhenIdle() {
+    if (leaving) { return; }
     if (typing()) {
       if (!pending) {
         pending = true;
@@ -29,6 +39,7 @@
       }
       return;
     }
+    leave();
     window.location.reload();
   }
 
@@ -141,7 +152,7 @@
   }
 
   if (subscribeUrl && window.EventSource) {
-    var source = new EventSource(subscribeUrl);
+    source = new EventSource(subscribeUrl);
     source.onmessage = function (event) {
       try { seen(JSON.parse(event.data)); } catch (error) { poll(); }
     };

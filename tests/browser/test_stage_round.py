@@ -1,7 +1,8 @@
 """A stage round as it happens in a hall: the host sets it up and runs it from a laptop, a judge
 marks from a tablet, two teams buzz and pick risk values on their phones, and the big screen
-follows without anyone touching it (it polls). One buzzer question (with an early buzz: a
-foul) and one risk question (marked wrong, undone, marked right), then freeze and reveal."""
+follows without anyone touching it (through nginx + Nchan; the judge's console polls). One
+buzzer question (with an early buzz: a foul) and one risk question (answered on the phone,
+marked wrong, undone, marked right), then freeze and reveal."""
 
 from __future__ import annotations
 
@@ -43,8 +44,9 @@ def _score(screen: Page, team: str, score: int) -> None:
 
 
 def test_a_stage_round_with_buzzer_and_risk_questions_and_a_judge(
-    page: Page, browser: Browser, site: str, make_user, db, browser_errors
+    page: Page, browser: Browser, push_site: str, make_user, db, browser_errors
 ) -> None:
+    site = push_site  # through nginx + Nchan: the pages subscribe to the session's channel
     SHOTS.mkdir(exist_ok=True)
     make_user(username="host", role="organizer", password=PASSWORD)
     make_user(username="judge", display_name="王评委", password=PASSWORD)
@@ -121,15 +123,16 @@ def test_a_stage_round_with_buzzer_and_risk_questions_and_a_judge(
         judge.get_by_role("button", name="错误").click(timeout=WAIT)
         _score(screen, "红队", -10)
 
-        # The host undoes the mark (it was a slip); the judge marks it afresh, right.
-        host.reload()
+        # The host's console follows by itself; the host undoes the mark (it was a slip) and
+        # the judge marks it afresh, right.
+        expect(host.get_by_test_id("scoring-log")).to_contain_text("-20", timeout=WAIT)
         host.get_by_role("button", name="撤销上一次计分").click()
         expect(host.get_by_test_id("scoring-log")).to_contain_text("已由")
         judge.get_by_role("button", name="正确").click(timeout=WAIT)
         _score(screen, "红队", 30)
 
         # Freeze the big screen, adjust Blue's score with a reason, then reveal.
-        host.reload()
+        expect(host.get_by_test_id("scores")).to_contain_text("30", timeout=WAIT)
         host.get_by_role("button", name="大屏幕封榜").click()
         expect(screen.get_by_test_id("frozen-banner")).to_be_visible(timeout=WAIT)
         host.get_by_text("手动调整分数").click()
