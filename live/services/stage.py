@@ -29,7 +29,7 @@ from live.models import (
     QuestionKind,
     Scoring,
 )
-from live.services import answers, buzzer, messages, sessions, stage_scoring, stage_state
+from live.services import answers, awards, buzzer, messages, sessions, stage_scoring, stage_state
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.stage_models import StageJudge, StageSettings
 from lms.accounts.models import User
@@ -241,6 +241,7 @@ def finish(session: LiveSession) -> LiveSession:
         raise ConflictError(_("The session is over."), code="finished")
     session.state = LiveState.FINISHED
     session.finished_at = utcnow()
+    awards.award_points(session)  # study points, as for hosted sessions
     changed(session)
     return session
 

@@ -198,6 +198,7 @@ def test_next_after_the_last_question_finishes_and_changes_bump_the_version(db):
     assert s.session.version > before
     stage.next_question(s.session)
     assert s.session.state == LiveState.FINISHED
+    assert s.session.points_awarded_at is not None
     with pytest.raises(ConflictError):
         stage.next_question(s.session)
 
