@@ -7,8 +7,9 @@ p50/p95/max per question and overall, the time all players took, 0 lost or dupli
 acknowledged answer is in the database once), and the screen's distribution equal to the
 database's counts.
 
-Delivery through the push tier (nginx + Nchan subscribers, time from ``next`` to each phone) is
-measured with the push tier's fixture, not here: this run has no nginx.
+With nginx + Nchan installed (``tests/push_tier.py`` starts it; ``LMS_BENCH_PUSH=0`` turns it
+off) PLAYERS EventSource streams watch the session's channel (``bench/live_watch.py``, one
+asyncio process) and the time from each ``next`` to each stream seeing the question is printed.
 
     python -m bench.live_round                 # SQLite in a temporary folder
     LMS_BENCH_DATABASE_URL=postgresql+psycopg://lms:lms@127.0.0.1:5432/lms_bench \
@@ -23,13 +24,17 @@ LMS_BENCH_WORKERS (2), LMS_BENCH_THREADS (4), LMS_BENCH_CLIENTS (4), LMS_BENCH_C
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +45,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from bench.http_client import ERRORS, Client
-from bench.load import in_processes, percentile, serve
+from bench.load import free_port, in_processes, percentile, serve
 from live.models import LiveAnswer, LiveSession
 from live.services import sessions
 from live.services.sessions import SessionSettings
@@ -50,6 +55,7 @@ from lms.app import create_app
 from lms.core.extensions import db
 from question_bank.services import categories, questions
 from question_bank.services.questions import QuestionContent
+from tests.push_tier import INSTALL, NCHAN_MODULE, nginx_binary, nginx_in_front
 
 PLAYERS = int(os.environ.get("LMS_BENCH_PLAYERS", "2000"))
 QUESTIONS = int(os.environ.get("LMS_BENCH_QUESTIONS", "10"))
@@ -57,6 +63,7 @@ WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("LMS_BENCH_THREADS", "4"))
 CLIENTS = int(os.environ.get("LMS_BENCH_CLIENTS", "4"))
 CLIENT_THREADS = int(os.environ.get("LMS_BENCH_CLIENT_THREADS", "16"))
+PUSH = os.environ.get("LMS_BENCH_PUSH", "1") != "0"  # through nginx + Nchan when installed
 WINDOW = float(os.environ.get("LMS_BENCH_ANSWER_WINDOW", "4"))  # seconds the answers spread over
 
 
@@ -164,17 +171,81 @@ def _database_counts(url: str, session_id: int, index: int) -> tuple[dict[str, i
     return counts, total
 
 
+@dataclass
+class Run:
+    """What the run saw: per question (number, answers, seconds, latencies), and in all."""
+
+    rows: list[tuple[Any, int, float, list[float]]] = field(default_factory=list)
+    everything: list[float] = field(default_factory=list)
+    lost: int = 0
+    mismatched: int = 0
+    errors: list[str] = field(default_factory=list)
+    delivery: list[float] | None = None
+
+
+def _watchers(tier: Any, session_id: int, screen_token: str) -> subprocess.Popen[str]:
+    """PLAYERS EventSource streams on the session's channel through nginx, all open."""
+    base = tier.base_url.removeprefix("http://")
+    host, port = base.split(":")
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "bench.live_watch"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert watch.stdin is not None and watch.stdout is not None
+    path = f"/push/sub/live-{session_id}?token={screen_token}"
+    watch.stdin.write(json.dumps({"host": host, "port": int(port), "path": path, "count": PLAYERS}))
+    watch.stdin.write("\n")
+    watch.stdin.flush()
+    print(f"watchers: {watch.stdout.readline().strip()} (open, refused)")
+    return watch
+
+
+def _delivery(watch: subprocess.Popen[str], opened_at: dict[int, float]) -> list[float]:
+    """Milliseconds from each ``next`` to each stream seeing its question."""
+    assert watch.stdin is not None and watch.stdout is not None
+    watch.stdin.write("stop\n")
+    watch.stdin.flush()
+    arrivals = json.loads(watch.stdout.readline())
+    watch.wait(timeout=60)
+    return [
+        (moment - opened_at[int(index)]) * 1000
+        for index, moments in arrivals.items()
+        if int(index) in opened_at
+        for moment in moments
+    ]
+
+
 def main() -> None:
     folder = tempfile.mkdtemp()
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     session_id, host_secret, screen_token, secrets = _prepare(url)
-    server, base = serve(url, folder, workers=WORKERS, threads=THREADS)
+    push = PUSH and nginx_binary() is not None and NCHAN_MODULE.exists()
+    publish_port = free_port()
+    extra = {"LMS_PUSH_PUBLISH_URL": f"http://127.0.0.1:{publish_port}/push/pub"} if push else {}
+    server, base = serve(url, folder, workers=WORKERS, threads=THREADS, extra_env=extra)
     host = Client(base, host_secret)
     path = f"/api/v1/live-sessions/{session_id}"
-    rows, everything, lost, mismatched, errors = [], [], 0, 0, []
+    run = Run()
+    opened_at: dict[int, float] = {}
+    stack = ExitStack()
     try:
+        watch = None
+        if push:
+            tier = stack.enter_context(
+                nginx_in_front(
+                    base.removeprefix("http://"),
+                    Path(folder) / "nginx",
+                    connections=PLAYERS + 1024,
+                    publish_port=publish_port,
+                )
+            )
+            watch = _watchers(tier, session_id, screen_token)
         for index in range(QUESTIONS):
+            opened_at[index] = time.time()
             opened = host.post(f"{path}/next").json()  # lobby or leaderboard -> the question
             options = [option["id"] for option in opened["question"]["options"]]
             start = time.time() + 0.5  # every client process is forked by then
@@ -188,17 +259,24 @@ def main() -> None:
             host.post(f"{path}/next")  # the leaderboard
             latencies = [v for r in results for v in r["latencies"]]
             acknowledged = sum(len(r["acknowledged"]) for r in results)
-            errors += [e for r in results for e in r["errors"]]
+            run.errors += [e for r in results for e in r["errors"]]
             counts, stored = _database_counts(url, session_id, index)
-            lost += acknowledged - stored
-            mismatched += screen["reveal"]["counts"] != counts
-            everything += latencies
-            rows.append((index + 1, acknowledged, elapsed, latencies))
+            run.lost += acknowledged - stored
+            run.mismatched += screen["reveal"]["counts"] != counts
+            run.everything += latencies
+            run.rows.append((index + 1, acknowledged, elapsed, latencies))
+        if watch is not None:
+            run.delivery = _delivery(watch, opened_at)
     finally:
         host.close()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        stack.close()  # nginx after gunicorn, which may still publish
+    _report(backend, run)
 
+
+def _report(backend: str, run: Run) -> None:
+    rows, everything, errors, delivery = run.rows, run.everything, run.errors, run.delivery
     print(
         f"{backend}: {PLAYERS} players x {QUESTIONS} questions; gunicorn {WORKERS} workers x "
         f"{THREADS} threads; client {CLIENTS} processes x {CLIENT_THREADS} threads, same 2 cores"
@@ -221,9 +299,20 @@ def main() -> None:
         f"{slowest:.1f} s (target <= 5)"
     )
     print(
-        f"lost or duplicated: {lost} (target 0); screen distribution differing from the "
-        f"database: {mismatched} of {QUESTIONS} questions (target 0); errors: {len(errors)}"
+        f"lost or duplicated: {run.lost} (target 0); screen distribution differing from the "
+        f"database: {run.mismatched} of {QUESTIONS} questions (target 0); errors: {len(errors)}"
     )
+    if delivery is None:
+        print("delivery through nginx + Nchan: not measured (no push tier: LMS_BENCH_PUSH=0, or")
+        print(f"  nginx with Nchan missing: {INSTALL})")
+    else:
+        expected = PLAYERS * QUESTIONS
+        print(
+            f"delivery of each question from the host's next to {PLAYERS} EventSource streams "
+            f"through nginx + Nchan: p50 {percentile(delivery, 0.5):.0f} ms, p95 "
+            f"{percentile(delivery, 0.95):.0f} ms (target <= 500), max "
+            f"{max(delivery or [0.0]):.0f} ms (target <= 1000); {len(delivery)} of {expected} seen"
+        )
     for error in errors[:5]:
         print("  ", error)
 
