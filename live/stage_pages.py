@@ -30,7 +30,11 @@ def page_data(session: LiveSession) -> dict[str, Any]:
 def console(session: LiveSession) -> dict[str, Any]:
     """What the host's and the judges' consoles show of the current question."""
     question = stage_scoring.current_question(session)
-    turn = stage_scoring.turn_of(session, question.index) if question is not None else None
+    turn = (
+        stage_scoring.turn_of(session, question.index, create=False)
+        if question is not None
+        else None
+    )
     return {
         "session": session,
         "settings": stage_scoring.settings_of(session),

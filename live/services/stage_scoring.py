@@ -78,14 +78,17 @@ def judge_of(session: LiveSession, user: User) -> StageJudge | None:
     )
 
 
-def turn_of(session: LiveSession, index: int) -> StageTurn:
+def turn_of(session: LiveSession, index: int, *, create: bool = True) -> StageTurn:
+    """The question's turn; without ``create`` (pages that only read) a missing one is a blank
+    turn that is not stored."""
     turn = db.session.scalar(
         select(StageTurn).where(StageTurn.session_id == session.id, StageTurn.index == index)
     )
     if turn is None:
-        turn = StageTurn(session_id=session.id, index=index)
-        db.session.add(turn)
-        db.session.flush()
+        turn = StageTurn(session_id=session.id, index=index, attempt=1)
+        if create:
+            db.session.add(turn)
+            db.session.flush()
     return turn
 
 

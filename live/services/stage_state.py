@@ -59,7 +59,7 @@ class DeviceAnswer:
 
 
 def device_answer(session: LiveSession, question: LiveQuestion) -> DeviceAnswer | None:
-    turn = stage_scoring.turn_of(session, question.index)
+    turn = stage_scoring.turn_of(session, question.index, create=False)
     if turn.team_id is None:
         return None
     row = db.session.scalars(
@@ -82,7 +82,7 @@ def device_answer(session: LiveSession, question: LiveQuestion) -> DeviceAnswer 
 def question_view(session: LiveSession, question: LiveQuestion) -> dict[str, Any]:
     """The current question as everyone may see it (the answer only once shown)."""
     version = question.version
-    turn = stage_scoring.turn_of(session, question.index)
+    turn = stage_scoring.turn_of(session, question.index, create=False)
     team = db.session.get(LiveTeam, turn.team_id) if turn.team_id else None
     options = []
     if version.type in CHOICE_TYPES:

@@ -4,7 +4,7 @@ else gets a 404), a round played through the forms, and the polled state with it
 from __future__ import annotations
 
 from live.models import LiveSession
-from live.services import stage_scoring
+from live.services import sessions, stage_scoring
 from tests.factories import UserFactory
 from tests.formfill import read_form, submit_form
 from tests.quiz_factories import make_bank, make_quiz
@@ -237,3 +237,13 @@ def test_judges_disagree_and_the_head_judge_decides_on_the_judge_console(client,
     assert s.session.state == "reveal"
     submit_form(client, f"/live/{sid}/stage", form="/do/finish")
     assert s.session.state == "finished"
+
+
+def test_pages_only_read_even_when_a_question_was_opened_elsewhere(client, db, login_as):
+    s = make_stage(db, judge_count=1)
+    sessions.advance(s.session, s.host)  # the hosted API's "next": no stage turn stored
+    db.session.commit()
+    login_as(s.host)
+    assert client.get(f"/live/{s.session.id}/stage").status_code == 200
+    assert client.get(f"/live/{s.session.id}/stage/state.json").status_code == 200
+    assert client.get(f"/live/stage/screen/{s.session.screen_token}").status_code == 200
