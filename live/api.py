@@ -34,9 +34,9 @@ from live.api_schemas import (
     REPORT,
     STATE,
 )
-from live.models import LivePlayer, LiveSession, LiveTeam
+from live.models import Format, LivePlayer, LiveSession, LiveTeam
 from live.permissions import can_create_sessions, can_see_results
-from live.services import answers, board, buzzer, results, sessions, teams
+from live.services import answers, board, buzzer, results, sessions, stage, teams
 from live.viewer import Viewer, guest_cookie_name, viewer_for
 from lms.accounts import permissions
 from lms.core.api import documented, iso, json_body
@@ -394,7 +394,10 @@ def move_player(session_id: int, player_id: int) -> Any:
 def answer(session_id: int) -> Any:
     session, player = _player(session_id)
     data = json_body()
-    stored = answers.submit(session, player, data.get("index"), data.get("answer"))
+    if session.format == Format.STAGE:  # one answer per answering team, judged by the judges
+        stored = stage.answer_on_device(session, player, data.get("answer"), data.get("index"))
+    else:
+        stored = answers.submit(session, player, data.get("index"), data.get("answer"))
     db.session.commit()
     return jsonify(
         {"accepted": True, "received_at": iso(stored.received_at), "index": stored.index}
@@ -412,7 +415,11 @@ def answer(session_id: int) -> Any:
 )
 def buzz(session_id: int) -> Any:
     session, player = _player(session_id)
-    stored = buzzer.buzz(session, player, json_body().get("index"))
+    index = json_body().get("index")
+    if session.format == Format.STAGE:  # fouls cost points, the first clean buzz takes the turn
+        stored = stage.buzz(session, player, index)
+    else:
+        stored = buzzer.buzz(session, player, index)
     db.session.commit()
     return jsonify(
         {"order": stored.order, "foul": stored.is_foul, "received_at": iso(stored.received_at)}

@@ -24,6 +24,9 @@ from live import api as live_api
 from live import models as live_models
 from live import results_views as live_results_views
 from live import views as live_views
+from live import stage_api as live_stage_api
+from live import stage_models as live_stage_models
+from live import stage_views as live_stage_views
 from lms import files
 from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
@@ -65,6 +68,7 @@ MODELS = (
     quiz_item_kind,
     competition_models,
     live_models,
+    live_stage_models,
     ranking,
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,6 +79,7 @@ API_BLUEPRINTS = (
     quizzes_api.bp,
     competitions_api.bp,
     live_api.bp,
+    live_stage_api.bp,
     points_api.bp,
 )
 PAGE_BLUEPRINTS = (
@@ -105,6 +110,7 @@ PAGE_BLUEPRINTS = (
     live_results_views.bp,
     points_views.bp,
     live_views.bp,
+    live_stage_views.bp,
     push_views.bp,
 )
 

@@ -24,6 +24,7 @@ from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
 from tools.tour_live import add_live_tour_data, live_stops
+from tools import tour_stage
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -58,6 +59,7 @@ LEFT_OUT = {
     "quiz_manage.for_item": "a redirect to quiz_manage.show",
     "accounts.logout": "POST only, it has no page",
     "live.host_state": "JSON polled by the host console",
+    **tour_stage.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
 }
 
@@ -113,6 +115,7 @@ def add_tour_data() -> None:
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
     add_live_tour_data(ORGANIZER, MEMBER)
+    tour_stage.add_stage_data(_user(ORGANIZER), member)
     db.session.flush()
 
 
@@ -267,5 +270,6 @@ def _anonymous_stops(demo: _Demo) -> list[Stop]:
 def tour_stops() -> list[Stop]:
     """Every page the tour opens, grouped by who opens it (in a request context)."""
     demo = _demo()
+    stages = tour_stage.stage_stops(Stop, ORGANIZER, MEMBER, ANONYMOUS)
     stops = _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
-    return stops + live_stops(Stop, ORGANIZER, MEMBER)
+    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages

@@ -27,6 +27,7 @@ from tests.web.quizzes import (
     audience_results,
 )
 from tests.web.samples import quiz_url_values, sample_objects
+from tests.web.stage import audience as stage_audience
 
 STAFF = frozenset({"organizer", "admin"})
 ADMIN = frozenset({"admin"})
@@ -144,6 +145,7 @@ for _area in (
     competition_api_audience,
     audience_points,
     competition_results_audience,
+    stage_audience,
     live_audience,
     live_pages_audience,
 ):
@@ -217,6 +219,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
+    values = {**stage_audience.URL_VALUES, **values}
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:
