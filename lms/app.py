@@ -23,10 +23,10 @@ from courses import views as course_views
 from live import api as live_api
 from live import models as live_models
 from live import results_views as live_results_views
-from live import views as live_views
 from live import stage_api as live_stage_api
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
+from live import views as live_views
 from lms import files
 from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api

@@ -23,8 +23,8 @@ from lms.core.settings import set_setting
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
-from tools.tour_live import add_live_tour_data, live_stops
 from tools import tour_stage
+from tools.tour_live import add_live_tour_data, live_stops
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
