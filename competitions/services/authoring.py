@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from competitions.models import Competition, CompetitionRound, UnitMetric
+from competitions.services import stages, standings
 from lms.accounts.models import OrgUnit, User
+from lms.core.clock import utcnow
 from lms.core.dates import moment_problem
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
@@ -104,10 +106,16 @@ def create_competition(
 
 
 def update_competition(competition: Competition, settings: CompetitionSettings) -> None:
+    """Apply the settings. When they move the freeze (its length, or the end it counts back
+    from) of a competition under way, both boards are rebuilt from the attempts: the public
+    board then stands as it stood at the new freeze, also when that moment has passed."""
     _validate(settings)
+    freeze_before = stages.freeze_at(competition)
     _apply(competition, settings)
     _align_quizzes(competition)
     db.session.flush()
+    if stages.freeze_at(competition) != freeze_before and utcnow() >= competition.starts_at:
+        standings.rebuild(competition)
 
 
 def set_rounds(competition: Competition, quizzes: list[Quiz]) -> None:

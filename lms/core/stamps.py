@@ -1,0 +1,138 @@
+"""Version stamps: how every worker learns at once that a fact it remembers has changed.
+
+A topic (``"competitions"``, ``"people"``) has one row in ``cache_stamps``. Whoever changes a
+fact of the topic bumps its version in the same transaction (``after_flush`` of a model given
+to :func:`watch`, or :func:`bump` after a bulk statement), so the new version becomes visible
+to other workers exactly when the change does. A per-process memory keeps each value with the
+version it was loaded under (:func:`current`, read before loading) and uses it only while that
+version is current. Every worker reads all versions with one tiny statement, at most once per
+transaction. A transaction that changed a topic (:func:`changed_here`) reads it fresh and
+remembers nothing of it: it may still roll back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, String, bindparam, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+
+from lms.core.db import built_once, execute_alone
+from lms.core.extensions import db
+
+_READ = "lms_stamps"  # in session.info: {topic: version}, until the transaction ends
+_CHANGED = "lms_stamps_changed"  # in session.info: topics this transaction bumped
+
+
+class CacheStamp(db.Model):
+    """A topic's version; its first value is random, so a table emptied and filled again
+    (tests, a restore) never repeats a version a memory still holds."""
+
+    __tablename__ = "cache_stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+_READ_ALL = select(CacheStamp.__table__.c.name, CacheStamp.__table__.c.version)
+
+
+@dataclass(frozen=True)
+class _Watch:
+    topic: str
+    on_insert: bool
+    ignore: frozenset[str]
+
+
+_watched: dict[type, list[_Watch]] = {}
+
+
+def watch(topic: str, *models: type, on_insert: bool = False, ignore: Iterable[str] = ()) -> None:
+    """A flush that updates or deletes an instance of ``models`` (inserts too with
+    ``on_insert``) bumps ``topic``; a change of only the ``ignore`` attributes does not."""
+    for model in models:
+        _watched.setdefault(model, []).append(_Watch(topic, on_insert, frozenset(ignore)))
+
+
+def current(topic: str, session: Session | None = None) -> int:
+    """The topic's version as this transaction sees it (0: never bumped).
+
+    Read once per transaction. Before a transaction has begun on PostgreSQL, read alone in
+    autocommit (``execute_alone``), so a request whose one statement runs alone (a remembered
+    answer's save) stays free of BEGIN and COMMIT; that read then serves until the session's
+    next transaction ends, which is never older than what the request loads after it."""
+    target = session if session is not None else db.session()
+    read = target.info.get(_READ)
+    if read is None:
+        read = target.info[_READ] = execute_alone(target, _READ_ALL, None, _versions)
+    return read.get(topic, 0)
+
+
+def _versions(result: Any) -> dict[str, int]:
+    return {name: version for name, version in result}
+
+
+def changed_here(topic: str, session: Session | None = None) -> bool:
+    """Whether this transaction changed the topic (so nothing of it may be remembered yet)."""
+    target = session if session is not None else db.session()
+    return topic in target.info.get(_CHANGED, ())
+
+
+def bump(topic: str, session: Session | None = None) -> None:
+    """A new version of ``topic``, in the session's transaction (after a bulk statement the
+    flush events do not see)."""
+    target = session if session is not None else db.session()
+    _bump(target, target.connection(), {topic})
+
+
+def _bump(session: Session, connection: Any, topics: set[str]) -> None:
+    statement = built_once(session, _bumping)
+    for topic in sorted(topics):  # one order, so two writers never wait on each other crosswise
+        connection.execute(statement, {"name": topic, "start": secrets.randbits(52)})
+    session.info.setdefault(_CHANGED, set()).update(topics)
+    session.info.pop(_READ, None)
+
+
+def _bumping(upsert: Any) -> Any:
+    stamps = CacheStamp.__table__
+    statement = upsert(stamps).values(name=bindparam("name"), version=bindparam("start"))
+    return statement.on_conflict_do_update(
+        index_elements=[stamps.c.name], set_={"version": stamps.c.version + 1}
+    )
+
+
+def _changed(instance: Any, ignore: frozenset[str]) -> bool:
+    state = inspect(instance)
+    return any(
+        attribute.key not in ignore and attribute.history.has_changes() for attribute in state.attrs
+    )
+
+
+def _topics(session: Session) -> set[str]:
+    topics: set[str] = set()
+    for instance in session.new:
+        topics.update(w.topic for w in _watched.get(type(instance), ()) if w.on_insert)
+    for instance in session.deleted:
+        topics.update(w.topic for w in _watched.get(type(instance), ()))
+    for instance in session.dirty:
+        for w in _watched.get(type(instance), ()):
+            if w.topic not in topics and _changed(instance, w.ignore):
+                topics.add(w.topic)
+    return topics
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_flushed(session: Session, _context: Any) -> None:
+    """The flush's state and history are still those it wrote, and its connection is open."""
+    if _watched and (topics := _topics(session)):
+        _bump(session, session.connection(), topics)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_READ, None)
+        session.info.pop(_CHANGED, None)
