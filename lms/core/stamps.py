@@ -67,7 +67,11 @@ def current(topic: str, session: Session | None = None) -> int:
     target = session if session is not None else db.session()
     read = target.info.get(_READ)
     if read is None:
-        read = target.info[_READ] = execute_alone(target, _READ_ALL, None, _versions)
+        if target.get_bind().dialect.name == "postgresql":
+            read = execute_alone(target, _READ_ALL, None, _versions)
+        else:  # on the session's connection, without the ORM's per-statement work
+            read = _versions(target.connection().execute(_READ_ALL))
+        target.info[_READ] = read
     return read.get(topic, 0)
 
 
