@@ -107,14 +107,17 @@ def create_competition(
 
 def update_competition(competition: Competition, settings: CompetitionSettings) -> None:
     """Apply the settings. When they move the freeze (its length, or the end it counts back
-    from) of a competition under way, both boards are rebuilt from the attempts: the public
-    board then stands as it stood at the new freeze, also when that moment has passed."""
+    from) of a competition under way, from or to a moment already passed, both boards are
+    rebuilt from the attempts: the public board then stands as it stood at the new freeze."""
     _validate(settings)
     freeze_before = stages.freeze_at(competition)
     _apply(competition, settings)
     _align_quizzes(competition)
     db.session.flush()
-    if stages.freeze_at(competition) != freeze_before and utcnow() >= competition.starts_at:
+    freeze_after, now = stages.freeze_at(competition), utcnow()
+    moved = freeze_after != freeze_before
+    passed = any(moment is not None and moment <= now for moment in (freeze_before, freeze_after))
+    if moved and passed and now >= competition.starts_at:  # else both boards are the live one
         standings.rebuild(competition)
 
 

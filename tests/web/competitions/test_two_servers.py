@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from competitions.models import Competition
-from competitions.services import authoring, by_hand, registration
+from competitions.services import authoring, by_hand, registration, standings
 from competitions.services.standings import people_key, public_key
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import org_units, users
@@ -198,3 +198,15 @@ def test_moving_the_end_moves_the_freeze_and_rebuilds_the_board(db, clock):
     _done(db)
     assert _ranked(competition_id, public=True) == set()
     assert _ranked(competition_id, public=False) == {member_id}
+
+
+def test_a_freeze_moved_within_the_future_rebuilds_nothing(db, clock, monkeypatch):
+    competition = running([auto_quiz()], freeze_minutes=30)  # frozen from 90 minutes in
+    db.session.commit()
+    rebuilt: list[int] = []
+    monkeypatch.setattr(standings, "rebuild", lambda c: rebuilt.append(c.id))
+    _edit(db, competition.id, freeze_minutes=20)
+    assert rebuilt == []  # both boards are the live one until either freeze begins
+    clock.advance(minutes=105)  # the 20-minute freeze began at 100
+    _edit(db, competition.id, freeze_minutes=10)
+    assert rebuilt == [competition.id]  # the freeze had begun: the public board moves
