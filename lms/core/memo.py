@@ -3,7 +3,7 @@
 A memo given a ``topic`` (``lms.core.stamps``) keeps each value with the topic's version it was
 loaded under and answers from it only while that version is current, so an edit committed by
 any worker applies at once in every worker, for the price of reading the versions (one tiny
-statement per transaction, shared by every memo). A transaction that edited the topic loads
+statement per request, shared by every memo). A transaction that edited the topic loads
 fresh and remembers nothing until it commits. A memo without a topic holds facts that never
 change and keeps them at most ``seconds``. Keys hold the database engine too, so two apps in
 one process (tests simulating two servers) never share a memory.

@@ -6,7 +6,7 @@ to :func:`watch`, or :func:`bump` after a bulk statement), so the new version be
 to other workers exactly when the change does. A per-process memory keeps each value with the
 version it was loaded under (:func:`current`, read before loading) and uses it only while that
 version is current. Every worker reads all versions with one tiny statement, at most once per
-transaction. A transaction that changed a topic (:func:`changed_here`) reads it fresh and
+request. A transaction that changed a topic (:func:`changed_here`) reads it fresh and
 remembers nothing of it: it may still roll back.
 """
 
@@ -17,13 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import BigInteger, String, bindparam, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from lms.core.db import built_once, execute_alone
 from lms.core.extensions import db
 
-_READ = "lms_stamps"  # in session.info: {topic: version}, until the transaction ends
+_READ = "lms_stamps"  # {topic: version}, in flask.g for the request, else in session.info
 _CHANGED = "lms_stamps_changed"  # in session.info: topics this transaction bumped
 
 
@@ -58,21 +59,31 @@ def watch(topic: str, *models: type, on_insert: bool = False, ignore: Iterable[s
 
 
 def current(topic: str, session: Session | None = None) -> int:
-    """The topic's version as this transaction sees it (0: never bumped).
+    """The topic's version (0: never bumped), read before anything it guards is loaded.
 
-    Read once per transaction. Before a transaction has begun on PostgreSQL, read alone in
-    autocommit (``execute_alone``), so a request whose one statement runs alone (a remembered
-    answer's save) stays free of BEGIN and COMMIT; that read then serves until the session's
-    next transaction ends, which is never older than what the request loads after it."""
+    All versions are read in one statement, once per request (its read and write transactions
+    share it; outside a request, once per transaction), and again after this session changes
+    one. On PostgreSQL, before a transaction has begun, they are read alone in autocommit
+    (``execute_alone``), so a request whose one statement runs alone (a remembered answer's
+    save) stays free of BEGIN and COMMIT."""
     target = session if session is not None else db.session()
-    read = target.info.get(_READ)
+    read = g.get(_READ) if has_request_context() else target.info.get(_READ)
     if read is None:
         if target.get_bind().dialect.name == "postgresql":
             read = execute_alone(target, _READ_ALL, None, _versions)
         else:  # on the session's connection, without the ORM's per-statement work
             read = _versions(target.connection().execute(_READ_ALL))
-        target.info[_READ] = read
+        if has_request_context():
+            setattr(g, _READ, read)
+        else:
+            target.info[_READ] = read
     return read.get(topic, 0)
+
+
+def _forget_read(session: Session) -> None:
+    session.info.pop(_READ, None)
+    if has_request_context():
+        g.pop(_READ, None)
 
 
 def _versions(result: Any) -> dict[str, int]:
@@ -97,7 +108,7 @@ def _bump(session: Session, connection: Any, topics: set[str]) -> None:
     for topic in sorted(topics):  # one order, so two writers never wait on each other crosswise
         connection.execute(statement, {"name": topic, "start": secrets.randbits(52)})
     session.info.setdefault(_CHANGED, set()).update(topics)
-    session.info.pop(_READ, None)
+    _forget_read(session)
 
 
 def _bumping(upsert: Any) -> Any:
@@ -137,6 +148,9 @@ def _bump_flushed(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that bumped ends: what it read of its own bumps must go, committed (then
+    read again) or not (never to be seen)."""
     if transaction.parent is None:
         session.info.pop(_READ, None)
-        session.info.pop(_CHANGED, None)
+        if session.info.pop(_CHANGED, None):
+            _forget_read(session)
