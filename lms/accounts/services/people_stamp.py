@@ -2,7 +2,7 @@
 and tokens are kept under (whom a token belongs to, names and units on cached boards).
 
 Any change to a user (other than their last login and password hash, which no memory holds), a
-unit or a token bumps it in the change's transaction, so every worker sees it at once.
+unit or a token (other than when it was last used) bumps it in the change's transaction, so every worker sees it at once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from lms.core import stamps
 TOPIC = "people"
 
 stamps.watch(TOPIC, User, ignore={"last_login_at", "password_hash", "updated_at"})
-stamps.watch(TOPIC, OrgUnit, ApiToken)
+stamps.watch(TOPIC, OrgUnit, ignore={"updated_at"})
+stamps.watch(TOPIC, ApiToken, ignore={"last_used_at"})
 
 
 def version() -> int:
