@@ -132,6 +132,8 @@ def test_a_rename_at_a_shows_on_b_cached_boards_at_once(
     second_server.config["LEADERBOARD_API_MAX_AGE_SECONDS"] = 60.0  # B serves what it built
     body = _board(on_b, competition_id).get_json()
     assert (_names(body), body["me"]["unit"]) == (["First", "Second"], "One")
+    live_url = f"/competitions/{competition_id}/live/board.json"
+    assert _names(on_b.get(live_url).get_json()["people"]) == ["First", "Second"]
 
     in_another_process(
         lambda: users.update_profile(
@@ -139,6 +141,7 @@ def test_a_rename_at_a_shows_on_b_cached_boards_at_once(
         )
     )
     assert _names(_board(on_b, competition_id).get_json()) == ["First", "Renamed"]
+    assert _names(on_b.get(live_url).get_json()["people"]) == ["First", "Renamed"]  # live page
 
     def rename_unit() -> None:
         north = db.session.get(OrgUnit, north_id)
