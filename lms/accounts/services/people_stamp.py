@@ -1,8 +1,8 @@
 """The "people" version stamp (``lms.core.stamps``): what per-process memories of users, units
 and tokens are kept under (whom a token belongs to, names and units on cached boards).
 
-Any change to a user (other than their last login and password hash, which no memory holds), a
-unit or a token (other than when it was last used) bumps it in the change's transaction, so every worker sees it at once.
+Any change to a user (but their last login and password hash, which no memory holds), a unit or
+a token (but its last use) bumps it in the change's transaction: every worker sees it at once.
 """
 
 from __future__ import annotations
