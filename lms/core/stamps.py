@@ -13,12 +13,12 @@ remembers nothing of it: it may still roll back.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import BigInteger, String, bindparam, event, inspect, select
+from sqlalchemy import BigInteger, Select, String, bindparam, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from lms.core.db import built_once, execute_alone
@@ -78,6 +78,34 @@ def current(topic: str, session: Session | None = None) -> int:
         else:
             target.info[_READ] = read
     return read.get(topic, 0)
+
+
+def with_versions(statement: Select[Any]) -> Select[Any]:
+    """``statement`` with every topic's version as one more column each: a statement every
+    request runs anyway (loading the session's user) reads them for free; give its row to
+    :func:`keep_versions`."""
+    stamps = CacheStamp.__table__
+    return statement.add_columns(
+        *(
+            select(stamps.c.version).where(stamps.c.name == topic).scalar_subquery()
+            for topic in _topics_watched()
+        )
+    )
+
+
+def keep_versions(row: Sequence[Any]) -> None:
+    """Keep, for this request, the versions a :func:`with_versions` statement read: the last
+    columns of ``row``."""
+    topics = _topics_watched()
+    versions = {t: v for t, v in zip(topics, row[-len(topics) :], strict=True) if v is not None}
+    if has_request_context():
+        setattr(g, _READ, versions)
+    else:
+        db.session().info[_READ] = versions
+
+
+def _topics_watched() -> list[str]:
+    return sorted({w.topic for watches in _watched.values() for w in watches})
 
 
 def _forget_read(session: Session) -> None:

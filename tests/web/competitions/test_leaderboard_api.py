@@ -56,6 +56,18 @@ def test_a_warm_request_reads_neither_the_competition_nor_the_entries(
         assert table not in touched, counter.statements
 
 
+def test_a_session_request_reads_the_version_stamps_with_its_user(
+    client, db, clock, login_as, count_queries
+):
+    world = _board(db, clock)
+    login_as(world["first"])
+    assert client.get(_url(world)).status_code == 200
+    with count_queries() as counter:
+        assert client.get(_url(world)).status_code == 200
+    assert "cache_stamps" in counter.statements[0]  # the user's statement
+    assert not any(s.lstrip().startswith("SELECT cache_stamps") for s in counter.statements)
+
+
 def test_each_viewer_gets_their_own_row_on_the_same_public_board(client, db, clock, login_as):
     world = _board(db, clock)
     bodies = {}
