@@ -73,11 +73,15 @@ def current(topic: str, session: Session | None = None) -> int:
             read = execute_alone(target, _READ_ALL, None, _versions)
         else:  # on the session's connection, without the ORM's per-statement work
             read = _versions(target.connection().execute(_READ_ALL))
-        if has_request_context():
-            setattr(g, _READ, read)
-        else:
-            target.info[_READ] = read
+        _keep(target, read)
     return read.get(topic, 0)
+
+
+def _keep(session: Session, versions: dict[str, int]) -> None:
+    if has_request_context():
+        setattr(g, _READ, versions)
+    else:
+        session.info[_READ] = versions
 
 
 def with_versions(statement: Select[Any]) -> Select[Any]:
@@ -97,11 +101,8 @@ def keep_versions(row: Sequence[Any]) -> None:
     """Keep, for this request, the versions a :func:`with_versions` statement read: the last
     columns of ``row``."""
     topics = _topics_watched()
-    versions = {t: v for t, v in zip(topics, row[-len(topics) :], strict=True) if v is not None}
-    if has_request_context():
-        setattr(g, _READ, versions)
-    else:
-        db.session().info[_READ] = versions
+    read = row[len(row) - len(topics) :]
+    _keep(db.session(), {t: v for t, v in zip(topics, read, strict=True) if v is not None})
 
 
 def _topics_watched() -> list[str]:
