@@ -34,6 +34,7 @@ def serve(
         LMS_SECRET_KEY="bench-only-secret",
         LMS_DATABASE_URL=url,
         LMS_RATELIMIT_ENABLED="false",  # every simulated member comes from 127.0.0.1
+        LMS_ACCESS_LOG="false",  # as gunicorn's: no log line per request in a benchmark
         LMS_INSTANCE_PATH=folder,
     )
     env.pop("LMS_REDIS_URL", None)
