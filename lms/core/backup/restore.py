@@ -225,7 +225,10 @@ def _link(
     if not rows:
         return
     keys = [column.name for column in table.primary_key.columns]
-    statement = update(table).values({name: bindparam(f"_{name}") for name in columns})
+    values: dict[str, Any] = {name: bindparam(f"_{name}") for name in columns}
+    # Columns set on every update (``updated_at``) keep what the archive has.
+    values |= {c.name: c for c in table.columns if c.onupdate is not None and c.name not in values}
+    statement = update(table).values(values)
     for name in keys:
         statement = statement.where(table.c[name] == bindparam(f"_{name}"))
     for batch in batched(rows, BATCH):
