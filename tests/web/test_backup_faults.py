@@ -5,13 +5,15 @@ half-way leaves the site as it was."""
 from __future__ import annotations
 
 import io
+import tarfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
-from lms.core.backup import dump, restore, restore_backup, write_backup
+from lms.core.backup import BackupError, dump, restore, restore_backup, write_backup
+from lms.core.backup.archive import FORMAT, FORMAT_VERSION, ArchiveWriter
 from lms.core.storage import Storage
 from lms.core.uploads import save_upload
 from tests.factories import UserFactory
@@ -86,3 +88,22 @@ def test_a_restore_that_fails_half_way_leaves_the_site_as_it_was(
     assert storage_backend.read(keys[0]) == PNG + b"\x00"
     UserFactory(username="after-restore")  # ids continue after the restored ones
     db.session.commit()
+
+
+def test_an_archive_of_a_schema_this_code_does_not_know_is_refused(db, tmp_path: Path):
+    path = tmp_path / "future.tar"
+    with tarfile.open(path, "w") as tar:
+        ArchiveWriter(tar).finish(
+            {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_revision": "9999_from_the_future",
+                "database": {"dialect": "sqlite", "tables": []},
+                "files": {"count": 0, "bytes": 0},
+            }
+        )
+    UserFactory(username="still-here")
+    db.session.commit()
+    with pytest.raises(BackupError, match="9999_from_the_future is not among this code's"):
+        restore_backup(str(path), replace=True)
+    assert _usernames(db) == ["still-here"]
