@@ -8,13 +8,14 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.backup import BackupError, restore_backup, write_backup
 from lms.core.clock import utcnow
 from lms.core.extensions import db
-from lms.core.storage import get_storage
+from lms.core.storage import StorageUnavailableError, get_storage
 from lms.core.uploads import stray_keys, unused_uploads
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
@@ -107,6 +108,14 @@ def clean_storage(hours: int) -> None:
     )
 
 
+BACKUP_FAILURES = (BackupError, StorageUnavailableError, SQLAlchemyError, OSError)
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, without the SQL statement a database error carries."""
+    return str(getattr(error, "orig", None) or error).strip()
+
+
 def _progress(quiet: bool) -> Callable[[str], None]:
     return (lambda _message: None) if quiet else (lambda message: click.echo(message, err=True))
 
@@ -124,8 +133,8 @@ def backup(output: str, quiet: bool) -> None:
     """Write the database (a consistent snapshot) and every stored file into one archive."""
     try:
         manifest = write_backup(output, progress=_progress(quiet))
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
+    except BACKUP_FAILURES as error:
+        raise click.ClickException(f"no backup written: {_reason(error)}") from error
     rows = sum(table["rows"] for table in manifest["database"]["tables"])
     if not quiet:
         click.echo(
@@ -147,7 +156,7 @@ def restore(archive: str, replace: bool, quiet: bool) -> None:
     """Fill an empty database and storage from an archive of `lms backup`, checked first."""
     try:
         manifest = restore_backup(archive, replace=replace, progress=_progress(quiet))
-    except BackupError as error:
-        raise click.ClickException(f"nothing restored: {error}") from error
+    except BACKUP_FAILURES as error:
+        raise click.ClickException(f"nothing restored: {_reason(error)}") from error
     if not quiet:
         click.echo(f"restored {archive} (made {manifest['created_at']})", err=True)
