@@ -16,7 +16,10 @@ from lms.core.backup import BackupError, dump, restore, restore_backup, write_ba
 from lms.core.backup.archive import FORMAT, FORMAT_VERSION, ArchiveWriter
 from lms.core.storage import Storage
 from lms.core.uploads import save_upload
+from quizzes.models import AttemptItem
+from quizzes.services import attempts
 from tests.factories import UserFactory
+from tests.quiz_factories import make_quiz
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 300
 
@@ -107,3 +110,22 @@ def test_an_archive_of_a_schema_this_code_does_not_know_is_refused(db, tmp_path:
     with pytest.raises(BackupError, match="9999_from_the_future is not among this code's"):
         restore_backup(str(path), replace=True)
     assert _usernames(db) == ["still-here"]
+
+
+def test_a_json_null_stays_apart_from_a_sql_null(db, member, tmp_path: Path):
+    attempt = attempts.start(member, make_quiz())
+    db.session.flush()
+    first, second, third = sorted(item.id for item in attempt.items)[:3]
+    db.session.commit()
+    items = AttemptItem.__table__
+    with db.engine.begin() as connection:  # unanswered; answered null (JSON); answered
+        connection.execute(items.update().where(items.c.id == second).values(response=None))
+        connection.execute(items.update().where(items.c.id == third).values(response=["中", 1]))
+    db.session.remove()
+    archive = str(tmp_path / "site.tar")
+    write_backup(archive)
+    restore_backup(archive, replace=True)
+    unanswered = select(items.c.id).where(items.c.response.is_(None))
+    found = set(db.session.scalars(unanswered))
+    assert first in found and second not in found and third not in found
+    assert db.session.scalar(select(items.c.response).where(items.c.id == third)) == ["中", 1]

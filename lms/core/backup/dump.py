@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 
 from lms.core.backup.archive import (
     DATABASE,
@@ -25,7 +25,7 @@ from lms.core.backup.archive import (
     BackupError,
     file_member,
 )
-from lms.core.backup.rows import write_rows
+from lms.core.backup.rows import archived, table_query, write_rows
 from lms.core.backup.snapshot import schema_revisions, snapshot
 from lms.core.clock import utcnow
 from lms.core.extensions import db
@@ -115,10 +115,9 @@ def _write(writer: ArchiveWriter, progress: Progress) -> dict[str, Any]:
 
 
 def _add_table(writer: ArchiveWriter, connection: Connection, table: Table, member: str) -> int:
-    query = select(*table.columns).order_by(*table.primary_key.columns)
     with tempfile.TemporaryFile() as spool:
-        result = connection.execution_options(yield_per=BATCH).execute(query)
-        count = write_rows(result, spool)
+        result = connection.execution_options(yield_per=BATCH).execute(table_query(table))
+        count = write_rows(archived(table, result), spool)
         size = spool.tell()
         spool.seek(0)
         writer.add(member, spool, size)

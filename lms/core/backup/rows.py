@@ -6,7 +6,10 @@ column's type, so an archive made on SQLite loads into PostgreSQL and back:
 
 - datetimes, dates and times: ISO 8601 (aware datetimes keep their offset);
 - ``Decimal``: its exact text; bytes: base64; UUIDs: their text; enums: the member's name;
-- JSON columns, booleans, integers, floats and text: as JSON has them.
+- booleans, integers, floats and text: as JSON has them;
+- JSON columns: their value in a list of one, ``[value]``, so that a JSON ``null`` (``[null]``)
+  and a SQL ``NULL`` (``null``) stay apart (``IS NULL`` finds only the second). They are read as
+  text (``CAST(... AS TEXT)``), as the database holds them, and parsed here.
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ from sqlalchemy import (
     Float,
     LargeBinary,
     Numeric,
+    Select,
     Table,
+    Text,
     Time,
     TypeDecorator,
     Uuid,
+    cast,
+    null,
+    select,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -57,6 +65,11 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _unwrap(value: list[Any]) -> Any:
+    (inner,) = value
+    return inner
+
+
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
@@ -76,7 +89,7 @@ def _decimal_numeric(base: TypeEngine[Any]) -> bool:
 
 
 _DECODERS: tuple[tuple[Callable[[TypeEngine[Any]], bool], Decoder], ...] = (
-    (lambda base: isinstance(base, JSON), _identity),
+    (lambda base: isinstance(base, JSON), _unwrap),
     (lambda base: isinstance(base, DateTime), datetime.fromisoformat),
     (lambda base: isinstance(base, Date), date.fromisoformat),
     (lambda base: isinstance(base, Time), time.fromisoformat),
@@ -95,6 +108,30 @@ def decoder(column_type: TypeEngine[Any]) -> Decoder:
     return _identity
 
 
+def _is_json(column_type: TypeEngine[Any]) -> bool:
+    return isinstance(_base_type(column_type), JSON)
+
+
+def table_query(table: Table) -> Select[Any]:
+    """Every row of ``table`` in primary-key order; JSON columns as the text the database holds."""
+    columns = [
+        cast(column, Text).label(column.name) if _is_json(column.type) else column
+        for column in table.columns
+    ]
+    return select(*columns).order_by(*table.primary_key.columns)
+
+
+def archived(table: Table, rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """The rows of :func:`table_query` as :func:`write_rows` takes them (JSON values wrapped)."""
+    json_at = [number for number, column in enumerate(table.columns) if _is_json(column.type)]
+    for row in rows:
+        values = list(row)
+        for number in json_at:
+            if values[number] is not None:
+                values[number] = [json.loads(values[number])]
+        yield values
+
+
 def write_rows(rows: Iterable[Any], out: IO[bytes]) -> int:
     """Write ``rows`` (sequences of column values) as gzip-compressed JSON lines; their count."""
     count = 0
@@ -109,12 +146,13 @@ def write_rows(rows: Iterable[Any], out: IO[bytes]) -> int:
 def read_rows(table: Table, columns: list[str], stream: IO[bytes]) -> Iterator[dict[str, Any]]:
     """The rows written by :func:`write_rows` for ``columns`` of ``table``, ready to insert."""
     decoders = [decoder(table.c[name].type) for name in columns]
+    nulls = [null() if _is_json(table.c[name].type) else None for name in columns]
     with gzip.GzipFile(fileobj=stream, mode="rb") as packed:
         for line in packed:
             values = json.loads(line)
             if len(values) != len(columns):
                 raise ValueError(f"a row of {table.name} has {len(values)} values")
             yield {
-                name: None if value is None else decode(value)
-                for name, value, decode in zip(columns, values, decoders, strict=True)
+                name: empty if value is None else decode(value)
+                for name, value, decode, empty in zip(columns, values, decoders, nulls, strict=True)
             }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -24,8 +26,9 @@ from sqlalchemy import (
     Time,
     Uuid,
 )
+from sqlalchemy.sql.elements import Null
 
-from lms.core.backup.rows import encode, read_rows, write_rows
+from lms.core.backup.rows import archived, encode, read_rows, write_rows
 from lms.core.db import UTCDateTime
 
 TABLE = Table(
@@ -62,16 +65,37 @@ ROW = {
 
 def test_every_type_comes_back_equal() -> None:
     empty = dict.fromkeys(ROW, None) | {"id": 8}
+    as_read = [  # as table_query() gives them: JSON as the database's text
+        (*list(ROW.values())[:8], json.dumps(ROW["data"]), *list(ROW.values())[9:]),
+        tuple(empty.values()),
+    ]
     packed = io.BytesIO()
-    assert write_rows([tuple(ROW.values()), tuple(empty.values())], packed) == 2
+    assert write_rows(archived(TABLE, as_read), packed) == 2
     packed.seek(0)
-    assert list(read_rows(TABLE, list(ROW), packed)) == [ROW, empty]
+    first, second = read_rows(TABLE, list(ROW), packed)
+    assert first == ROW
+    assert {name: value for name, value in second.items() if name != "data"} == {
+        name: value for name, value in empty.items() if name != "data"
+    }
+    assert isinstance(second["data"], Null)  # SQL NULL, as it was
+
+
+def test_json_null_and_sql_null_stay_apart() -> None:
+    packed = io.BytesIO()
+    pairs = Table(
+        "pairs", MetaData(), Column("id", Integer, primary_key=True), Column("data", JSON)
+    )
+    write_rows(archived(pairs, [(1, "null"), (2, None), (3, '"text"')]), packed)
+    assert gzip.decompress(packed.getvalue()) == b'[1, [null]]\n[2, null]\n[3, ["text"]]\n'
+    packed.seek(0)
+    values = [row["data"] for row in read_rows(pairs, ["id", "data"], packed)]
+    assert values[0] is None and isinstance(values[1], Null) and values[2] == "text"
 
 
 def test_an_offset_is_kept() -> None:
     beijing = datetime(2026, 12, 6, 8, 0, tzinfo=timezone(timedelta(hours=8)))
     packed = io.BytesIO()
-    write_rows([(1, beijing)], packed)
+    write_rows([(1, beijing)], packed)  # table_query() with the first two columns
     packed.seek(0)
     (row,) = read_rows(TABLE, ["id", "at"], packed)
     assert row["at"] == beijing and row["at"].utcoffset() == timedelta(hours=8)
