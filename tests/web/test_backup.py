@@ -72,7 +72,7 @@ def test_the_archive_holds_the_database_every_file_and_a_manifest(source, source
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
     assert names[-2:] == ["manifest.json", "manifest.sha256"]
-    assert manifest["schema_revision"]
+    assert manifest["schema_revision"] and manifest["app_version"] and manifest["created_at"]
     counts = {table["name"]: table["rows"] for table in manifest["database"]["tables"]}
     assert counts == {name: len(rows) for name, rows in source_state["rows"].items()}
     assert counts["password_handouts"] == 1 and counts["uploads"] == 4

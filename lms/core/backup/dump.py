@@ -7,6 +7,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from contextlib import ExitStack
 from importlib import metadata as package_metadata
@@ -46,9 +47,15 @@ def code_heads() -> list[str]:
 
 
 def app_version() -> str | None:
+    """The platform's version: installed package metadata, else the checkout's pyproject.toml."""
     try:
         return package_metadata.version("lms")
     except package_metadata.PackageNotFoundError:
+        pass
+    project = Path(current_app.extensions["migrate"].directory).parent / "pyproject.toml"
+    try:
+        return tomllib.loads(project.read_text(encoding="utf-8"))["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return None
 
 

@@ -82,6 +82,9 @@ def _tables(manifest: dict[str, Any]) -> dict[str, tuple[Table, dict[str, Any]]]
                 f"{entry['name']}: columns this code does not know: {sorted(unknown)}"
             )
         found[entry["member"]] = (table, entry)
+    members = {name for name in manifest["members"] if name.startswith(archive.DATABASE)}
+    if members != set(found):
+        raise BackupError("the manifest's tables and the archive's members disagree")
     return found
 
 
