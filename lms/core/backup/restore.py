@@ -46,7 +46,8 @@ def restore_backup(path: str, *, replace: bool = False, progress: Progress = sil
     revision = manifest["schema_revision"]
     script = ScriptDirectory(current_app.extensions["migrate"].directory)
     try:
-        script.get_revision(revision)
+        if not isinstance(revision, str) or script.get_revision(revision) is None:
+            raise CommandError(f"no revision {revision!r}")
     except (RevisionError, CommandError) as error:
         raise BackupError(
             f"the archive's schema revision {revision} is not among this code's migrations: "
