@@ -39,6 +39,7 @@ LEFT_OUT = {
     "home.health": "JSON for monitoring",
     "monitoring.ready": "JSON for the proxy's health checks",
     "monitoring.prometheus": "text for Prometheus",
+    "push.authorise": "an empty answer to nginx's subscription check",
     "users_admin.import_template": "a spreadsheet download",
     "bank.export": "a file download",
     "bank_import.template": "a spreadsheet download",

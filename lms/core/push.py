@@ -8,6 +8,14 @@ publisher location once its transaction commits, so no app thread ever waits on 
 Channels are named ``<kind>-<rest>`` (``competition-12``, ``live-7-screen``). A package that
 publishes on a kind registers who may subscribe with :func:`register_channel`; Nchan asks the
 app through its authorisation subrequest, which calls :func:`may_subscribe`.
+
+:func:`publish_coalesced` is for messages that are costly to build and change many times a
+second (a leaderboard while hundreds submit): after the commit it only marks the key; a
+background thread of this process builds the message at most once per
+``PUSH_COALESCE_SECONDS`` per key, after the last change it saw, and publishes it. With Redis,
+the workers of every server take turns (a key in Redis per interval), so a busy board goes out
+once per interval in all, not once per worker. A request never builds or sends such a message
+itself, and the newest change is always sent.
 """
 
 from __future__ import annotations
@@ -15,14 +23,19 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+import redis
+from flask import Flask, current_app
 
-from lms.core.pubsub import after_commit
+from lms.core.extensions import db
+from lms.core.pubsub import after_commit, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +44,9 @@ PUBLISH_TIMEOUT_SECONDS = 2.0
 
 # kind -> (rest of the channel id) -> may the current user subscribe?
 _authorisers: dict[str, Callable[[str], bool]] = {}
+
+Message = dict[str, Any] | bytes
+Builder = Callable[[], Iterable[tuple[str, Message]]]
 
 
 def enabled() -> bool:
@@ -75,6 +91,104 @@ def publish(channel: str, message: dict[str, Any] | bytes) -> None:
     after_commit(lambda: _post(target, body))
 
 
+def publish_coalesced(key: str, build: Builder) -> None:
+    """Once the transaction commits, have ``build()`` make and send the messages for ``key``.
+
+    ``build`` runs later in a background thread of this process, inside an application context
+    of its own, and returns ``(channel, message)`` pairs. Many calls for one key within
+    ``PUSH_COALESCE_SECONDS`` lead to one build, started after the newest of them: the pages get
+    the latest state, at most ``PUSH_COALESCE_SECONDS`` late. Dropped on rollback; a no-op
+    without a push tier.
+    """
+    if not current_app.config.get("PUSH_PUBLISH_URL"):
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    after_commit(lambda: _coalescer(app).mark(key, build))
+
+
+@dataclass
+class _Pending:
+    build: Builder
+    timer: threading.Timer
+
+
+class _Coalescer:
+    """Per application and process: keys whose messages are due, and when each was last sent."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.pending: dict[str, _Pending] = {}
+        self.sent_at: dict[str, float] = {}
+
+    def mark(self, key: str, build: Builder) -> None:
+        every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 2.0))
+        with self.lock:
+            pending = self.pending.get(key)
+            if pending is not None:  # a build is due already and will see this change too
+                pending.build = build
+                return
+            delay = max(0.0, self.sent_at.get(key, 0.0) + every - time.monotonic())
+        self._later(key, build, delay)
+
+    def _run(self, key: str) -> None:
+        with self.lock:  # a change from now on schedules the next build
+            pending = self.pending.pop(key)
+            self.sent_at[key] = time.monotonic()
+            if len(self.sent_at) > 10_000:
+                self.sent_at.clear()
+        url = str(self.app.config.get("PUSH_PUBLISH_URL") or "").rstrip("/")
+        with self.app.app_context():
+            try:
+                wait = self._turn_taken(key)
+                if wait:  # another worker sent this key just now: send ours after its interval
+                    self._later(key, pending.build, wait)
+                    return
+                messages = list(pending.build())
+            except Exception:  # a thread of its own: log, the pages catch up on their poll
+                log.exception("push: building the messages of %s failed", key)
+                return
+            finally:
+                db.session.remove()
+        for channel, message in messages:
+            body = message if isinstance(message, bytes) else _dumps(message)
+            if url and CHANNEL_PATTERN.match(channel):
+                _post(f"{url}/{channel}", body)
+
+    def _turn_taken(self, key: str) -> float:
+        """With Redis, one worker of all sends a key per interval: 0.0 when this one may send
+        now, else the seconds until the interval of the worker that did ends."""
+        client = redis_client()
+        if client is None:
+            return 0.0
+        every = float(self.app.config.get("PUSH_COALESCE_SECONDS", 2.0))
+        name = f"{self.app.config.get('PUSH_REDIS_PREFIX', 'lms:push:')}{key}"
+        try:
+            if client.set(name, "1", nx=True, px=max(1, int(every * 1000))):
+                return 0.0
+            return max(0.05, client.pttl(name) / 1000)
+        except redis.RedisError:
+            log.exception("push: Redis unavailable; this worker sends on its own")
+            return 0.0
+
+    def _later(self, key: str, build: Builder, delay: float) -> None:
+        """Build and send ``key``'s messages in ``delay`` seconds (unless that is due already)."""
+        with self.lock:
+            if key in self.pending:  # a newer change is due already
+                return
+            timer = threading.Timer(delay, self._run, args=(key,))
+            timer.daemon = True
+            self.pending[key] = _Pending(build, timer)
+        timer.start()
+
+
+def _coalescer(app: Flask) -> _Coalescer:
+    coalescer = app.extensions.get("lms_push_coalescer")
+    if coalescer is None:
+        coalescer = app.extensions.setdefault("lms_push_coalescer", _Coalescer(app))
+    return coalescer
+
+
 def _post(url: str, body: bytes) -> None:
     request = urllib.request.Request(  # noqa: S310 - an operator-configured http(s) URL
         url, data=body, method="POST", headers={"Content-Type": "application/json"}
@@ -82,8 +196,8 @@ def _post(url: str, body: bytes) -> None:
     try:
         with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT_SECONDS):  # noqa: S310
             pass
-    except (urllib.error.URLError, TimeoutError, OSError):
-        log.exception("push: publishing to %s failed; pages catch up on their next poll", url)
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        log.warning("push: publishing to %s failed (%s); pages catch up on their poll", url, error)
 
 
 def _dumps(message: dict[str, Any]) -> bytes:

@@ -28,8 +28,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not listen within 30 s"
+            time.sleep(0.1)
+
+
 def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - loopback
+    with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310 - loopback
         return answer.read()
 
 
@@ -55,15 +66,13 @@ def test_one_scrape_sums_every_worker(app, db, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
+        _wait_for_port(port)
         sent = 0
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while len(list(metrics_dir.glob("histogram_*.db"))) < 2:  # both workers answered
             assert time.monotonic() < deadline, "gunicorn did not start two answering workers"
-            try:
-                _get(f"{base}/healthz")
-                sent += 1
-            except OSError:
-                time.sleep(0.1)
+            _get(f"{base}/healthz")
+            sent += 1
         for _ in range(20):
             _get(f"{base}/healthz")
             sent += 1

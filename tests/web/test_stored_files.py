@@ -5,7 +5,6 @@ question import whose commit reaches "another server"."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 from courses.models import Course, CourseItem
@@ -176,18 +175,25 @@ def test_signed_urls_redirect_after_the_access_check(
         app.extensions["lms_storage"] = previous
 
 
+def _local_files(instance: Path) -> set[str]:
+    """Files under the instance folder's ``imports`` (where previews were parked before)."""
+    return {str(path) for path in (instance / "imports").rglob("*")}
+
+
 def test_an_import_previewed_on_one_server_commits_on_another(
     client, db, organizer, login_as, storage_backend, app, tmp_path
 ):
     login_as(organizer)
+    local_files_before = _local_files(Path(app.instance_path))
     aiken = b"What is 2+2?\nA. 3\nB. 4\nANSWER: B\n"
     changes = {"file": (io.BytesIO(aiken), "bank.txt"), "format": "aiken"}
     preview = submit_form(client, "/bank/import/", changes, headers=EN).get_data(as_text=True)
     assert [key.startswith("pending-imports/") for key in _keys(storage_backend)] == [True]
-    assert not (Path(app.instance_path) / "imports").exists()
+    assert _local_files(Path(app.instance_path)) == local_files_before  # nothing parked locally
 
-    # "Server B": another instance folder, its own storage object on the same folder or bucket.
-    other = Path(shutil.copytree(app.instance_path, tmp_path / "instance-b", dirs_exist_ok=True))
+    # "Server B": an empty instance folder, its own storage object on the same folder or bucket.
+    other = tmp_path / "instance-b"
+    other.mkdir()
     original_instance = app.instance_path
     app.instance_path = str(other)
     app.extensions["lms_storage"] = type(storage_backend).__new__(type(storage_backend))
