@@ -67,7 +67,7 @@ def _same_site(app: Flask, state: dict) -> None:
 
 
 def test_the_archive_holds_the_database_every_file_and_a_manifest(source, source_state):
-    _app, archive = source
+    app, archive = source
     with tarfile.open(archive) as tar:
         names = tar.getnames()
         manifest = json.load(tar.extractfile("manifest.json"))
@@ -84,6 +84,11 @@ def test_the_archive_holds_the_database_every_file_and_a_manifest(source, source
     assert answered[("admin", "/api/v1/questions")]["items"]
     assert answered[("lisi", "/api/v1/points/me")]
     assert set(manifest["members"]) == set(names) - {"manifest.json", "manifest.sha256"}
+
+    piped = cli(app, "backup", "-o", "-", "--quiet")  # to standard output
+    assert piped.exit_code == 0 and not piped.stderr
+    with tarfile.open(fileobj=io.BytesIO(piped.stdout_bytes)) as tar:
+        assert tar.getnames() == names
 
 
 def test_sqlite_to_postgresql_with_s3_and_back(source, source_state, tmp_path, s3_endpoint):
@@ -113,6 +118,7 @@ def test_sqlite_to_sqlite_then_a_second_restore_is_refused(source, source_state,
     target = sqlite_site(tmp_path / "copy")
     result = cli(target, "restore", str(archive))
     assert result.exit_code == 0, result.output
+    assert " tables, " in result.stderr and "files: 4, done" in result.stderr  # progress
     assert table_rows(target) == source_state["rows"]
 
     refused = cli(target, "restore", str(archive))
