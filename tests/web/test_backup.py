@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import inspect
 
 from lms.accounts.models import User
@@ -167,3 +168,13 @@ def test_a_storage_with_files_is_refused_unless_replaced(source, source_state, t
         assert inspect(db.engine).get_table_names() == []
     assert cli(target, "restore", "--replace", str(archive)).exit_code == 0
     assert stored_files(target) == source_state["files"]
+
+
+def test_an_empty_database_at_an_older_revision_is_migrated_first(source, source_state, tmp_path):
+    _app, archive = source
+    target = sqlite_site(tmp_path / "older")
+    with target.app_context():
+        upgrade(revision="0001_accounts")  # an empty site made by an older version
+    result = cli(target, "restore", "--quiet", str(archive))
+    assert result.exit_code == 0, result.output
+    assert table_rows(target) == source_state["rows"]
