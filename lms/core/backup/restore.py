@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -27,7 +28,7 @@ from lms.core.backup.dump import PROGRESS_SECONDS, Progress, silent
 from lms.core.backup.rows import read_rows
 from lms.core.backup.snapshot import schema_revisions
 from lms.core.extensions import db
-from lms.core.storage import Storage, get_storage
+from lms.core.storage import Storage, StorageUnavailableError, get_storage
 
 BATCH = 500
 T = TypeVar("T")
@@ -177,13 +178,14 @@ def _load(
                 if time.monotonic() - shown >= PROGRESS_SECONDS:
                     progress(f"files: {len(written.kept)} of {manifest['files']['count']}")
                     shown = time.monotonic()
-            for table, columns, rows in later:
-                _link(connection, table, columns, rows)
+            for table, columns, links in later:
+                _link(connection, table, columns, links)
             if connection.dialect.name == "postgresql":
                 _fix_sequences(connection, [table for table, _entry in tables.values()])
     except BaseException:
         for key in written.new:
-            store.delete(key)
+            with suppress(StorageUnavailableError):  # the first error is the one to report
+                store.delete(key)
         raise
     progress(f"files: {len(written.kept)}, done")
     return written
