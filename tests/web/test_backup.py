@@ -30,10 +30,14 @@ from tests.backup_sites import (
     stored_files,
     table_rows,
 )
+from tests.conftest import BACKEND
 from tests.factories import UserFactory
 from tests.storage_fixtures import new_s3_storage
 
 USERS = ("admin", "lisi")
+# These sites choose their own databases (SQLite, and PostgreSQL when LMS_TEST_DATABASE_URL is
+# set), whatever the pass: they run once, in the SQLite pass.
+pytestmark = pytest.mark.skipif(BACKEND == "postgresql", reason="runs in the SQLite pass")
 
 
 @pytest.fixture(scope="module")
