@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -154,9 +155,13 @@ def backup(output: str, quiet: bool) -> None:
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def restore(archive: str, replace: bool, quiet: bool) -> None:
     """Fill an empty database and storage from an archive of `lms backup`, checked first."""
+    if quiet:
+        logging.disable(logging.INFO)  # the migrations' log lines
     try:
         manifest = restore_backup(archive, replace=replace, progress=_progress(quiet))
     except BACKUP_FAILURES as error:
         raise click.ClickException(f"nothing restored: {_reason(error)}") from error
+    finally:
+        logging.disable(logging.NOTSET)
     if not quiet:
         click.echo(f"restored {archive} (made {manifest['created_at']})", err=True)

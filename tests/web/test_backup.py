@@ -181,4 +181,5 @@ def test_an_empty_database_at_an_older_revision_is_migrated_first(source, source
         upgrade(revision="0001_accounts")  # an empty site made by an older version
     result = cli(target, "restore", "--quiet", str(archive))
     assert result.exit_code == 0, result.output
+    assert not result.stderr  # not even the migrations' log lines
     assert table_rows(target) == source_state["rows"]
