@@ -110,6 +110,8 @@ def test_sqlite_to_postgresql_with_s3_and_back(source, source_state, tmp_path, s
         assert api_answers(target, USERS) == source_state["api"]
         with target.app_context():  # the sequences were moved past the restored ids
             assert add_user("newcomer").id == len(source_state["rows"]["users"]) + 1
+            db.session.remove()
+            db.engine.dispose()
     finally:
         drop_postgresql_schema()
     back = sqlite_site(tmp_path / "back")
