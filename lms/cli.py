@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
+from lms.core.backup import BackupError, restore_backup, write_backup
 from lms.core.clock import utcnow
 from lms.core.extensions import db
-from lms.core.storage import get_storage
+from lms.core.storage import StorageUnavailableError, get_storage
 from lms.core.uploads import stray_keys, unused_uploads
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
@@ -103,3 +107,61 @@ def clean_storage(hours: int) -> None:
         f"removed {previews} import previews, {len(unused)} unused uploads, "
         f"{len(strays)} stray files"
     )
+
+
+BACKUP_FAILURES = (BackupError, StorageUnavailableError, SQLAlchemyError, OSError)
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, without the SQL statement a database error carries."""
+    return str(getattr(error, "orig", None) or error).strip()
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    return (lambda _message: None) if quiet else (lambda message: click.echo(message, err=True))
+
+
+@lms_group.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The archive to write (a tar file), or - for standard output.",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def backup(output: str, quiet: bool) -> None:
+    """Write the database (a consistent snapshot) and every stored file into one archive."""
+    try:
+        manifest = write_backup(output, progress=_progress(quiet))
+    except BACKUP_FAILURES as error:
+        raise click.ClickException(f"no backup written: {_reason(error)}") from error
+    rows = sum(table["rows"] for table in manifest["database"]["tables"])
+    if not quiet:
+        click.echo(
+            f"wrote {output}: {rows} rows in {len(manifest['database']['tables'])} tables, "
+            f"{manifest['files']['count']} files, schema {manifest['schema_revision']}",
+            err=True,
+        )
+
+
+@lms_group.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Delete the rows and files already there (else a site that is not empty is refused).",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def restore(archive: str, replace: bool, quiet: bool) -> None:
+    """Fill an empty database and storage from an archive of `lms backup`, checked first."""
+    if quiet:
+        logging.disable(logging.INFO)  # the migrations' log lines
+    try:
+        manifest = restore_backup(archive, replace=replace, progress=_progress(quiet))
+    except BACKUP_FAILURES as error:
+        raise click.ClickException(f"nothing restored: {_reason(error)}") from error
+    finally:
+        logging.disable(logging.NOTSET)
+    if not quiet:
+        click.echo(f"restored {archive} (made {manifest['created_at']})", err=True)
