@@ -9,6 +9,7 @@ tests that need it are skipped with a message naming the variable to set.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,6 +126,51 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
         leaderboards.clear_cache()  # cached boards are keyed by ids the next test reuses
         answers.forget_slots()  # so are remembered attempt slots
         token_cache.forget_all()
+
+
+@pytest.fixture
+def second_server(app: Flask) -> Iterator[Flask]:
+    """Another server on the same database: its own app, so its own engine, and so its own
+    per-process memories (every one is keyed by the engine, as ``lms.core.memo``'s are)."""
+    other = create_app(
+        "testing",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
+    )
+    other.test_client_class = IsolatingClient
+    other.config["WTF_CSRF_ENABLED"] = False
+    yield other
+    with other.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def in_another_process(app: Flask, second_server: Flask) -> Callable[[Callable[[], Any]], None]:
+    """``in_another_process(action)``: run ``action`` and commit in a child forked from this
+    process, in an app context of ``app``: a change made by another server. Whatever the child
+    remembers or forgets in its memories stays in the child; ``second_server``, in this process,
+    learns of the change only as any other server would."""
+
+    def _run(action: Callable[[], Any]) -> None:
+        _db.session.close()  # on SQLite a transaction left open would hold the write lock
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through its exit status
+            code = 1
+            try:
+                with app.app_context():
+                    _db.engine.dispose(close=False)  # the parent's connections stay the parent's
+                    action()
+                    _db.session.commit()
+                    code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        _pid, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, "the change in the other process failed"
+
+    return _run
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Who may see a competition, answered from a per-process copy of the few facts it takes.
 
 A hot read (the leaderboard API) would otherwise load the competition and its units on every
-request. The copy lives ``FACTS_SECONDS`` at most (``lms.core.memo`` says how edits are seen).
+request. The copy is kept under the "competitions" version stamp (``round_facts.TOPIC``), so an
+edit made by any worker applies at once everywhere (``lms.core.memo``).
 The viewer's side of the check (role, active, unit) is always read from the current user.
 """
 
@@ -11,19 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction, object_session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from competitions.models import Competition
 from competitions.permissions import can_see_competition
 from competitions.services import stages
+from competitions.services.round_facts import TOPIC
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.memo import ProcessMemo
-
-FACTS_SECONDS = 5.0
-_EDITED = "lms_competitions_edited"  # ids of competitions this session's transaction changed
 
 
 class _Unit(NamedTuple):
@@ -48,7 +47,7 @@ class CompetitionFacts:
         return self.freeze_at is not None and self.freeze_at <= now < self.ends_at
 
 
-memo: ProcessMemo[CompetitionFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=False)
+memo: ProcessMemo[CompetitionFacts | None] = ProcessMemo(keep_none=False, topic=TOPIC)
 
 
 def _facts(competition: Competition) -> CompetitionFacts:
@@ -64,7 +63,7 @@ def _facts(competition: Competition) -> CompetitionFacts:
 
 
 def facts_of(competition_id: int) -> CompetitionFacts | None:
-    """The competition's facts (None: there is no such competition), at most FACTS_SECONDS old."""
+    """The competition's facts (None: there is no such competition), as last committed."""
     return memo.get(competition_id, lambda: _load(competition_id))
 
 
@@ -82,32 +81,6 @@ def can_see(user: User | Any, facts: CompetitionFacts) -> bool:
     return can_see_competition(user, cast(Competition, facts))
 
 
-def forget(competition_id: int) -> None:
-    memo.forget(lambda key: key == competition_id)
-
-
 def clear() -> None:
     """Forget every competition (tests empty the tables and ids start again)."""
     memo.forget()
-
-
-@event.listens_for(Competition, "after_update")
-@event.listens_for(Competition, "after_delete")
-def _forget_edited(_mapper: Any, _connection: Any, competition: Competition) -> None:
-    """Also for a change of units alone: the mapper reports every competition flushed dirty."""
-    session = object_session(competition)
-    if session is not None:
-        session.info.setdefault(_EDITED, set()).add(competition.id)
-    forget(competition.id)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_committed(session: Session) -> None:
-    for competition_id in session.info.pop(_EDITED, ()):
-        forget(competition_id)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_edited(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_EDITED, None)

@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from competitions.models import Competition, CompetitionRound, UnitMetric
+from competitions.services import stages, standings
 from lms.accounts.models import OrgUnit, User
+from lms.core.clock import utcnow
 from lms.core.dates import moment_problem
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
@@ -104,10 +106,19 @@ def create_competition(
 
 
 def update_competition(competition: Competition, settings: CompetitionSettings) -> None:
+    """Apply the settings. When they move the freeze (its length, or the end it counts back
+    from) of a competition under way, from or to a moment already passed, both boards are
+    rebuilt from the attempts: the public board then stands as it stood at the new freeze."""
     _validate(settings)
+    freeze_before = stages.freeze_at(competition)
     _apply(competition, settings)
     _align_quizzes(competition)
     db.session.flush()
+    freeze_after, now = stages.freeze_at(competition), utcnow()
+    moved = freeze_after != freeze_before
+    passed = any(moment is not None and moment <= now for moment in (freeze_before, freeze_after))
+    if moved and passed and now >= competition.starts_at:  # else both boards are the live one
+        standings.rebuild(competition)
 
 
 def set_rounds(competition: Competition, quizzes: list[Quiz]) -> None:

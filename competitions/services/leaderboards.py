@@ -24,6 +24,7 @@ from competitions.services.stages import is_frozen
 from competitions.services.standings import people_key, public_key
 from competitions.services.unit_boards import unit_json, units_board
 from lms.accounts.models import OrgUnit, User
+from lms.accounts.services import people_stamp
 from lms.core.clock import utcnow
 from lms.core.errors import NotFoundError
 from lms.core.extensions import db
@@ -33,12 +34,11 @@ NEIGHBOURS = 2
 UNITS_CACHE_SECONDS = 30  # eligible headcounts change without a board version: refresh often
 _CACHE_LIMIT = 512
 _cache: dict[tuple[Any, ...], bytes] = {}
-# (competition, scope, limit, ...) -> (monotonic time built or confirmed, bytes): board_bytes's
-# ``max_age``. Only ever read with a max_age, so the live page never sees it.
+# (database, competition, scope, limit, ...) -> (monotonic time built or confirmed, bytes):
+# board_bytes's ``max_age``. Only ever read with a max_age, so the live page never sees it.
 _recent: dict[tuple[Any, ...], tuple[float, bytes]] = {}
-UNIT_SECONDS = 5.0
 _OWN_UNITS_LIMIT = 50_000
-_own_units: dict[tuple[Any, ...], tuple[float, str | None]] = {}
+_own_units: dict[tuple[Any, ...], str | None] = {}
 
 
 @dataclass(frozen=True)
@@ -133,24 +133,25 @@ def _own_unit(competition_id: int, viewer: User, standing: Ranked) -> str | None
     """The name of the unit the viewer's entry counts for (None: no entry).
 
     An entry takes the member's unit when it is scored, so this is kept per process under the
-    viewer's id, current unit and standing (which every scoring changes) for UNIT_SECONDS: a
-    reader polling the board costs no query here, and a renamed unit shows within that time.
+    viewer's id, current unit and standing (which every scoring changes) and the "people"
+    version: a reader polling the board costs no query here, and a renamed unit shows at once.
     Read on the session's connection, in its transaction, without the ORM's per-statement work.
     """
-    key = (db.engine, competition_id, viewer.id, viewer.unit_id, *standing[2:])
-    now = time.monotonic()
-    found = _own_units.get(key)
-    if found is not None and now - found[0] < UNIT_SECONDS:
-        return found[1]
+    version = None if people_stamp.changed_here() else people_stamp.version()
+    key = (db.engine, version, competition_id, viewer.id, viewer.unit_id, *standing[2:])
+    if version is not None and key in _own_units:
+        return _own_units[key]
     query = (
         select(OrgUnit.name)
         .join(Entry, Entry.unit_id == OrgUnit.id)
         .where(Entry.competition_id == competition_id, Entry.user_id == viewer.id)
     )
     unit = db.session.connection().execute(query).scalar()
+    if version is None:
+        return unit
     if len(_own_units) >= _OWN_UNITS_LIMIT:
         _own_units.clear()
-    _own_units[key] = (now, unit)
+    _own_units[key] = unit
     return unit
 
 
@@ -228,7 +229,8 @@ def clear_cache() -> None:
 def board_bytes(
     competition: Competition | CompetitionFacts, scope: str, limit: int, max_age: float = 0.0
 ) -> bytes:
-    """The public board as ready-made JSON, cached under every parameter it depends on.
+    """The public board as ready-made JSON, cached under every parameter it depends on: the
+    competition's facts, the board's version and the "people" version (names and units shown).
 
     Given the competition's facts (``audience.facts_of``), a cached board costs one version
     read; the competition itself is loaded only to build a units board that is not cached.
@@ -241,14 +243,19 @@ def board_bytes(
         frozen = competition.is_frozen()
     else:
         frozen = is_frozen(competition)
+    people = None if people_stamp.changed_here() else people_stamp.version()
     recent_key: tuple[Any, ...] = (
         competition.id,
+        db.engine,
+        people,
         scope,
         limit,
         frozen,
         competition.created_at.timestamp(),  # an id reused after the tables were emptied
         competition.updated_at.timestamp(),
     )
+    if people is None:  # this transaction renamed someone: build, and keep nothing
+        return _board_json(competition, scope, limit, frozen)
     if max_age > 0:
         recent = _recent.get(recent_key)
         if recent is not None and time.monotonic() - recent[0] < max_age:
@@ -263,6 +270,17 @@ def board_bytes(
     if cached is not None:
         _remember_recent(recent_key, cached)
         return cached
+    body = _board_json(competition, scope, limit, frozen)
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[key] = body
+    _remember_recent(recent_key, body)
+    return body
+
+
+def _board_json(
+    competition: Competition | CompetitionFacts, scope: str, limit: int, frozen: bool
+) -> bytes:
     if scope == "people":  # the competition's id and freeze are all it takes
         payload = _people_payload(competition.id, limit, frozen)
     else:
@@ -274,12 +292,7 @@ def board_bytes(
         if loaded is None:  # deleted since its facts were read
             raise NotFoundError(_("This competition does not exist."))
         payload = public_payload(loaded, scope, limit)
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.clear()
-    _cache[key] = body
-    _remember_recent(recent_key, body)
-    return body
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _remember_recent(key: tuple[Any, ...], body: bytes) -> None:

@@ -3,27 +3,29 @@ scoring an attempt read, from a per-process copy (``lms.core.memo``).
 
 Every start and every graded attempt of any quiz asks this (a START_GUARD, the attempt_graded
 receiver); loading the round, its competition, its units and its rounds' quizzes each time was
-two statements per member on the hottest path of a competition. The copy lives ``FACTS_SECONDS``
-at most, and this process forgets it as soon as it flushes a change to a competition, a round or
-a quiz. Only the member's registration and attempts are always read.
+two statements per member on the hottest path of a competition. The copy is kept under the
+"competitions" version stamp (``lms.core.stamps``), which any change to a competition, a round or
+a quiz bumps in its transaction: every worker reads the new facts on its next use. Only the
+member's registration and attempts are always read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from competitions.models import Competition, CompetitionRound
+from lms.core import stamps
 from lms.core.extensions import db
 from lms.core.memo import ProcessMemo
 from quizzes.models import Grading, Quiz
 
-FACTS_SECONDS = 5.0
-_EDITED = "lms_rounds_edited"  # in session.info: False, something edited; True, rounds too
+TOPIC = "competitions"  # the version stamp of every competition's, round's and quiz's facts
+ROUNDS = "competition_rounds"  # the version stamp of which quizzes are rounds
 
 
 class RoundUnit(NamedTuple):
@@ -55,13 +57,13 @@ class RoundFacts:
     quizzes: tuple[RoundQuiz, ...]  # every round's quiz, in round order
 
 
-memo: ProcessMemo[RoundFacts | None] = ProcessMemo(FACTS_SECONDS, keep_none=True)
+memo: ProcessMemo[RoundFacts | None] = ProcessMemo(keep_none=True, topic=TOPIC)
 # Every quiz that is a round, so that a page listing many quizzes asks once, not per quiz.
-round_ids: ProcessMemo[frozenset[int]] = ProcessMemo(FACTS_SECONDS, keep_none=False, limit=8)
+round_ids: ProcessMemo[frozenset[int]] = ProcessMemo(keep_none=False, topic=ROUNDS, limit=8)
 
 
 def is_round(quiz_id: int) -> bool:
-    """Whether the quiz is a competition round: one query per process every few seconds."""
+    """Whether the quiz is a competition round: one query per process after each edit."""
     ids = round_ids.get(
         "all", lambda: frozenset(db.session.scalars(select(CompetitionRound.quiz_id)))
     )
@@ -109,32 +111,8 @@ def clear() -> None:
     round_ids.forget()
 
 
-@event.listens_for(Competition, "after_update")
-@event.listens_for(Competition, "after_delete")
-@event.listens_for(CompetitionRound, "after_insert")
-@event.listens_for(CompetitionRound, "after_update")
-@event.listens_for(CompetitionRound, "after_delete")
-@event.listens_for(Quiz, "after_update")
-def _forget_edited(_mapper: Any, connection: Any, _target: Any) -> None:
-    """Edits are rare: any of them forgets every quiz, now and again at commit."""
-    session = Session.object_session(_target)
-    rounds = isinstance(_target, CompetitionRound)  # which quizzes are rounds changes only here
-    if session is not None:
-        session.info[_EDITED] = session.info.get(_EDITED, False) or rounds
-    memo.forget()
-    if rounds:
-        round_ids.forget()
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_committed(session: Session) -> None:
-    if _EDITED in session.info:
-        memo.forget()
-        if session.info.pop(_EDITED):
-            round_ids.forget()
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_edited(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_EDITED, None)
+# Any edit of a competition (its units too), a quiz or the rounds bumps the topic in its
+# transaction: every worker's memory of every competition is then stale at once.
+stamps.watch(TOPIC, Competition, Quiz)
+stamps.watch(TOPIC, CompetitionRound, on_insert=True)
+stamps.watch(ROUNDS, CompetitionRound, on_insert=True)

@@ -1,4 +1,5 @@
-"""A worker remembers whom a bearer token belongs to for a few seconds (token_cache)."""
+"""A worker remembers whom a bearer token belongs to (token_cache) while the "people" version
+stamp stands: a change made through the app on any server applies at once everywhere."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from sqlalchemy import select, text
 
 from lms.accounts.models import User
 from lms.accounts.services import token_cache
-from lms.accounts.services.users import set_active
+from lms.accounts.services.tokens import revoke_api_token
+from lms.accounts.services.users import set_active, update_profile
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -51,7 +53,27 @@ def test_revoking_in_this_worker_applies_at_once(client, db, token):
     assert _me(client, token).status_code == 401
 
 
-def test_changes_in_another_worker_apply_within_the_memory_time(
+@pytest.mark.parametrize("change", ["revoke", "deactivate", "rename"])
+def test_changes_on_another_server_apply_at_once(
+    db, token, second_server, in_another_process, change
+):
+    on_b = second_server.test_client()
+    assert _me(on_b, token).status_code == 200
+    assert _me(on_b, token).status_code == 200  # remembered on B
+    actions = {
+        "revoke": lambda: revoke_api_token(token),
+        "deactivate": lambda: set_active(_user(db), False),
+        "rename": lambda: update_profile(_user(db), display_name="Renamed", language=None),
+    }
+    in_another_process(actions[change])
+    answer = _me(on_b, token)
+    if change == "rename":
+        assert answer.get_json()["display_name"] == "Renamed"
+    else:
+        assert answer.status_code == 401
+
+
+def test_changes_behind_the_apps_back_apply_within_the_memory_time(
     client, db, token, app, monkeypatch
 ):
     assert _me(client, token).status_code == 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from lms.accounts.models import ApiToken, User, new_session_nonce
-from lms.accounts.services import token_cache
+from lms.accounts.services import people_stamp
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 
@@ -27,7 +27,7 @@ def revoke_all_tokens(user: User) -> None:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    token_cache.forget_all()
+    people_stamp.bump()
 
 
 def end_everything(user: User) -> None:

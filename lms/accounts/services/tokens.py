@@ -63,7 +63,6 @@ def revoke_api_token(secret: str) -> bool:
         return False
     token.revoked_at = utcnow()
     db.session.flush()
-    token_cache.forget_all()
     return True
 
 

@@ -37,6 +37,14 @@ def _attempt(
     return started.get_json()
 
 
+def _versions_then_write_alone(statements: list[str]) -> bool:
+    """The versions read (so a token revoked on any server is refused at once), then the
+    write: nothing else."""
+    return [s.lstrip().split()[0] for s in statements] == ["SELECT", "UPDATE"] and (
+        "cache_stamps" in statements[0]
+    )
+
+
 def _put(client, headers, attempt_id: int, answer: Any, sequence: int, slot: int = 1):
     return client.put(
         f"/api/v1/attempts/{attempt_id}/answers/{slot}",
@@ -60,7 +68,7 @@ def test_a_save_in_the_process_that_started_the_attempt_is_the_write_alone(
         "stale": False,
         "answer": option,
     }
-    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
+    assert _versions_then_write_alone(counter.statements), counter.statements
 
 
 def test_another_process_reads_every_slot_once_then_writes_alone(client, db, taker, count_queries):
@@ -69,12 +77,12 @@ def test_another_process_reads_every_slot_once_then_writes_alone(client, db, tak
     first, second = (item["options"][0]["id"] for item in attempt["items"][:2])
     with count_queries() as counter:
         assert _put(client, taker, attempt["id"], first, 1).status_code == 200
-    # The read of all slots and the write; the worker remembers the token from the start.
-    assert counter.count == 2, counter.statements
+    # The versions, the read of all slots and the write; the worker remembers the token.
+    assert counter.count == 3, counter.statements
     with count_queries() as counter:
         saved = _put(client, taker, attempt["id"], second, 1, slot=2)
     assert saved.get_json()["answer"] == second
-    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
+    assert _versions_then_write_alone(counter.statements), counter.statements
 
 
 def test_a_later_save_of_a_slot_is_the_write_alone_and_every_rule_still_holds(
@@ -86,7 +94,7 @@ def test_a_later_save_of_a_slot_is_the_write_alone_and_every_rule_still_holds(
     with count_queries() as counter:
         again = _put(client, taker, attempt["id"], second, 2)
     assert again.get_json()["answer"] == second and not again.get_json()["stale"]
-    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("UPDATE")
+    assert _versions_then_write_alone(counter.statements), counter.statements
 
     assert _put(client, taker, attempt["id"], "not-an-option", 3).status_code == 422
     stale = _put(client, taker, attempt["id"], first, 1).get_json()
@@ -202,5 +210,6 @@ def test_a_remembered_save_on_postgresql_runs_alone_in_autocommit(client, db, ta
         assert _put(client, taker, attempt["id"], option, 1).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", _record)
-    # No BEGIN and COMMIT around it: one round trip (the worker remembers token and slot).
-    assert seen == [("UPDATE", True)]
+    # No BEGIN and COMMIT around them: the versions read and the write, each one round trip
+    # (the worker remembers token and slot).
+    assert seen == [("SELECT", True), ("UPDATE", True)]
