@@ -69,7 +69,7 @@ def free_port() -> int:
 
 @contextmanager
 def nginx_in_front(
-    app_address: str,
+    app_address: str | list[str],
     folder: Path,
     *,
     binary: str | None = None,
@@ -94,7 +94,8 @@ def nginx_in_front(
         else "",
         redis_pass="nchan_redis_pass lms_push_redis;" if redis_url else "",
         proxy_bind=f"proxy_bind {proxy_bind};" if proxy_bind else "",
-        app=app_address,
+        # Several servers: nginx sends requests round-robin and fails over (``server a; server b``).
+        app="; server ".join([app_address] if isinstance(app_address, str) else app_address),
         port=str(port),
         publish_port=str(publish_port),
     )
