@@ -1,7 +1,7 @@
 """Version stamps that tell every worker at once that a remembered fact changed
 
 Revision ID: 0020_truth_cache_stamps
-Revises: 0019_storage_upload_scope
+Revises: 0019_live_stage
 Create Date: 2026-12-06 13:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020_truth_cache_stamps'
-down_revision = "0019_storage_upload_scope"
+down_revision = '0019_live_stage'
 branch_labels = None
 depends_on = None
 

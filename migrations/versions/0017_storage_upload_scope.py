@@ -1,7 +1,7 @@
 """Uploads say what they belong to when no row points at them ("question": the images of
 questions, linked from their text); the images of questions imported before are marked
 
-Revision ID: 0019_storage_upload_scope
+Revision ID: 0017_storage_upload_scope
 Revises: 0016_competitions_hand_actions
 Create Date: 2026-12-06 13:45:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_storage_upload_scope'
+revision = '0017_storage_upload_scope'
 down_revision = '0016_competitions_hand_actions'
 branch_labels = None
 depends_on = None

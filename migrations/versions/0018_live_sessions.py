@@ -1,7 +1,7 @@
 """Live hosted sessions: sessions, their drawn questions, teams, players, answers and buzzes
 
-Revision ID: 0017_live_sessions
-Revises: 0019_storage_upload_scope
+Revision ID: 0018_live_sessions
+Revises: 0017_storage_upload_scope
 Create Date: 2026-12-06 13:20:03.800460
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017_live_sessions'
-down_revision = '0019_storage_upload_scope'
+revision = '0018_live_sessions'
+down_revision = '0017_storage_upload_scope'
 branch_labels = None
 depends_on = None
 

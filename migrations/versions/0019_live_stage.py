@@ -1,7 +1,7 @@
 """Stage format of live sessions: settings, judges, turns, judges' marks and score events
 
-Revision ID: 0018_live_stage
-Revises: 0017_live_sessions
+Revision ID: 0019_live_stage
+Revises: 0018_live_sessions
 Create Date: 2026-12-06 14:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_live_stage'
-down_revision = '0017_live_sessions'
+revision = '0019_live_stage'
+down_revision = '0018_live_sessions'
 branch_labels = None
 depends_on = None
 
