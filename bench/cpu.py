@@ -13,7 +13,7 @@ from pathlib import Path
 
 PROC = Path("/proc")
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-GROUPS = ("server", "database", "redis", "client")
+GROUPS = ("server", "database", "redis", "nginx", "watchers", "client")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ def _group(command: str) -> str | None:
         return "database"
     if "redis-server" in command:
         return "redis"
+    if command.startswith("nginx"):
+        return "nginx"
+    if "watch_clients" in command:
+        return "watchers"
     return None
 
 

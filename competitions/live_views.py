@@ -3,33 +3,33 @@
 Every answer is the public board as ready-made bytes (``leaderboards.board_bytes``, cached by
 board version), wrapped with the competition's stage and freeze state; a member's page adds their
 own row, fetched apart so nothing user-specific is ever cached or shown on the public display.
-Pages poll with the last ETag, so an unchanged board costs a 304; no request ever waits for a
-change, so no app thread is held by a watcher (the push tier through nginx + Nchan comes later).
+Without the push tier, pages poll with the last ETag, so an unchanged board costs a 304; no
+request ever waits for a change, so no app thread is held by a watcher. With it (nginx + Nchan,
+``competitions.live_push``), pages subscribe to their channel and nginx holds the connection.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from competitions.models import Competition, Stage
+from competitions import live_push
+from competitions.models import Competition
 from competitions.permissions import can_see_competition
-from competitions.services import authoring, leaderboards, stages
+from competitions.services import authoring, leaderboards, live_messages, stages
+from competitions.services.live_messages import TOP_N
 from lms.accounts import permissions
 from lms.accounts.models import User
+from lms.core import push
 from lms.core.api import iso
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 
 bp = Blueprint("competition_live", __name__)
-
-TOP_N = 50
-UNITS_N = 50
 
 
 # Member pages ---------------------------------------------------------------------------
@@ -39,6 +39,7 @@ UNITS_N = 50
 @permissions.authenticated
 def board(competition_id: int) -> Any:
     competition = _watchable(competition_id)
+    version = live_messages.version_now()  # before the board is read: older messages are ignored
     return render_template(
         "competitions/live/board.html",
         competition=competition,
@@ -50,6 +51,8 @@ def board(competition_id: int) -> Any:
         frozen=stages.is_frozen(competition),
         server_time=iso(utcnow()),
         top_n=TOP_N,
+        version=version,
+        subscribe_url=push.subscribe_url(live_push.member_channel(competition.id)),
     )
 
 
@@ -57,7 +60,8 @@ def board(competition_id: int) -> Any:
 @permissions.authenticated
 def board_json(competition_id: int) -> Any:
     competition = _watchable(competition_id)
-    return _conditional_json(_member_payload(competition, current_user), private=True)
+    version = live_messages.version_now()
+    return _conditional_json(_member_payload(competition, current_user), version, private=True)
 
 
 # The big screen (public: the display link is the secret) ---------------------------------
@@ -67,6 +71,7 @@ def board_json(competition_id: int) -> Any:
 @permissions.public
 def display(display_token: str) -> Any:
     competition = _displayed(display_token)
+    version = live_messages.version_now()
     return render_template(
         "competitions/live/display.html",
         competition=competition,
@@ -76,13 +81,17 @@ def display(display_token: str) -> Any:
         frozen=stages.is_frozen(competition),
         server_time=iso(utcnow()),
         top_n=TOP_N,
+        version=version,
+        subscribe_url=push.subscribe_url(live_push.display_channel(display_token)),
     )
 
 
 @bp.route("/display/<display_token>/board.json")
 @permissions.public
 def display_json(display_token: str) -> Any:
-    return _conditional_json(_public_payload(_displayed(display_token)), private=False)
+    version = live_messages.version_now()
+    payload = live_messages.public_board(_displayed(display_token))
+    return _conditional_json(payload, version, private=False)
 
 
 # Helpers ---------------------------------------------------------------------------------
@@ -106,30 +115,6 @@ def _displayed(display_token: str) -> Competition:
     return competition
 
 
-def _public_payload(competition: Competition) -> bytes:
-    """The public board as JSON bytes: no viewer, identical for everyone, so cacheable."""
-    now = utcnow()
-    stage = stages.stage_of(competition, now)
-    meta = {
-        "competition_id": competition.id,
-        "stage": str(stage),
-        "frozen": stages.is_frozen(competition, now),
-        "revealed": stage in (Stage.FINISHED, Stage.PUBLISHED),
-        "ends_at": iso(competition.ends_at),
-    }
-    return b"".join(
-        [
-            b'{"meta":',
-            _dumps(meta),
-            b',"people":',
-            leaderboards.board_bytes(competition, "people", TOP_N),
-            b',"units":',
-            leaderboards.board_bytes(competition, "units", UNITS_N),
-            b"}",
-        ]
-    )
-
-
 def _member_payload(competition: Competition, user: User | None) -> bytes:
     """The public board plus the viewer's own live row and neighbours (never cached)."""
     mine: dict[str, Any] = {"me": None, "neighbours": []}
@@ -139,7 +124,8 @@ def _member_payload(competition: Competition, user: User | None) -> bytes:
             "me": _row(board.me, user.id) if board.me else None,
             "neighbours": [_row(row, user.id) for row in board.neighbours],
         }
-    return _public_payload(competition)[:-1] + b',"mine":' + _dumps(mine) + b"}"
+    public = live_messages.public_board(competition)
+    return public[:-1] + b',"mine":' + live_messages.dumps(mine) + b"}"
 
 
 def _row(row: Any, viewer_id: int) -> dict[str, Any]:
@@ -153,13 +139,14 @@ def _row(row: Any, viewer_id: int) -> dict[str, Any]:
     }
 
 
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+def _conditional_json(payload: bytes, version: int, *, private: bool) -> Response:
+    """The payload with an ETag of its content: a poll of an unchanged board answers 304.
 
-
-def _conditional_json(payload: bytes, *, private: bool) -> Response:
-    """The payload with an ETag of its content: a poll of an unchanged board answers 304."""
-    response = Response(payload, mimetype="application/json")
+    ``X-Board-Version`` says when it was read, so a page also on the push tier can tell it
+    from a newer or older pushed message (it is not part of the ETag)."""
+    response = Response(
+        payload, mimetype="application/json", headers={"X-Board-Version": str(version)}
+    )
     response.set_etag(hashlib.sha256(payload).hexdigest()[:32])
     response.cache_control.no_cache = True
     if private:

@@ -21,7 +21,7 @@ from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
 from lms import files
-from lms.accounts import admin_units, admin_users
+from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -91,6 +91,7 @@ PAGE_BLUEPRINTS = (
     competition_results_views.bp,
     certificate_views.bp,
     points_views.bp,
+    push_views.bp,
 )
 
 

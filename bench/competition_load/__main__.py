@@ -12,6 +12,9 @@ default ``finish,board,mixed``); prints tables and asserts nothing.
 - board: LMS_BENCH_ENTRANTS (10,000) entrants on the board; the top-50 leaderboard endpoint's
   rate against a bare /healthz in the same run (target >= 0.5x), and the SQL statements of one
   leaderboard request in process at LMS_BENCH_SMALL_ENTRANTS (1,000) and 10,000 (must be equal).
+- watchers: the mixed section's submitters alone and while LMS_BENCH_WATCHERS (5,000) members
+  watch the live board through nginx + Nchan (bench/competition_load/watchers.py; needs nginx
+  and libnginx-mod-nchan; not in the default sections).
 - mixed: the same 10,000 entrants; 8 client threads start, answer and submit the round while
   2 threads read the leaderboard, against the 8 submitters alone, alternating phases of
   LMS_BENCH_MIXED_SECONDS (15) in the same run (target: the submission rate falls <= 20 %).
@@ -35,6 +38,8 @@ import signal
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
+from pathlib import Path
 
 import redis
 
@@ -42,7 +47,9 @@ from bench.competition_load.clients import _load
 from bench.competition_load.data import _app, _prepare_board, _prepare_finish, _reset
 from bench.competition_load.sections import _board, _finish, _mixed
 from bench.competition_load.settings import CLIENT_THREADS, CLIENTS, SECTIONS, THREADS, WORKERS
-from bench.load import serve
+from bench.competition_load.watchers import WATCHERS, _watchers
+from bench.load import free_port, serve
+from tests.push_tier import nginx_in_front
 
 
 def main() -> None:
@@ -55,7 +62,7 @@ def main() -> None:
     with app.app_context():
         _reset(url)
         finish = _prepare_finish() if "finish" in SECTIONS else None
-        board = _prepare_board() if SECTIONS & {"board", "mixed"} else None
+        board = _prepare_board() if SECTIONS & {"board", "mixed", "watchers"} else None
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(
         f"{backend}, boards in {'Redis' if redis_url else 'SQL'}; gunicorn {WORKERS} workers x "
@@ -64,7 +71,11 @@ def main() -> None:
         f"load average: {_load()}"
     )
     extra_env = {"LMS_REDIS_URL": redis_url, "LMS_RANKING_PREFIX": prefix} if redis_url else {}
+    publish_port = free_port()
+    if "watchers" in SECTIONS:  # gunicorn publishes to nginx's publisher location
+        extra_env["LMS_PUSH_PUBLISH_URL"] = f"http://127.0.0.1:{publish_port}/push/pub"
     server, base = serve(url, folder, workers=WORKERS, threads=THREADS, extra_env=extra_env)
+    stack = ExitStack()
     try:
         if finish is not None:
             _finish(app, base, finish)
@@ -72,7 +83,18 @@ def main() -> None:
             _board(app, base, board)
         if board is not None and "mixed" in SECTIONS:
             _mixed(base, board)
+        if board is not None and "watchers" in SECTIONS:
+            tier = stack.enter_context(
+                nginx_in_front(
+                    base.removeprefix("http://"),
+                    Path(folder) / "nginx",
+                    connections=WATCHERS + 1024,
+                    publish_port=publish_port,
+                )
+            )
+            _watchers(app, base, board, tier)
     finally:
+        stack.close()
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if redis_url:

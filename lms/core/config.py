@@ -25,6 +25,7 @@ class Config:
     # messages (None: no push tier, live pages poll) and where browsers subscribe.
     PUSH_PUBLISH_URL: str | None = None
     PUSH_SUBSCRIBE_PATH = "/push/sub"
+    PUSH_COALESCE_SECONDS = 0.5  # a board changing many times a second is sent at most this often
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     SESSION_COOKIE_HTTPONLY = True

@@ -1,16 +1,25 @@
 // Live leaderboards (member page and big screen): the server renders the board first; this
-// script keeps it current by polling board.json every 2 s with the last ETag, so an unchanged
-// board costs a 304 and no request ever waits on the server. A hidden tab polls every 15 s and
-// catches up at once when it is shown again; a revoked display link (404) reloads the page.
-// It also counts down to the end by the server's clock and, on the big screen, scrolls long
-// boards slowly.
+// script keeps it current. Without the push tier it polls board.json every 2 s with the last
+// ETag, so an unchanged board costs a 304 and no request ever waits on the server. With it
+// (data-subscribe-url), an EventSource on nginx + Nchan receives every new public board; the page
+// then polls only slowly (60 s: the member's own row, stage changes by the clock), and goes back
+// to polling every 2 s if the stream fails. Every board carries a version (X-Board-Version on a
+// poll, "version" in a message): an older one than the page shows is ignored. A hidden tab polls
+// every 15 s and catches up at once when shown again; a revoked display link (404, or a "gone"
+// message) reloads the page. It also counts down to the end by the server's clock and, on the
+// big screen, scrolls long boards slowly.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-board]");
   if (!root) { return; }
   var POLL_MS = 2000;
   var HIDDEN_POLL_MS = 15000;
+  var PUSHED_POLL_MS = 60000;
+  var END_JITTER_MS = 10000;
   var pollUrl = root.getAttribute("data-poll-url");
+  var subscribeUrl = root.getAttribute("data-subscribe-url");
+  var version = Number(root.getAttribute("data-version")) || 0;
+  var stream = null;
   var etag = null;
   var timer = null;
   var inFlight = false;
@@ -104,10 +113,14 @@
     tick();
   }
 
-  function apply(data) {
-    renderMeta(data.meta);
-    renderPeople(data.people);
-    renderUnits(data.units);
+  // A board read before the one shown is dropped; the member's own row is always the newest.
+  function apply(data, dataVersion) {
+    if (!dataVersion || dataVersion > version) {
+      version = Math.max(version, dataVersion || 0);
+      renderMeta(data.meta);
+      renderPeople(data.people);
+      renderUnits(data.units);
+    }
     renderMine(data.mine);
     root.setAttribute("data-updated", String(Date.now()));
   }
@@ -121,7 +134,8 @@
 
   function schedule() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(poll, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+    var wait = stream ? PUSHED_POLL_MS : POLL_MS;
+    timer = window.setTimeout(poll, document.hidden ? Math.max(wait, HIDDEN_POLL_MS) : wait);
   }
 
   function poll() {
@@ -135,10 +149,31 @@
         setConnection(response.ok || response.status === 304);
         if (response.status !== 200) { return null; }
         etag = response.headers.get("ETag");
-        return response.json().then(apply);
+        var read = Number(response.headers.get("X-Board-Version")) || 0;
+        return response.json().then(function (data) { apply(data, read); });
       })
       .catch(function () { setConnection(false); })
       .then(function () { inFlight = false; schedule(); });
+  }
+
+  // The push tier: nginx holds the stream; a failed one falls back to polling every 2 s.
+  function subscribe() {
+    if (!subscribeUrl || !window.EventSource) { return; }
+    stream = new window.EventSource(subscribeUrl);
+    stream.onopen = function () { setConnection(true); root.setAttribute("data-pushed", ""); };
+    stream.onmessage = function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (error) { return; }
+      if (data.gone) { window.location.reload(); return; }
+      apply(data, Number(data.version) || 0);
+    };
+    stream.onerror = function () {
+      stream.close();
+      stream = null;
+      root.removeAttribute("data-pushed");
+      setConnection(false);
+      if (!inFlight) { window.clearTimeout(timer); poll(); }
+    };
   }
 
   // A tab shown again catches up at once instead of waiting for its slow hidden-tab poll.
@@ -148,9 +183,17 @@
 
   // The countdown follows the server's clock (its offset to this one was measured at load).
   var countdown = find("[data-countdown]");
+  var endPollAt = null;
   function tick() {
-    if (!countdown) { return; }
     var left = Math.floor((endsAt - (Date.now() + serverOffset)) / 1000);
+    // At the end the board is revealed without a change to push: pages on the push tier read
+    // it once, spread over a few seconds so thousands of watchers do not ask at once.
+    if (stream && stage === "running" && left < 0 && endPollAt === null) {
+      endPollAt = Date.now() + Math.random() * END_JITTER_MS;
+      window.setTimeout(function () { if (!inFlight) { window.clearTimeout(timer); poll(); } },
+        endPollAt - Date.now());
+    }
+    if (!countdown) { return; }
     countdown.hidden = stage !== "running" || left < 0;
     if (countdown.hidden) { return; }
     countdown.textContent = window.lmsClock ? window.lmsClock(left, window.lmsDayWords(root)) : String(left);
@@ -173,5 +216,6 @@
     }, 40);
   });
 
+  subscribe();
   schedule();
 })();

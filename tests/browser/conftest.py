@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from lms.core.sqlite import set_read_only
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.push_tier import PushTier, nginx_in_front
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -57,6 +58,31 @@ def site(live_server: str, csrf_enabled: None, db: Any) -> Iterator[str]:
     set_read_only(True)
     yield live_server
     set_read_only(False)
+
+
+@pytest.fixture(scope="session")
+def push_tier(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PushTier]:
+    """nginx + Nchan (``deploy/nginx/test.conf.template``) in front of ``live_server``, for the
+    whole session; skipped when nginx or Nchan is missing (failed under ``CI=true``)."""
+    address = live_server.removeprefix("http://")
+    with nginx_in_front(address, tmp_path_factory.mktemp("nginx")) as tier:
+        yield tier
+
+
+@pytest.fixture
+def push_site(app: Flask, push_tier: PushTier, site: str) -> Iterator[str]:
+    """Like ``site``, but the base URL is nginx's and the push tier is on.
+
+    Pages load through nginx, subscribe to their channels there (``/push/sub/<channel>``, asked
+    of the app through ``/push/auth``), and the app publishes to nginx after each commit. Use it
+    instead of ``site`` in a browser test of a live page on the push tier::
+
+        def test_my_live_page(page, push_site, db): page.goto(f"{push_site}/live/...")
+    """
+    saved = {key: app.config.get(key) for key in ("PUSH_PUBLISH_URL", "PUSH_COALESCE_SECONDS")}
+    app.config.update(PUSH_PUBLISH_URL=push_tier.publish_url, PUSH_COALESCE_SECONDS=0.2)
+    yield push_tier.base_url
+    app.config.update(saved)
 
 
 @pytest.fixture

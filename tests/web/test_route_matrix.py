@@ -33,6 +33,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "home.health": PUBLIC,
     "monitoring.ready": PUBLIC,
     "monitoring.prometheus": PUBLIC,  # by address: LMS_METRICS_ALLOWED_NETWORKS
+    "push.authorise": PUBLIC,  # Nchan asks; the channel kinds check the session and secrets
     "accounts.login": PUBLIC,
     "accounts.logout": PUBLIC,
     "accounts.register": PUBLIC,
