@@ -20,6 +20,9 @@ from courses import activity_views, discussion_views, report_views
 from courses import api as courses_api
 from courses import authoring as course_authoring
 from courses import views as course_views
+from live import api as live_api
+from live import models as live_models
+from live import results_views as live_results_views
 from lms import files
 from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
@@ -55,7 +58,14 @@ from quizzes import views as quiz_views
 
 ROOT = Path(__file__).resolve().parent.parent
 # Imported so that migrations and queries know their tables, and courses know the quiz kind.
-MODELS = (question_bank_models, quiz_models, quiz_item_kind, competition_models, ranking)
+MODELS = (
+    question_bank_models,
+    quiz_models,
+    quiz_item_kind,
+    competition_models,
+    live_models,
+    ranking,
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_BLUEPRINTS = (
     accounts_api.bp,
@@ -63,6 +73,7 @@ API_BLUEPRINTS = (
     questions_api.bp,
     quizzes_api.bp,
     competitions_api.bp,
+    live_api.bp,
     points_api.bp,
 )
 PAGE_BLUEPRINTS = (
@@ -90,6 +101,7 @@ PAGE_BLUEPRINTS = (
     competition_live_views.bp,
     competition_results_views.bp,
     certificate_views.bp,
+    live_results_views.bp,
     points_views.bp,
     push_views.bp,
 )

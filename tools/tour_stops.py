@@ -55,6 +55,8 @@ LEFT_OUT = {
     "quizzes.course_item": "a redirect to quizzes.start_page",
     "quiz_manage.for_item": "a redirect to quiz_manage.show",
     "accounts.logout": "POST only, it has no page",
+    "live_results.export": "a spreadsheet download",
+    "live_results.report": "needs a live session; the demo seed has none (tests/web/live)",
 }
 
 

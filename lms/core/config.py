@@ -55,6 +55,8 @@ class Config:
     # Failed logins (page and API together) per account, and per client address.
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_RATE_LIMIT_ADDRESS = "50 per minute"
+    LIVE_PIN_RATE_LIMIT = "10 per minute"  # wrong live-session PINs per account
+    LIVE_PIN_RATE_LIMIT_ADDRESS = "60 per minute"  # and per address
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
     # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).

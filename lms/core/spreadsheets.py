@@ -43,11 +43,18 @@ def table_bytes(fmt: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
         writer.writerow([safe_cell(title) for title in header])
         writer.writerows(safe_rows)
         return buffer.getvalue().encode("utf-8-sig")
+    return workbook_bytes([("Sheet", header, safe_rows)])
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX workbook of several sheets, each ``(title, header, rows)``, cells made safe."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.append([safe_cell(title) for title in header])
-    for row in safe_rows:
-        sheet.append(row)
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(printable(title)[:31] or "Sheet")
+        sheet.append([safe_cell(value) for value in header])
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -34,6 +34,7 @@ RULES: dict[str, PointRule] = {
         PointRule(
             "competition_placement", _l("Placed in a competition"), points=10, daily_cap=None
         ),
+        PointRule("live_session_played", _l("Took part in a live quiz"), points=3, daily_cap=None),
         PointRule("manual", _l("Adjusted by an administrator"), points=0, daily_cap=None),
     )
 }

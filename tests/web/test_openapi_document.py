@@ -27,6 +27,12 @@ REQUEST_FIELDS = {
         "title", "quiz_ids", "units", "registration_opens_at", "starts_at", "ends_at",
         "unit_metric", "min_participants", "freeze_minutes",
     },
+    ("post", "/live-sessions"): {
+        "quiz_id", "question_ids", "title", "mode", "scoring", "seconds_per_question", "guests",
+    },
+    ("post", "/live-sessions/join"): {"pin"},
+    ("post", "/live-sessions/{session_id}/answers"): {"index", "answer"},
+    ("post", "/live-sessions/{session_id}/buzz"): {"index"},
 }  # fmt: skip
 # DESIGN.md section 6: response fields per operation (responses may carry more, never fewer).
 RESPONSE_FIELDS = {
@@ -40,7 +46,15 @@ RESPONSE_FIELDS = {
     ("get", "/attempts/{attempt_id}"): {"id", "state", "deadline", "score", "max_score", "items"},
     ("put", "/attempts/{attempt_id}/answers/{slot}"): {"saved_at"},
     ("get", "/competitions/{competition_id}/leaderboard"): {"frozen", "entries", "me"},
-}
+    ("post", "/live-sessions"): {"id", "pin", "state"},
+    ("post", "/live-sessions/join"): {"session_id", "player"},
+    ("get", "/live-sessions/{session_id}"): {
+        "id", "state", "players", "question", "reveal", "me",
+    },
+    ("post", "/live-sessions/{session_id}/answers"): {"accepted", "received_at"},
+    ("post", "/live-sessions/{session_id}/buzz"): {"order"},
+    ("get", "/live-sessions/{session_id}/leaderboard"): {"entries"},
+}  # fmt: skip
 QUERY_PARAMETERS = {
     ("get", "/courses"): {"page", "per_page"},
     ("get", "/quizzes"): {"page", "per_page"},
@@ -53,7 +67,7 @@ QUERY_PARAMETERS = {
 CREATED = {
     ("post", "/courses"), ("post", "/courses/{course_id}/modules"),
     ("post", "/modules/{module_id}/items"), ("post", "/questions"), ("post", "/quizzes"),
-    ("post", "/quizzes/{quiz_id}/attempts"), ("post", "/competitions"),
+    ("post", "/quizzes/{quiz_id}/attempts"), ("post", "/competitions"), ("post", "/live-sessions"),
 }  # fmt: skip
 
 

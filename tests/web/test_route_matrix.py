@@ -17,6 +17,7 @@ from tests.web.competitions import audience_live, audience_points
 from tests.web.competitions import audience_manage as competition_manage_audience
 from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
+from tests.web.live import audience as live_audience
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -142,11 +143,13 @@ for _area in (
     competition_api_audience,
     audience_points,
     competition_results_audience,
+    live_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
 LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
 LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= live_audience.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -211,6 +214,8 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
+    if "session_id" in rule.arguments:
+        values.update(live_audience.url_values(objects))
     with app.test_request_context():
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -1,0 +1,102 @@
+"""A phone's answer: accepted once per player and question while the question is open, graded
+by the question type, scored by accuracy (fixed points per right answer) or speed (Kahoot-style:
+``round(1000 * (1 - elapsed / limit / 2))`` for a right answer), with an optional streak bonus.
+
+Points reach the player's score when the question closes (``sessions``), so no score or rank
+tells a phone whether it was right before the reveal. The time is the server's: received when
+the request is handled, measured from the question's opening with pauses left out. A second
+answer of the same player is refused by the database's unique constraint even when both arrive
+at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState, Scoring
+from live.services import messages
+from live.services.clock import current_question, elapsed_ms
+from live.services.errors import AlreadyAnsweredError, ClosedError
+from live.services.questions import read_answer
+from live.services.sessions import settle
+from lms.core.clock import utcnow
+from lms.core.errors import ValidationError
+from lms.core.extensions import db
+from question_bank.types import get_type
+from quizzes.services.grading import RIGHT_FRACTION
+
+ACCURACY_POINTS = 100
+SPEED_POINTS = 1000
+STREAK_STEP = 0.1  # of a question's full points, per right answer in a row before this one
+STREAK_MAX_STEPS = 5
+
+
+def points_for(
+    session: LiveSession, *, correct: bool, elapsed: int, limit_ms: int, streak: int
+) -> int:
+    """Points for one answer; ``streak``: right answers in a row before this one."""
+    if not correct:
+        return 0
+    if session.scoring == Scoring.SPEED:
+        share = min(max(elapsed / limit_ms, 0.0), 1.0) if limit_ms > 0 else 1.0
+        base, full = round(SPEED_POINTS * (1 - share / 2)), SPEED_POINTS
+    else:
+        base, full = ACCURACY_POINTS, ACCURACY_POINTS
+    bonus = round(full * STREAK_STEP * min(streak, STREAK_MAX_STEPS)) if session.streak_bonus else 0
+    return base + bonus
+
+
+def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) -> LiveAnswer:
+    """Store ``player``'s answer to question ``index``; raises ClosedError when the question is
+    not open (not yet, paused, past its deadline) and AlreadyAnsweredError on a second answer."""
+    now = utcnow()
+    settle(session, now)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ValidationError(_("“index” must be a whole number."), field="index")
+    if player.session_id != session.id:
+        raise ValidationError(_("You have not joined this session."), code="not_joined")
+    question = current_question(session)
+    if session.state != LiveState.QUESTION or question is None or index != question.index:
+        raise ClosedError(_("This question is not open for answers."))
+    if session.paused_at is not None:
+        raise ClosedError(_("The host has paused the question."), code="paused")
+    response, tokens = read_answer(question, answer)
+    previous = db.session.scalar(
+        select(LiveAnswer.id).where(LiveAnswer.player_id == player.id, LiveAnswer.index == index)
+    )
+    if previous is not None:
+        raise AlreadyAnsweredError(_("You have already answered this question."))
+    version = question.version
+    fraction = get_type(version.type).grade(version.definition, response) or 0.0
+    correct = fraction >= RIGHT_FRACTION
+    elapsed = min(elapsed_ms(session, now), question.seconds * 1000)
+    points = points_for(
+        session,
+        correct=correct,
+        elapsed=elapsed,
+        limit_ms=question.seconds * 1000,
+        streak=player.streak,
+    )
+    row = LiveAnswer(
+        session_id=session.id,
+        player_id=player.id,
+        index=index,
+        tokens=tokens,
+        response=response,
+        received_at=now,
+        elapsed_ms=elapsed,
+        fraction=round(fraction, 6),
+        is_correct=correct,
+        points=points,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise AlreadyAnsweredError(_("You have already answered this question.")) from None
+    messages.answered(session, index)
+    return row
