@@ -1,0 +1,1 @@
+"""A live hosted round with thousands of phones through nginx + Nchan."""
