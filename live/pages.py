@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import case, func, select
 
 from live.forms import SessionForm
-from live.models import LiveAnswer, LivePlayer, LiveSession, LiveState
+from live.models import Format, LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units, may_use_bank
 from live.services import board, picking, questions, sessions
 from live.viewer import guest_cookie_name, viewer_for
@@ -58,7 +58,8 @@ class SessionRow:
 
 
 def my_sessions(user: User) -> list[SessionRow]:
-    """The sessions ``user`` hosts, newest first, with how many joined."""
+    """The hosted sessions ``user`` runs, newest first, with how many joined (stage sessions
+    have their own list, ``live_stage.index``)."""
     counts = (
         select(LivePlayer.session_id, func.count().label("n"))
         .group_by(LivePlayer.session_id)
@@ -67,7 +68,7 @@ def my_sessions(user: User) -> list[SessionRow]:
     rows = db.session.execute(
         select(LiveSession, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.session_id == LiveSession.id)
-        .where(LiveSession.host_id == user.id)
+        .where(LiveSession.host_id == user.id, LiveSession.format == Format.HOSTED)
         .order_by(LiveSession.created_at.desc(), LiveSession.id.desc())
         .limit(200)
     )

@@ -30,7 +30,7 @@ from flask_login import current_user
 
 from live import pages
 from live.forms import STATE_LABELS, JoinForm, SessionForm
-from live.models import LiveSession
+from live.models import Format, LiveSession
 from live.permissions import can_create_sessions, can_host, can_see_results
 from lms.accounts import permissions
 from lms.core.errors import DomainError, json_error
@@ -180,6 +180,8 @@ def join() -> Any:
 @permissions.public
 def play(session_id: int) -> Any:
     live_session = pages.get_session(session_id)
+    if live_session.format == Format.STAGE:  # a team's phone in an on-site competition
+        return redirect(url_for("live_stage.team", session_id=live_session.id))
     player = pages.player_of_request(live_session)
     if player is None:
         flash(_("Join with the session's PIN first."), "info")

@@ -134,6 +134,21 @@ def test_joining_by_pin_leads_to_the_team_page(client, db, login_as):
     assert wrong.status_code == 200
 
 
+def test_the_members_join_page_takes_a_stage_pin_to_the_team_page(client, db, login_as):
+    s = make_stage(db)
+    login_as(UserFactory(username="from-the-menu"))
+    db.session.commit()
+    joined = submit_form(client, "/live/join", {"pin": s.session.pin}, follow_redirects=True)
+    assert joined.request.path == f"/live/{s.session.id}/stage/team"
+
+
+def test_the_hosted_sessions_list_leaves_stage_sessions_to_their_own_list(db):
+    from live.pages import my_sessions  # noqa: PLC0415
+
+    s = make_stage(db)
+    assert my_sessions(s.session.host) == []
+
+
 def test_the_api_buzz_of_a_stage_session_counts_fouls_and_takes_the_turn(client, db, login_as):
     s = make_stage(db, judge_count=1)
     go_to(s.session, 2)
