@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 from sqlalchemy import func, select
 
+from live.models import LivePlayer, LiveSession, LiveState
 from lms.accounts import permissions
 from lms.core import metrics, readiness
 from lms.core.extensions import db
@@ -64,4 +65,23 @@ metrics.register_gauge(
     "lms_attempts_in_progress",
     "Quiz attempts started and not yet submitted.",
     _attempts_in_progress,
+)
+
+
+def _live_players() -> float:
+    return float(
+        db.session.scalar(
+            select(func.count())
+            .select_from(LivePlayer)
+            .join(LiveSession, LiveSession.id == LivePlayer.session_id)
+            .where(LiveSession.state != LiveState.FINISHED)
+        )
+        or 0
+    )
+
+
+metrics.register_gauge(
+    "lms_live_players",
+    "Players in live sessions that have not finished (each phone holds one push subscription).",
+    _live_players,
 )

@@ -48,6 +48,7 @@ def test_metrics_time_requests_by_endpoint(client, db):
     assert 'lms_request_duration_seconds_count{endpoint="home.health",method="GET"}' in text
     assert 'lms_requests_total{endpoint="home.health",method="GET",status="200"}' in text
     assert "lms_attempts_in_progress 0.0" in text
+    assert "lms_live_players 0.0" in text
 
 
 def test_metrics_count_attempts_in_progress(client, db):
