@@ -44,6 +44,7 @@ ID_SOURCES = {
     "course_id": "courses",
     "item_id": "course_items",
     "quiz_id": "quizzes",
+    "session_id": "live_sessions",
 }
 
 
