@@ -100,6 +100,21 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield application
 
 
+def _empty_postgresql(connection: Any, tables: list[str]) -> None:
+    """Truncate only the tables a test wrote (TRUNCATE costs a few ms per table, 160 ms for all
+    of them), then start every id sequence again, as a truncation of all would."""
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables)
+    written = connection.execute(text(probe)).scalars().all()
+    if written:
+        connection.execute(text(f"TRUNCATE {', '.join(written)} CASCADE"))
+    restart = ", ".join(
+        f"setval(pg_get_serial_sequence('{t.name}', '{t.autoincrement_column.name}'), 1, false)"
+        for t in _db.metadata.sorted_tables
+        if t.autoincrement_column is not None
+    )
+    connection.execute(text(f"SELECT {restart}"))
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test starts with empty tables, fresh rate limits and the real clock."""
@@ -113,7 +128,7 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
         tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                _empty_postgresql(connection, tables)
             else:
                 for table in reversed(_db.metadata.sorted_tables):
                     # Trees (a unit's parent) point into their own table: cut those links first.
