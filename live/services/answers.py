@@ -53,6 +53,15 @@ def points_for(
 def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) -> LiveAnswer:
     """Store ``player``'s answer to question ``index``; raises ClosedError when the question is
     not open (not yet, paused, past its deadline) and AlreadyAnsweredError on a second answer."""
+    # The session's row read FOR SHARE (PostgreSQL): answers do not wait for each other, but a
+    # close or a next (an UPDATE of the row) waits for the answers in flight, and an answer that
+    # comes after it sees the question closed, so the revealed counts are the stored answers.
+    db.session.execute(
+        select(LiveSession)
+        .where(LiveSession.id == session.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
     now = utcnow()
     settle(session, now)
     if isinstance(index, bool) or not isinstance(index, int):
