@@ -28,9 +28,9 @@ def authenticate(username: str, password: str) -> User | None:
     let in without asking the directory, so a wrong LDAP setting cannot block it (only a
     member's wrong password is tried on the directory, when local accounts may move there);
     administrators may always use their local password, even when the site offers only
-    directory logins. Other names are asked of the LDAP directory when the site offers it: that may create or update
-    the account, or deactivate it (the caller commits either), and raises a DomainError when
-    the directory cannot be asked or the person may not sign in here.
+    directory logins. Other names are asked of the LDAP directory when the site offers it:
+    that may create or update the account, or deactivate it (the caller commits either), and
+    raises a DomainError when the directory cannot be asked or the person may not sign in.
     """
     user = user_by_username(username)
     if user is None or user.auth_source == AuthSource.LOCAL.value:

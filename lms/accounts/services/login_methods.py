@@ -23,6 +23,7 @@ METHODS_KEY = "accounts.login_methods"
 LDAP_KEY = "accounts.ldap"
 OIDC_KEY = "accounts.oidc"
 RULE_ARROW = "->"
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 ROLE_RANK = {Role.MEMBER.value: 0, Role.ORGANIZER.value: 1, Role.ADMIN.value: 2}
 
 
@@ -167,7 +168,9 @@ def check_ldap(settings: LdapSettings, *, required: bool) -> LdapSettings:
 def check_oidc(settings: OidcSettings, *, required: bool) -> OidcSettings:
     if required or settings.issuer:
         parts = urlsplit(settings.issuer)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
+        # Only a provider on this machine may answer over plain http.
+        schemes = ("https", "http") if parts.hostname in LOOPBACK_HOSTS else ("https",)
+        if not parts.hostname or parts.scheme not in schemes:
             raise ValidationError(
                 _("Write the issuer as an https:// address."), field="oidc_issuer"
             )
