@@ -61,6 +61,8 @@ LEFT_OUT = {
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
+    "oidc.start": "a redirect to the identity provider (or to the login page)",
+    "oidc.callback": "the identity provider's way back, a redirect",
 }
 
 
@@ -249,6 +251,7 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "units_admin.create"),
         Stop(ADMIN, "units_admin.edit", {"unit_id": unit.id}),
         Stop(ADMIN, "site_admin.settings"),
+        Stop(ADMIN, "login_admin.settings"),
         Stop(ADMIN, "certificate_settings.edit"),
         Stop(ADMIN, "points.admin"),
         Stop(ADMIN, "practice.manage"),

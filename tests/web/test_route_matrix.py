@@ -62,6 +62,9 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "units_admin.edit": ADMIN,
     "units_admin.delete": ADMIN,
     "site_admin.settings": ADMIN,
+    "login_admin.settings": ADMIN,
+    "oidc.start": PUBLIC,  # the way to the organisation's identity provider
+    "oidc.callback": PUBLIC,  # its way back, checked by the state kept in the session
     "certificate_settings.edit": ADMIN,
     "courses.index": AUTHENTICATED,
     "courses.course": AUTHENTICATED,
