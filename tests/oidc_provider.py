@@ -83,6 +83,10 @@ def build_app(provider: Provider) -> Flask:
             id_token_signing_alg_values_supported=["RS256"],
         )
 
+    @app.get("/favicon.ico")
+    def favicon() -> Any:
+        return "", 204
+
     @app.get("/jwks")
     def jwks() -> Any:
         return jsonify(keys=[provider.key.as_dict(private=False)])
