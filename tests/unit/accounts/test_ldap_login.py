@@ -109,6 +109,17 @@ def test_sync_updates_and_deactivates_every_directory_account(ldap_on):
     assert not user.is_active and alice.is_active and alice.display_name == "王丽"
 
 
+def test_the_sync_command(app, ldap_on):
+    run = app.test_cli_runner().invoke
+    auth.authenticate("alice", "alice-pass")
+    assert run(args=["users", "sync-directory"]).output == "1 accounts updated, 0 deactivated\n"
+    use_ldap("ldap://127.0.0.1:9", timeout_seconds=1)
+    broken = run(args=["users", "sync-directory"])
+    assert broken.exit_code == 1 and "Could not reach the LDAP server" in broken.output
+    configure(LoginMethods(), LdapSettings(), OidcSettings())
+    assert "LDAP logins are switched off" in run(args=["users", "sync-directory"]).output
+
+
 def test_local_accounts_never_wait_for_a_broken_directory(db):
     use_ldap("ldap://127.0.0.1:9", timeout_seconds=1)  # nothing listens there
     member = UserFactory(username="zhang")
