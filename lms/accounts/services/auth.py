@@ -73,16 +73,24 @@ def _directory_login(username: str, password: str) -> User | None:
 def change_password(user: User, *, current: str, new: str) -> None:
     """Set a new password; every session, remember-me cookie and API token of the user ends.
 
-    The view logs the current browser back in with the new session version.
+    The view logs the current browser back in with the new session version. A directory
+    account's password is the directory's: it is changed there.
     """
+    if user.auth_source != AuthSource.LOCAL.value:
+        raise ValidationError(
+            _("Your password is kept by your organisation's directory: change it there."),
+            field="current_password",
+        )
     if not verify_password(user.password_hash, current):
         raise ValidationError(_("The current password is not correct."), field="current_password")
     set_password(user, new)
 
 
 def set_password(user: User, new: str) -> None:
+    """A new local password (a reset link); a directory account becomes a local one again."""
     check_password_policy(new, username=user.username)
     user.password_hash = hash_password(new)
+    user.auth_source, user.external_id = AuthSource.LOCAL.value, None
     end_everything(user)
 
 

@@ -117,7 +117,7 @@ def sign_in(person: DirectoryPerson, *, login: bool = True) -> User:
         db.session.flush()
         unit_assigned.send(users=[user])
     else:
-        if not user.is_active and user.auth_source == person.source.value:
+        if not user.is_active:
             raise PermissionDeniedError(_("This account was deactivated here."))
         user.auth_source = person.source.value
         user.external_id = person.external_id

@@ -42,7 +42,9 @@ class Entry:
 
 
 def _server(settings: LdapSettings) -> Server:
-    tls = Tls(validate=ssl.CERT_REQUIRED) if settings.url.startswith("ldaps") else None
+    # ldaps:// and StartTLS check the server's certificate against the system's CAs.
+    secure = settings.url.startswith("ldaps") or settings.start_tls
+    tls = Tls(validate=ssl.CERT_REQUIRED) if secure else None
     return Server(settings.url, connect_timeout=settings.timeout_seconds, get_info=NONE, tls=tls)
 
 
@@ -77,6 +79,7 @@ def service_connection(settings: LdapSettings) -> Iterator[Connection]:
         receive_timeout=settings.timeout_seconds,
         raise_exceptions=True,
         read_only=True,
+        auto_referrals=False,  # Active Directory refers to other domains: not followed
     )
     try:
         connection.open()

@@ -193,6 +193,8 @@ def finish(redirect_uri: str, pending: Pending | None, params: dict[str, str]) -
         )  # fmt: skip
     if pending is None or not params.get("state") or params.get("state") != pending.state:
         raise PermissionDeniedError(_("This sign-in expired or was not started here. Try again."))
+    if not login_methods().oidc:
+        raise PermissionDeniedError(_("This site does not offer this sign-in now."))
     settings = oidc_settings()
     metadata = discover(settings)
     client = _client(settings, redirect_uri)
@@ -210,8 +212,6 @@ def finish(redirect_uri: str, pending: Pending | None, params: dict[str, str]) -
     claims = _id_claims(token["id_token"], metadata, settings, pending.nonce)
     if metadata.get("userinfo_endpoint"):
         claims = {**_userinfo(client, metadata["userinfo_endpoint"], claims["sub"]), **claims}
-    if not login_methods().oidc:
-        raise PermissionDeniedError(_("This site does not offer this sign-in now."))
     return directory_users.sign_in(person_of(claims, settings))
 
 

@@ -18,7 +18,7 @@ from lms.accounts.services.login_methods import (
     configure,
     ldap_settings,
 )
-from lms.core.errors import ConflictError
+from lms.core.errors import ConflictError, ValidationError
 from tests.factories import PASSWORD, UserFactory
 from tests.ldap_fixtures import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Person
 
@@ -175,3 +175,12 @@ def test_test_connection_says_what_works_and_what_does_not(db, slapd):
     for expected, changes in failures.items():
         with pytest.raises(DirectoryError, match=expected):
             ldap_login.check_connection(dataclasses.replace(good, **changes))  # type: ignore[arg-type]
+
+
+def test_a_directory_password_is_changed_in_the_directory_and_a_reset_makes_it_local(db):
+    user = UserFactory(username="li", auth_source="ldap", external_id="uid=li")
+    with pytest.raises(ValidationError, match="kept by your organisation's directory"):
+        auth.change_password(user, current=PASSWORD, new="new-password-1")
+    auth.set_password(user, "new-password-1")  # a reset link handed out by an administrator
+    assert (user.auth_source, user.external_id) == ("local", None)
+    assert auth.authenticate("li", "new-password-1") is user

@@ -16,6 +16,8 @@ from lms.core.extensions import db as database
 from tests.factories import PASSWORD, UserFactory
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
 
+EN = {"Accept-Language": "en"}
+
 
 def provider_settings(issuer: str, **changes: str) -> OidcSettings:
     return OidcSettings(
@@ -74,11 +76,20 @@ def test_the_provider_signs_people_in_and_claims_map_to_role_and_unit(client, oi
     assert (wang.role, wang.unit.path) == ("member", "Example")  # no rule: the default unit
 
 
+def test_an_account_deactivated_here_stays_out(client, oidc_on):
+    UserFactory(username="wang", auth_source="oidc", external_id="sub-wang", is_active=False)
+    response = sign_in_at_provider(client, "wang")
+    assert response.headers["Location"] == "/login"
+    assert "此账号已在本站停用。" in client.get("/login").get_data(as_text=True)
+
+
 def test_a_return_that_was_not_started_here_is_refused(client, oidc_on):
-    response = client.get("/login/oidc/callback?code=x&state=forged", follow_redirects=True)
+    response = client.get("/login/oidc/callback?code=x&state=forged", follow_redirects=True,
+                          headers=EN)  # fmt: skip
     assert "expired or was not started here" in response.get_data(as_text=True)
     assert database.session.query(User).count() == 0
-    refused = client.get("/login/oidc/callback?error=access_denied", follow_redirects=True)
+    refused = client.get("/login/oidc/callback?error=access_denied", follow_redirects=True,
+                         headers=EN)  # fmt: skip
     assert "did not sign you in: access_denied" in refused.get_data(as_text=True)
 
 
@@ -89,7 +100,7 @@ def test_a_forged_nonce_fails_the_id_token_check(client, oidc_on):
     back = requests.post(start.headers["Location"], data={"username": "wang"},
                          allow_redirects=False, timeout=5)  # fmt: skip
     callback = urlsplit(back.headers["Location"])
-    response = client.get(f"{callback.path}?{callback.query}", follow_redirects=True)
+    response = client.get(f"{callback.path}?{callback.query}", follow_redirects=True, headers=EN)
     assert "ID token is not valid" in response.get_data(as_text=True)
     assert database.session.query(User).count() == 0
 
@@ -97,7 +108,7 @@ def test_a_forged_nonce_fails_the_id_token_check(client, oidc_on):
 def test_an_unreachable_provider_never_blocks_local_logins(client, db):
     use_oidc("http://127.0.0.1:9/realms/x", timeout_seconds=1)
     UserFactory(username="zhang")
-    response = client.get("/login/oidc/", follow_redirects=True)
+    response = client.get("/login/oidc/", follow_redirects=True, headers=EN)
     assert "cannot be reached now" in response.get_data(as_text=True)
     login = client.post("/login", data={"username": "zhang", "password": PASSWORD})
     assert login.status_code == 302 and login.headers["Location"] == "/"
