@@ -30,6 +30,8 @@ from lms.accounts.services.login_methods import (
 )
 from lms.accounts.services.users import normalise_username
 
+COUNT_LIMIT = 1000  # entries a connection test counts (Active Directory pages at 1000)
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -119,17 +121,37 @@ def _entries(connection: Connection) -> list[Entry]:
     return found
 
 
+def _ambiguous(settings: LdapSettings, username: str) -> DirectoryError:
+    return DirectoryError(
+        _("The user filter finds more than one entry for “%(name)s”: make it stricter.",
+          name=username),
+    )  # fmt: skip
+
+
 def find_entry(connection: Connection, settings: LdapSettings, username: str) -> Entry | None:
-    """The one entry the user filter finds for ``username``; None if none or ambiguous."""
+    """The one entry the user filter finds for ``username``, or None; raises if several."""
     try:
         connection.search(
             settings.base_dn, _filter(settings, username), SUBTREE,
             attributes=_attributes(settings), size_limit=2,
         )  # fmt: skip
-    except ldap_errors.LDAPSizeLimitExceededResult:
-        return None
+    except ldap_errors.LDAPSizeLimitExceededResult as error:
+        raise _ambiguous(settings, username) from error
     entries = _entries(connection)
-    return entries[0] if len(entries) == 1 else None
+    if len(entries) > 1:
+        raise _ambiguous(settings, username)
+    return entries[0] if entries else None
+
+
+def count_people(connection: Connection, settings: LdapSettings) -> str:
+    """How many entries the user filter finds: "3", or "1000+" past the search's limit."""
+    everyone = settings.user_filter.replace("{username}", "*")
+    try:
+        connection.search(settings.base_dn, everyone, SUBTREE, attributes=[],
+                          size_limit=COUNT_LIMIT)  # fmt: skip
+    except ldap_errors.LDAPSizeLimitExceededResult:
+        return f"{COUNT_LIMIT}+"
+    return str(len(_entries(connection)))
 
 
 def _is_active(connection: Connection, settings: LdapSettings, entry: Entry) -> bool:
@@ -227,14 +249,11 @@ def check_connection(settings: LdapSettings, username: str = "") -> str:
     With ``username``, it also says what a sign-in of that person would give (no password).
     """
     with service_connection(settings) as connection:
-        everyone = settings.user_filter.replace("{username}", "*")
-        connection.search(settings.base_dn, everyone, SUBTREE, attributes=[], size_limit=1000)
-        found = len(_entries(connection))
         message = _(
-            "Connected to %(url)s as %(dn)s; the user filter finds %(count)d people under "
+            "Connected to %(url)s as %(dn)s; the user filter finds %(count)s people under "
             "%(base)s.",
-            url=settings.url, dn=settings.bind_dn or _("anonymous"), count=found,
-            base=settings.base_dn,
+            url=settings.url, dn=settings.bind_dn or _("anonymous"),
+            count=count_people(connection, settings), base=settings.base_dn,
         )  # fmt: skip
         if not username:
             return message
@@ -258,6 +277,11 @@ def sync_accounts(settings: LdapSettings) -> tuple[int, int]:
     """
     updated = deactivated = 0
     with service_connection(settings) as connection:
+        if count_people(connection, settings) == "0":  # a wrong setting, not everyone leaving
+            raise DirectoryError(
+                _("The user filter finds nobody under %(base)s: nothing was changed.",
+                  base=settings.base_dn),
+            )  # fmt: skip
         for user in directory_users.directory_users(AuthSource.LDAP):
             if not user.is_active:
                 continue

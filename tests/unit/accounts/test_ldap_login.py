@@ -184,3 +184,16 @@ def test_a_directory_password_is_changed_in_the_directory_and_a_reset_makes_it_l
     auth.set_password(user, "new-password-1")  # a reset link handed out by an administrator
     assert (user.auth_source, user.external_id) == ("local", None)
     assert auth.authenticate("li", "new-password-1") is user
+
+
+def test_a_filter_that_finds_several_or_nobody_deactivates_nobody(ldap_on):
+    alice = auth.authenticate("alice", "alice-pass")
+    use_ldap(ldap_on.url, user_filter="(|(uid={username})(uid=bob))")
+    with pytest.raises(DirectoryError, match="cannot be reached"):
+        auth.authenticate("alice", "alice-pass")
+    with pytest.raises(DirectoryError, match="more than one entry for “alice”"):
+        ldap_login.sync_accounts(ldap_settings())
+    use_ldap(ldap_on.url, user_filter="(employeeNumber={username})")
+    with pytest.raises(DirectoryError, match="finds nobody under dc=example,dc=org"):
+        ldap_login.sync_accounts(ldap_settings())
+    assert alice.is_active
