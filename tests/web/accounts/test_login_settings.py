@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lms.accounts.services.login_methods import ldap_settings, login_methods, oidc_settings
 from tests.factories import PASSWORD, UserFactory
 from tests.formfill import submit_form
@@ -85,6 +87,9 @@ def test_the_login_form_and_the_api_sign_directory_people_in(client, db, admin, 
     client.post("/logout")
     token = client.post("/api/v1/auth/token", json={"username": "bob", "password": "bob-pass"})
     assert token.status_code == 200 and token.get_json()["token"]
+    login_as(admin)
+    listed = text_of(client.get("/admin/users/?q=alice"))
+    assert re.search(r"alice <small[^>]*>LDAP</small>", listed)
 
 
 def test_a_broken_directory_never_blocks_local_logins(client, db, admin, login_as, slapd):
