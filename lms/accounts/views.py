@@ -28,7 +28,7 @@ from lms.accounts.forms import (
     ResetPasswordForm,
 )
 from lms.accounts.ratelimits import login_attempts, mark_failed, secret_attempts
-from lms.accounts.services import auth, oidc_login, tokens, users
+from lms.accounts.services import auth, login_methods, oidc_login, tokens, users
 from lms.core.errors import DomainError
 from lms.core.extensions import db
 from lms.core.forms import submit
@@ -70,7 +70,7 @@ def login() -> Any:
         mark_failed()
     return render_template(
         "accounts/login.html", form=form, registration=auth.self_registration_enabled(),
-        oidc=oidc_login.button(),
+        oidc=oidc_login.button(), passwords=login_methods.passwords_offered(),
     )  # fmt: skip
 
 

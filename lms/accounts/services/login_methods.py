@@ -86,6 +86,12 @@ def login_methods() -> LoginMethods:
     return _load(LoginMethods, METHODS_KEY)
 
 
+def passwords_offered() -> bool:
+    """Whether members type a password on the login form (local accounts or LDAP)."""
+    methods = login_methods()
+    return methods.local or methods.ldap
+
+
 def ldap_settings() -> LdapSettings:
     return _load(LdapSettings, LDAP_KEY)
 

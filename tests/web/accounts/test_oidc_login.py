@@ -83,6 +83,15 @@ def test_an_account_deactivated_here_stays_out(client, oidc_on):
     assert "此账号已在本站停用。" in client.get("/login").get_data(as_text=True)
 
 
+def test_with_only_the_provider_the_password_form_is_for_administrators(client, oidc_on):
+    configure(LoginMethods(local=False, oidc=True), LdapSettings(),
+              provider_settings(oidc_on.issuer))  # fmt: skip
+    database.session.commit()
+    page = client.get("/login", headers=EN).get_data(as_text=True)
+    assert "<summary>Administrators log in with a password</summary>" in page
+    assert "<details open>" not in page
+
+
 def test_a_return_that_was_not_started_here_is_refused(client, oidc_on):
     response = client.get("/login/oidc/callback?code=x&state=forged", follow_redirects=True,
                           headers=EN)  # fmt: skip
