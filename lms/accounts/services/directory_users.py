@@ -79,6 +79,8 @@ def _claim(person: DirectoryPerson) -> User | None:
     same_name = user_by_username(person.username)
     if same_name is None:
         return None
+    if same_name.auth_source == AuthSource.LDAP.value == person.source.value:
+        return same_name  # moved to another OU: a new DN, the same login name
     may_adopt = (
         person.adopt_local
         and same_name.auth_source == AuthSource.LOCAL.value

@@ -9,8 +9,8 @@ import pytest
 from flask_babel import force_locale
 
 from lms.accounts.models import AuthSource
-from lms.accounts.services import auth, ldap_login
-from lms.accounts.services.directory_users import DirectoryError
+from lms.accounts.services import auth, directory_users, ldap_login
+from lms.accounts.services.directory_users import DirectoryError, DirectoryPerson
 from lms.accounts.services.login_methods import (
     LdapSettings,
     LoginMethods,
@@ -151,12 +151,15 @@ def test_a_local_name_is_not_taken_over_unless_allowed(ldap_on):
     assert admin.auth_source == "local"
 
 
-def test_an_oidc_account_cannot_take_a_directory_name(ldap_on):
+def test_a_moved_entry_keeps_its_account_and_other_sources_keep_their_names(ldap_on):
     UserFactory(username="bob", auth_source="oidc", external_id="sub-1")
     assert auth.authenticate("bob", "bob-pass") is None
-    UserFactory(username="alice", auth_source="ldap", external_id="uid=other")
+    moved = UserFactory(username="alice", auth_source="ldap", external_id="uid=alice,ou=old")
+    assert auth.authenticate("alice", "alice-pass") is moved  # a new OU, the same person
+    assert moved.external_id == f"uid=alice,ou=sales,ou=people,{BASE_DN}"
+    oidc_person = DirectoryPerson(AuthSource.OIDC, "sub-9", "alice", "Alice", None, None)
     with pytest.raises(ConflictError, match="belongs to another account"):
-        auth.authenticate("alice", "alice-pass")
+        directory_users.sign_in(oidc_person)
 
 
 def test_test_connection_says_what_works_and_what_does_not(db, slapd):
