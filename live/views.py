@@ -192,7 +192,7 @@ def play(session_id: int) -> Any:
         player=player,
         state=pages.player_state(live_session, player),
         state_url=pages.state_url(live_session),
-        subscribe_url=pages.subscribe_url(live_session),
+        subscribe_url=pages.player_subscribe_url(live_session, player),
     )
 
 
