@@ -128,13 +128,14 @@ def _open_question(session: LiveSession) -> LiveQuestion | None:
 def _insert_once(values: dict[str, Any]) -> int | None:
     """Insert the answer unless the player answered this question already (the unique
     constraint decides, also for answers that arrive at once): its id, or None. One statement,
-    and a refused answer leaves the transaction usable."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(LiveAnswer)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["player_id", "index"])
-        .returning(LiveAnswer.id)
-    )
-    return db.session.scalar(statement)
+    built once per dialect, and a refused answer leaves the transaction usable."""
+    statement = _INSERT_ONCE[db.session.get_bind().dialect.name == "postgresql"]
+    return db.session.connection().execute(statement, values).scalar()
+
+
+_INSERT_ONCE = {
+    is_postgresql: (postgresql_insert if is_postgresql else sqlite_insert)(LiveAnswer.__table__)
+    .on_conflict_do_nothing(index_elements=["player_id", "index"])
+    .returning(LiveAnswer.__table__.c.id)
+    for is_postgresql in (False, True)
+}
