@@ -19,7 +19,7 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     monkeypatch.setattr(
         push, "publish", lambda channel, message: published.append((channel, message))
     )
-    monkeypatch.setattr(push, "publish_each", lambda items: published.extend(items))
+    monkeypatch.setattr(push, "publish_each", published.extend)
     # Coalesced messages (the answer counts) are built at once here, not by a timer thread.
     monkeypatch.setattr(push, "publish_coalesced", lambda key, build: published.extend(build()))
     return published
