@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import jsonify
+from flask import Response, jsonify
 from flask_babel import gettext as _
 
 from live.api.access import (
@@ -20,7 +21,7 @@ from live.api_schemas import (
     PLAYER,
     STATE,
 )
-from live.models import LivePlayer, LiveTeam
+from live.models import LivePlayer, LiveSession, LiveTeam
 from live.services import board, buzzer, sessions, teams
 from lms.accounts import permissions
 from lms.core.api import documented, json_body
@@ -31,42 +32,50 @@ from lms.core.http import MAX_ID
 # -- the host --------------------------------------------------------------------------------
 
 
-@bp.route("/live-sessions/<int:session_id>/next", methods=["POST"])
-@permissions.authenticated
-@documented(
-    "The host's next step: lobby -> question -> reveal -> leaderboard -> next question ... "
-    "-> finished",
-    response_schema=STATE,
-    tags=TAGS,
+# The host's buttons that take nothing but the session: (path, endpoint, service, summary).
+STEPS = (
+    (
+        "next",
+        "next_step",
+        sessions.advance,
+        "The host's next step: lobby -> question -> reveal -> leaderboard -> next question ... "
+        "-> finished",
+    ),
+    (
+        "close",
+        "close",
+        sessions.close,
+        "Close the open question and show its reveal (host; idempotent: the console calls it "
+        "when the countdown ends)",
+    ),
+    ("pause", "pause", sessions.pause, "Pause the open question's clock (host)"),
+    ("resume", "resume", sessions.resume, "Resume the paused question (host)"),
+    (
+        "skip",
+        "skip",
+        sessions.skip,
+        "Skip the open question without its reveal and open the next (host)",
+    ),
+    ("end", "end", sessions.end, "End the session now (host)"),
 )
-def next_step(session_id: int) -> Any:
-    return host_action(session_id, sessions.advance)
 
 
-@bp.route("/live-sessions/<int:session_id>/close", methods=["POST"])
-@permissions.authenticated
-@documented(
-    "Close the open question and show its reveal (host; idempotent: the console calls it when "
-    "the countdown ends)",
-    response_schema=STATE,
-    tags=TAGS,
-)
-def close(session_id: int) -> Any:
-    return host_action(session_id, sessions.close)
+def _step_view(step: Callable[[LiveSession], Any]) -> Callable[[int], Response]:
+    def view(session_id: int) -> Response:
+        return host_action(session_id, step)
+
+    return view
 
 
-@bp.route("/live-sessions/<int:session_id>/pause", methods=["POST"])
-@permissions.authenticated
-@documented("Pause the open question's clock (host)", response_schema=STATE, tags=TAGS)
-def pause(session_id: int) -> Any:
-    return host_action(session_id, sessions.pause)
-
-
-@bp.route("/live-sessions/<int:session_id>/resume", methods=["POST"])
-@permissions.authenticated
-@documented("Resume the paused question (host)", response_schema=STATE, tags=TAGS)
-def resume(session_id: int) -> Any:
-    return host_action(session_id, sessions.resume)
+for _path, _endpoint, _step, _summary in STEPS:
+    bp.add_url_rule(
+        f"/live-sessions/<int:session_id>/{_path}",
+        endpoint=_endpoint,
+        view_func=permissions.authenticated(
+            documented(_summary, response_schema=STATE, tags=TAGS)(_step_view(_step))
+        ),
+        methods=["POST"],
+    )
 
 
 @bp.route("/live-sessions/<int:session_id>/extend", methods=["POST"])
@@ -82,24 +91,6 @@ def extend(session_id: int) -> Any:
     if isinstance(seconds, bool) or not isinstance(seconds, int):
         seconds = 0  # the service refuses it with its message
     return host_action(session_id, sessions.extend, seconds)
-
-
-@bp.route("/live-sessions/<int:session_id>/skip", methods=["POST"])
-@permissions.authenticated
-@documented(
-    "Skip the open question without its reveal and open the next (host)",
-    response_schema=STATE,
-    tags=TAGS,
-)
-def skip(session_id: int) -> Any:
-    return host_action(session_id, sessions.skip)
-
-
-@bp.route("/live-sessions/<int:session_id>/end", methods=["POST"])
-@permissions.authenticated
-@documented("End the session now (host)", response_schema=STATE, tags=TAGS)
-def end(session_id: int) -> Any:
-    return host_action(session_id, sessions.end)
 
 
 @bp.route("/live-sessions/<int:session_id>/buzzing", methods=["POST"])
