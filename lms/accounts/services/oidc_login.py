@@ -129,8 +129,9 @@ def start(redirect_uri: str, next_url: str = "") -> tuple[str, Pending]:
 
 def _id_claims(id_token: str, metadata: dict[str, Any], settings: OidcSettings,
                nonce: str) -> dict[str, Any]:  # fmt: skip
-    keys = KeySet.import_key_set(_get_json(metadata["jwks_uri"], settings, _("key set")))  # type: ignore[arg-type]
+    key_set = _get_json(metadata["jwks_uri"], settings, _("key set"))
     try:
+        keys = KeySet.import_key_set(key_set)  # type: ignore[arg-type]
         token = jwt.decode(id_token, keys, algorithms=ID_TOKEN_ALGORITHMS)
         jwt.JWTClaimsRegistry(
             leeway=60,
