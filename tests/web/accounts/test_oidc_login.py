@@ -102,15 +102,23 @@ def test_a_return_that_was_not_started_here_is_refused(client, oidc_on):
     assert "did not sign you in: access_denied" in refused.get_data(as_text=True)
 
 
-def test_a_forged_nonce_fails_the_id_token_check(client, oidc_on):
+def return_with_changed_pending(client, **changes: str) -> str:
+    """Sign in at the provider after changing what the session keeps; the page shown after."""
     start = client.get("/login/oidc/")
     with client.session_transaction() as session:
-        session["oidc_pending"] = {**session["oidc_pending"], "nonce": "other"}
+        session["oidc_pending"] = {**session["oidc_pending"], **changes}
     back = requests.post(start.headers["Location"], data={"username": "wang"},
                          allow_redirects=False, timeout=5)  # fmt: skip
     callback = urlsplit(back.headers["Location"])
     response = client.get(f"{callback.path}?{callback.query}", follow_redirects=True, headers=EN)
-    assert "ID token is not valid" in response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_a_forged_nonce_or_pkce_verifier_signs_nobody_in(client, oidc_on):
+    assert "ID token is not valid" in return_with_changed_pending(client, nonce="other")
+    # The provider checks the verifier against the challenge it was sent (PKCE, S256).
+    wrong_verifier = return_with_changed_pending(client, code_verifier="x" * 64)
+    assert "sign-in cannot be reached now" in wrong_verifier
     assert database.session.query(User).count() == 0
 
 
