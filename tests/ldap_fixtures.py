@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import trustme
 
 BASE_DN = "dc=example,dc=org"
 ADMIN_DN = f"cn=admin,{BASE_DN}"
@@ -96,6 +97,8 @@ def _config(folder: Path) -> str:
     includes = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in SCHEMAS)
     return f"""{includes}
 pidfile {folder}/slapd.pid
+TLSCertificateFile {folder}/server.pem
+TLSCertificateKeyFile {folder}/server.key
 modulepath /usr/lib/ldap
 moduleload back_mdb
 database mdb
@@ -137,6 +140,8 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 15) 
 @dataclass(frozen=True)
 class Directory:
     url: str
+    ldaps_url: str = ""  # the same server over TLS, its certificate signed by ``ca_pem``
+    ca_pem: str = ""
     base_dn: str = BASE_DN
     admin_dn: str = ADMIN_DN
     admin_password: str = ADMIN_PASSWORD
@@ -172,6 +177,10 @@ def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
         pytest.skip(message)
     folder = tmp_path_factory.mktemp("slapd")
     (folder / "data").mkdir()
+    ca = trustme.CA()
+    certificate = ca.issue_cert("localhost", "127.0.0.1")
+    certificate.private_key_pem.write_to_path(str(folder / "server.key"))
+    certificate.cert_chain_pems[0].write_to_path(str(folder / "server.pem"))
     config = folder / "slapd.conf"
     config.write_text(_config(folder))
     (folder / "people.ldif").write_text(_ldif())
@@ -180,15 +189,18 @@ def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
          "-l", str(folder / "people.ldif")],
         check=True, capture_output=True,
     )  # fmt: skip
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
     url = f"ldap://127.0.0.1:{port}"
+    listen = f"{url}/ ldaps://127.0.0.1:{tls_port}/"
     process = subprocess.Popen(
-        [binary, "-f", str(config), "-h", url + "/", "-d", "0"],
+        [binary, "-f", str(config), "-h", listen, "-d", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
         _wait_for(port, process)
-        yield Directory(url=url)
+        _wait_for(tls_port, process)
+        yield Directory(url=url, ldaps_url=f"ldaps://localhost:{tls_port}",
+                        ca_pem=ca.cert_pem.bytes().decode())  # fmt: skip
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -24,7 +24,7 @@ def _text(label: str, length: int = 500) -> StringField:
     return StringField(label, validators=[Optional(), Length(max=length)])
 
 
-def _rules(label: str) -> TextAreaField:
+def _text_area(label: str) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=20_000)],
                          render_kw={"rows": 3, "spellcheck": "false"})  # fmt: skip
 
@@ -36,6 +36,7 @@ class LoginSettingsForm(FlaskForm):
 
     ldap_url = _text(_l("Server"))
     ldap_start_tls = BooleanField(_l("Use StartTLS"))
+    ldap_ca_certificate = _text_area(_l("CA certificate (PEM, optional)"))
     ldap_bind_dn = _text(_l("Bind DN (empty: search anonymously)"))
     ldap_bind_password = PasswordField(
         _l("Bind password"), validators=[Optional(), Length(max=500)]
@@ -45,9 +46,9 @@ class LoginSettingsForm(FlaskForm):
     ldap_name_attribute = _text(_l("Display name attribute"), 100)
     ldap_active_filter = _text(_l("Active filter (optional)"))
     ldap_group_base_dn = _text(_l("Group base DN (optional)"))
-    ldap_role_rules = _rules(_l("Groups to roles"))
+    ldap_role_rules = _text_area(_l("Groups to roles"))
     ldap_unit_attribute = _text(_l("Unit attribute (empty: the entry's OU)"), 100)
-    ldap_unit_rules = _rules(_l("OUs or attribute values to units"))
+    ldap_unit_rules = _text_area(_l("OUs or attribute values to units"))
     ldap_default_unit = _text(_l("Default unit"), 1000)
     ldap_adopt_local = BooleanField(_l("Local accounts of the same username move to LDAP"))
     ldap_test_username = _text(_l("Username to look up in the test (optional)"), 64)
@@ -62,9 +63,9 @@ class LoginSettingsForm(FlaskForm):
     oidc_username_claim = _text(_l("Username claim"), 100)
     oidc_name_claim = _text(_l("Display name claim"), 100)
     oidc_role_claim = _text(_l("Role claim (optional)"), 100)
-    oidc_role_rules = _rules(_l("Claim values to roles"))
+    oidc_role_rules = _text_area(_l("Claim values to roles"))
     oidc_unit_claim = _text(_l("Unit claim (optional)"), 100)
-    oidc_unit_rules = _rules(_l("Claim values to units"))
+    oidc_unit_rules = _text_area(_l("Claim values to units"))
     oidc_default_unit = _text(_l("Default unit"), 1000)
     oidc_adopt_local = BooleanField(
         _l("Local accounts of the same username move to OpenID Connect")

@@ -44,9 +44,11 @@ class Entry:
 
 
 def _server(settings: LdapSettings) -> Server:
-    # ldaps:// and StartTLS check the server's certificate against the system's CAs.
+    # ldaps:// and StartTLS check the server's certificate: against the CA certificate of the
+    # settings, or else the system's CAs.
     secure = settings.url.startswith("ldaps") or settings.start_tls
-    tls = Tls(validate=ssl.CERT_REQUIRED) if secure else None
+    ca = settings.ca_certificate or None
+    tls = Tls(validate=ssl.CERT_REQUIRED, ca_certs_data=ca) if secure else None
     return Server(settings.url, connect_timeout=settings.timeout_seconds, get_info=NONE, tls=tls)
 
 

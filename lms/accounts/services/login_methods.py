@@ -8,6 +8,7 @@ anyone out: administrators always sign in with their local password (see ``auth`
 from __future__ import annotations
 
 import dataclasses
+import ssl
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ class LoginMethods:
 class LdapSettings:
     url: str = ""  # ldap://host:389 or ldaps://host:636
     start_tls: bool = False
+    ca_certificate: str = ""  # PEM of the CA that signed the server's certificate; "": the system's
     bind_dn: str = ""  # empty: search anonymously
     bind_password: str = ""
     base_dn: str = ""
@@ -142,6 +144,18 @@ def _check_filter(text: str, field: str) -> None:
         )
 
 
+def _check_certificate(pem: str, field: str) -> None:
+    if not pem:
+        return
+    try:
+        ssl.create_default_context().load_verify_locations(cadata=pem)
+    except (ssl.SSLError, ValueError) as error:
+        raise ValidationError(
+            _("Paste the CA certificate in PEM form (-----BEGIN CERTIFICATE----- …)."),
+            field=field,
+        ) from error
+
+
 def _keep_secret(new: str, old: str) -> str:
     return new if new else old
 
@@ -160,6 +174,7 @@ def check_ldap(settings: LdapSettings, *, required: bool) -> LdapSettings:
             raise ValidationError(
                 _("The user filter must contain {username}."), field="ldap_user_filter"
             )
+    _check_certificate(settings.ca_certificate, "ldap_ca_certificate")
     _check_filter(settings.user_filter, "ldap_user_filter")
     _check_filter(settings.active_filter, "ldap_active_filter")
     _check_role_rules(settings.role_rules, "ldap_role_rules")

@@ -200,3 +200,15 @@ def test_a_filter_that_finds_several_or_nobody_deactivates_nobody(ldap_on):
     with pytest.raises(DirectoryError, match="finds nobody under dc=example,dc=org"):
         ldap_login.sync_accounts(ldap_settings())
     assert alice.is_active
+
+
+def test_ldaps_checks_the_server_certificate(ldap_on):
+    trusted = directory_settings(ldap_on.ldaps_url, ca_certificate=ldap_on.ca_pem)
+    assert "finds 3 people" in ldap_login.check_connection(trusted)
+    use_ldap(ldap_on.ldaps_url, ca_certificate=ldap_on.ca_pem)
+    assert auth.authenticate("bob", "bob-pass").role == "organizer"
+    unknown_ca = r"Could not reach the LDAP server.*CERTIFICATE_VERIFY_FAILED"
+    with pytest.raises(DirectoryError, match=unknown_ca):
+        ldap_login.check_connection(directory_settings(ldap_on.ldaps_url))
+    with pytest.raises(ValidationError, match="PEM"):
+        use_ldap(ldap_on.url, ca_certificate="not a certificate")
