@@ -46,6 +46,7 @@ from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
+from lms.notifications.robots import views as robots_views
 from lms.points import api as points_api
 from lms.points import views as points_views
 from question_bank import api as questions_api
@@ -112,6 +113,7 @@ PAGE_BLUEPRINTS = (
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
+    robots_views.bp,
 )
 
 

@@ -48,6 +48,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
     ("certificate_settings.edit", _l("Certificates"), None),
+    ("robots_admin.index", _l("Group robots"), None),
     ("live_stage.index", _l("Stage competitions"), None),
 )
 

@@ -1,0 +1,1 @@
+"""Announcements, the notification centre, channels (email, group robots), reminders."""
