@@ -25,6 +25,7 @@ from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
 from tools import tour_stage
 from tools.tour_live import add_live_tour_data, live_stops
+from tools.tour_robots import add_robot_tour_data
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -116,6 +117,7 @@ def add_tour_data() -> None:
     set_setting(SELF_REGISTRATION_KEY, True)
     add_live_tour_data(ORGANIZER, MEMBER)
     tour_stage.add_stage_data(_user(ORGANIZER), member)
+    add_robot_tour_data()
     db.session.flush()
 
 
@@ -250,6 +252,8 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "units_admin.edit", {"unit_id": unit.id}),
         Stop(ADMIN, "site_admin.settings"),
         Stop(ADMIN, "certificate_settings.edit"),
+        Stop(ADMIN, "robots_admin.index"),
+        Stop(ADMIN, "robots_admin.unit", {"unit_id": unit.id}),
         Stop(ADMIN, "points.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),

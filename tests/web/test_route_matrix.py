@@ -62,6 +62,10 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "units_admin.edit": ADMIN,
     "units_admin.delete": ADMIN,
     "site_admin.settings": ADMIN,
+    "robots_admin.index": ADMIN,
+    "robots_admin.unit": ADMIN,
+    "robots_admin.test": ADMIN,
+    "robots_admin.delete": ADMIN,
     "certificate_settings.edit": ADMIN,
     "courses.index": AUTHENTICATED,
     "courses.course": AUTHENTICATED,
@@ -216,6 +220,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         if endpoint.startswith("activities.")
         else objects["item"].id,
         "fmt": "csv",
+        "webhook_id": 1,  # none: an admin gets a 404
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
