@@ -1,1 +1,1 @@
-"""Announcements, the notification centre, channels (email, group robots), reminders."""
+"""The notification centre: in-app notifications, members' channel choices and the outbox."""

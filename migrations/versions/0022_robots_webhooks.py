@@ -1,7 +1,7 @@
 """Units' group robots (WeCom, DingTalk, Feishu webhooks)
 
-Revision ID: 0021_robots_webhooks
-Revises: 0020_truth_cache_stamps
+Revision ID: 0022_robots_webhooks
+Revises: 0021_notify_notifications
 Create Date: 2026-12-06 17:00:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_robots_webhooks'
-down_revision = '0020_truth_cache_stamps'
+revision = '0022_robots_webhooks'
+down_revision = '0021_notify_notifications'
 branch_labels = None
 depends_on = None
 
