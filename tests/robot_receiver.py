@@ -4,7 +4,7 @@ Its certificate comes from a test CA (``trustme``); the ``robot_receiver`` fixtu
 trust that CA (``ROBOT_CA_FILE``) and allows ``127.0.0.1`` as a robot host. Like the real
 platforms it checks DingTalk's and Feishu's signatures for the tokens it was given a secret
 for, and answers with their error codes when they do not match. A test may queue answers of
-its own (``receiver.answers``) or a delay.
+its own for a chat (``receiver.answers[token]``) or a delay.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class Receiver:
     ca_file: str
     secrets: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
-    answers: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # Answers to give a chat (by its token) before the platform's own, first come first given.
+    answers: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     delay_seconds: float = 0.0
 
     def url(self, provider: str, token: str) -> str:
@@ -103,7 +104,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             receiver.received.append(got)
             if receiver.delay_seconds:
                 time.sleep(receiver.delay_seconds)
-            status, answer = receiver.answers.pop(0) if receiver.answers else _answer(receiver, got)
+            queued = receiver.answers.get(got.token)
+            status, answer = queued.pop(0) if queued else _answer(receiver, got)
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -37,3 +37,9 @@ KIND_LABELS = {
     "competition_opening": _l("Competitions opening"),
     "results_published": _l("Results published"),
 }
+STATE_LABELS = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}

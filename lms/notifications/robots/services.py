@@ -22,6 +22,7 @@ from lms.notifications.robots.providers import (
     Provider,
     RobotError,
     RobotMessage,
+    SignedRequest,
     address_problem,
     build_request,
     check_answer,
@@ -154,27 +155,34 @@ def remove_webhook(webhook: RobotWebhook) -> None:
     db.session.flush()
 
 
-def deliver(webhook: RobotWebhook, message: RobotMessage) -> None:
-    """Post ``message`` now; note the outcome on the webhook and raise :class:`RobotError` when
-    the robot did not take it. The address is checked again: an admin may have withdrawn its
-    host since."""
+def signed_request(
+    webhook: RobotWebhook, message: RobotMessage, *, language: str
+) -> tuple[Provider, SignedRequest]:
+    """What to POST for ``message``, signed now. The address is checked again: an admin may
+    have withdrawn its host since the robot was added (a :class:`RobotError` then)."""
     provider = Provider(webhook.provider)
     try:
         check_address(provider, webhook.url)
-        request = build_request(
-            provider,
-            webhook.url,
-            webhook.secret,
-            message,
-            now=utcnow(),
-            language=str(get_locale() or "zh_Hans"),
-        )
-        answer = transport.post_json(request.url, request.body)
-        check_answer(provider, answer.status, answer.body)
     except ValidationError as error:
-        webhook.last_error = error.message[:500]
-        db.session.flush()
         raise RobotError(error.message, retryable=False) from error
+    request = build_request(
+        provider, webhook.url, webhook.secret, message, now=utcnow(), language=language
+    )
+    return provider, request
+
+
+def post(provider: Provider, request: SignedRequest) -> None:
+    """POST a signed request; raise :class:`RobotError` unless the robot took the message.
+    Reads and writes nothing in the database (the sender calls it outside a transaction)."""
+    answer = transport.post_json(request.url, request.body)
+    check_answer(provider, answer.status, answer.body)
+
+
+def deliver(webhook: RobotWebhook, message: RobotMessage) -> None:
+    """Post ``message`` now, in the current language; note the outcome on the webhook and
+    raise :class:`RobotError` when the robot did not take it."""
+    try:
+        post(*signed_request(webhook, message, language=str(get_locale() or "zh_Hans")))
     except RobotError as error:
         webhook.last_error = error.message[:500]
         db.session.flush()

@@ -13,7 +13,8 @@ from lms.accounts.forms import ConfirmForm
 from lms.accounts.services import org_units
 from lms.core.forms import submit
 from lms.notifications.robots import services
-from lms.notifications.robots.forms import KIND_LABELS, AllowedHostsForm, RobotForm
+from lms.notifications.robots.channel import recent_posts
+from lms.notifications.robots.forms import KIND_LABELS, STATE_LABELS, AllowedHostsForm, RobotForm
 from lms.notifications.robots.providers import EXAMPLES, Provider
 
 bp = Blueprint("robots_admin", __name__, url_prefix="/admin")
@@ -61,11 +62,15 @@ def unit(unit_id: int) -> Any:
         if outcome.ok:
             flash(_("The robot was added. Send it a test message."), "success")
             return redirect(url_for("robots_admin.unit", unit_id=unit.id))
+    webhooks = services.webhooks_of(unit)
     return render_template(
         "notifications/robots/unit.html",
         unit=unit,
         form=form,
-        webhooks=services.webhooks_of(unit),
+        webhooks=webhooks,
+        posts=recent_posts(webhooks),
+        names={str(webhook.id): webhook.name for webhook in webhooks},
+        state_labels=STATE_LABELS,
         action_form=ConfirmForm(),
         kind_labels=KIND_LABELS,
         examples={provider.label: example for provider, example in EXAMPLES.items()},

@@ -149,7 +149,7 @@ def test_nobody_listening_and_redirects(app, db, unit, robot_receiver):
             services.deliver(webhook, MESSAGE)
         assert caught.value.retryable is True
         webhook.url = robot_receiver.url("dingtalk", "t1")
-        robot_receiver.answers.append((302, {}))
+        robot_receiver.answers["t1"] = [(302, {})]
         with pytest.raises(RobotError, match="redirect"):
             services.deliver(webhook, MESSAGE)
 
