@@ -46,9 +46,9 @@ class Provider(enum.StrEnum):
 
 
 LABELS = {
-    Provider.WECOM: _l("WeCom (企业微信)"),
-    Provider.DINGTALK: _l("DingTalk (钉钉)"),
-    Provider.FEISHU: _l("Feishu (飞书)"),
+    Provider.WECOM: _l("WeCom"),
+    Provider.DINGTALK: _l("DingTalk"),
+    Provider.FEISHU: _l("Feishu"),
 }
 PROVIDER_VALUES = tuple(provider.value for provider in Provider)
 # The official addresses' hosts: the allow-list an admin starts from.

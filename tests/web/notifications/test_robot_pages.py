@@ -67,7 +67,7 @@ def test_bad_addresses_are_refused_next_to_the_field(client, db, admin, login_as
     cases = [
         ("dingtalk", "http://oapi.dingtalk.com" + dingtalk, "", "Only https"),
         ("dingtalk", "https://10.0.0.5" + dingtalk, "", "not one of the hosts"),
-        ("feishu", "https://oapi.dingtalk.com" + dingtalk, "", "Feishu (飞书) group robot"),
+        ("feishu", "https://oapi.dingtalk.com" + dingtalk, "", "Feishu group robot"),
         ("wecom", wecom, "", "looks like"),
         ("wecom", wecom + "?key=k", "s", "no signing secret"),
     ]
