@@ -10,6 +10,7 @@ import pytest
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from competitions.services import results
 from lms.accounts.services import org_units
 from lms.notifications import services as notifications
 from lms.notifications.kinds import Kind
@@ -17,6 +18,8 @@ from lms.notifications.models import Delivery, DeliveryState
 from lms.notifications.robots import services
 from lms.notifications.robots.providers import Provider
 from lms.notifications.sender import send_due
+from tests.factories import UserFactory
+from tests.unit.competitions.test_results import finished_competition
 
 
 def _announcement() -> tuple[str, str]:
@@ -132,3 +135,20 @@ def test_rate_limits_are_retried_and_refusals_fail_at_once(
     retried = next(d for d in _deliveries(db) if d.target == str(busy.id))
     assert (retried.state, retried.attempts) == (DeliveryState.SENT, 2)
     assert [got.token for got in robot_receiver.received].count("busy") == 2
+
+
+def test_published_results_reach_the_winners_unit_robot_through_the_roof(
+    db: Any, robot_receiver: Any, live_clock: Any
+) -> None:
+    competition, users = finished_competition([("winner", 10, 60, 10), ("runner", 5, 60, 10)])
+    robot = _robot(users["winner"].unit, robot_receiver, "winners", kinds=["results_published"])
+    organizer = UserFactory(role="organizer")
+
+    results.publish_results(competition, organizer)
+    db.session.commit()
+    send_due()
+
+    [delivery] = _deliveries(db)
+    assert delivery.key == f"robot:results:{competition.id}:{robot.id}"
+    [got] = robot_receiver.received
+    assert "Quiz cup" in got.body["markdown"]["content"]
