@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from lms.accounts.services import org_units
 from lms.core.errors import ConflictError, ValidationError
 from lms.notifications.robots import services
 from lms.notifications.robots.providers import OFFICIAL_HOSTS, Provider, RobotError, RobotMessage
@@ -162,3 +163,12 @@ def test_a_host_withdrawn_after_the_robot_was_added(app, db, unit, robot_receive
             services.deliver(webhook, MESSAGE)
     assert caught.value.retryable is False
     assert robot_receiver.received == []
+
+
+def test_deleting_a_unit_removes_its_robots(app, db, unit, robot_receiver):
+    with app.test_request_context():
+        _add(unit, robot_receiver)
+        db.session.commit()
+        org_units.delete_unit(unit)
+        db.session.commit()
+    assert services.all_webhooks() == []
