@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from lms.core.settings import get_setting
+from lms.notifications.kinds import Kind
 from lms.notifications.robots import services
 from lms.notifications.robots.models import RobotWebhook
 from lms.notifications.robots.providers import Provider
+from lms.notifications.sender import send_due
+from lms.notifications.services import notify
 from tests.factories import OrgUnitFactory
 from tests.formfill import submit_form
 
@@ -111,3 +114,27 @@ def test_a_robot_of_another_unit_is_not_found(client, db, admin, login_as, robot
     assert client.post(f"/admin/units/{second.id}/robots/{robot.id}/test").status_code == 404
     assert robot_receiver.received == []
     assert len(_robots(db)) == 1
+
+
+def test_recent_posts_show_the_outbox(client, db, admin, login_as, make_user, robot_receiver):
+    login_as(admin)
+    unit = OrgUnitFactory()
+    member = make_user(username="m1", unit=unit)
+    robot = services.add_webhook(
+        unit,
+        provider=Provider.WECOM,
+        name="群",
+        url=robot_receiver.url("wecom", "k"),
+        secret=None,
+        kinds=["announcement"],
+        by=admin,
+    )
+    robot_receiver.answers["k"] = [(200, {"errcode": 93000, "errmsg": "invalid webhook url"})]
+    notify([member.id], Kind.ANNOUNCEMENT, key="a:1", url=None, message=lambda: ("停电通知", ""))
+    db.session.commit()
+    send_due()
+
+    html = client.get(f"/admin/units/{unit.id}/robots", headers=EN).get_data(as_text=True)
+    posts = html.split('data-testid="robot-posts"')[1]
+    assert "停电通知" in posts and "Failed" in posts and "93000 invalid webhook url" in posts
+    assert robot.name in posts
