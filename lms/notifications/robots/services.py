@@ -15,6 +15,7 @@ from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.settings import get_setting, set_setting
+from lms.notifications.kinds import Kind
 from lms.notifications.robots import transport
 from lms.notifications.robots.models import RobotWebhook
 from lms.notifications.robots.providers import (
@@ -29,13 +30,23 @@ from lms.notifications.robots.providers import (
 )
 
 ALLOWED_HOSTS_SETTING = "robots.allowed_hosts"
-# The events a robot may post, named as lms.notifications.kinds.Kind names them.
-ROBOT_KINDS = ("announcement", "competition_opening", "results_published")
+# The events a robot may post.
+ROBOT_KINDS = tuple(
+    kind.value for kind in (Kind.ANNOUNCEMENT, Kind.COMPETITION_OPENING, Kind.RESULTS_PUBLISHED)
+)
 URL_MAX = 1000
 SECRET_MAX = 200
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
+
+
+def _ascii_host(name: str) -> str:
+    """A host name as DNS spells it (例子.中国 -> xn--fsqu00a.xn--fiqs8s), or "" if it is none."""
+    try:
+        return name.rstrip(".").encode("idna").decode().lower()
+    except UnicodeError:
+        return ""
 
 
 def allowed_hosts() -> list[str]:
@@ -49,10 +60,7 @@ def set_allowed_hosts(text: str) -> list[str]:
     for entry in re.split(r"[\s,，]+", text.strip().lower()):
         if not entry:
             continue
-        try:
-            host = entry.rstrip(".").encode("idna").decode()
-        except UnicodeError:
-            host = ""
+        host = _ascii_host(entry)
         if not _HOST.match(host):
             raise ValidationError(
                 _("“%(entry)s” is not a host name (like oapi.dingtalk.com).", entry=entry[:80]),
@@ -76,7 +84,7 @@ def check_address(provider: Provider, url: str) -> str:
         raise ValidationError(_("This is not a web address."), field="url") from None
     if parts.scheme.lower() != "https":
         raise ValidationError(_("Only https addresses are allowed."), field="url")
-    host = (parts.hostname or "").rstrip(".")
+    host = _ascii_host(parts.hostname or "")
     if not host or parts.username or parts.password or parts.fragment:
         raise ValidationError(_("This is not a web address."), field="url")
     if host not in allowed_hosts():

@@ -42,6 +42,8 @@ def test_official_hosts_until_an_admin_changes_them(db):
         "oapi.dingtalk.com",
         "xn--fsqu00a.xn--fiqs8s",
     ]
+    idn = "https://例子.中国/open-apis/bot/v2/hook/abc"
+    assert services.check_address(Provider.FEISHU, idn) == idn
     for bad in ("https://oapi.dingtalk.com", "oapi.dingtalk.com/robot", "a_b.cn", "-x.cn"):
         with pytest.raises(ValidationError) as caught:
             services.set_allowed_hosts(bad)
