@@ -57,6 +57,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "item_id": objects["activity"].id
         if endpoint.startswith("activities.")
         else objects["item"].id,
+        "webhook_id": 1,
     }
     values.update(quiz_url_values(objects))
     values = {**stage_audience.URL_VALUES, **values}

@@ -19,6 +19,7 @@ from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
+from tests.web.notifications import audience as notifications_audience
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -65,6 +66,10 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "login_admin.settings": ADMIN,
     "oidc.start": PUBLIC,  # the way to the organisation's identity provider
     "oidc.callback": PUBLIC,  # its way back, checked by the state kept in the session
+    "robots_admin.index": ADMIN,
+    "robots_admin.unit": ADMIN,
+    "robots_admin.test": ADMIN,
+    "robots_admin.delete": ADMIN,
     "certificate_settings.edit": ADMIN,
     "courses.index": AUTHENTICATED,
     "courses.course": AUTHENTICATED,
@@ -151,6 +156,7 @@ for _area in (
     stage_audience,
     live_audience,
     live_pages_audience,
+    notifications_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -219,10 +225,11 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         if endpoint.startswith("activities.")
         else objects["item"].id,
         "fmt": "csv",
+        "webhook_id": 1,  # none: an admin gets a 404
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
-    values = {**stage_audience.URL_VALUES, **values}
+    values = {**stage_audience.URL_VALUES, **notifications_audience.URL_VALUES, **values}
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:

@@ -1,7 +1,7 @@
 """Users remember where they sign in: a local password, LDAP or OpenID Connect
 
-Revision ID: 0021_directory_auth_source
-Revises: 0020_truth_cache_stamps
+Revision ID: 0023_directory_auth_source
+Revises: 0022_robots_webhooks
 Create Date: 2026-12-06 16:45:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_directory_auth_source'
-down_revision = '0020_truth_cache_stamps'
+revision = '0023_directory_auth_source'
+down_revision = '0022_robots_webhooks'
 branch_labels = None
 depends_on = None
 
