@@ -1,0 +1,66 @@
+"""What courses, lessons and activities are worth in study hours (学时), and crediting them.
+
+A course either counts as a whole (it has its own hours, credited when it is complete, and its
+items credit nothing on their own) or item by item (no hours of its own: each lesson and
+offline activity credits its hours when completed or attended). An item's hours default to its
+minutes; the record itself is kept by ``lms.points.hours``.
+"""
+
+from __future__ import annotations
+
+from courses.models import Course, CourseItem
+from lms.accounts.models import User
+from lms.points.hours import services as hours
+
+HOURS_KINDS = ("lesson", "activity")
+
+
+def item_centihours(item: CourseItem) -> int:
+    """The hours (in hundredths) a lesson or activity is worth: set by its author, or from its
+    minutes. Other kinds (quizzes) are worth none."""
+    if item.kind not in HOURS_KINDS:
+        return 0
+    if item.study_centihours is not None:
+        return item.study_centihours
+    return hours.centihours_from_minutes(item.minutes)
+
+
+def course_centihours(course: Course) -> int:
+    """The course's own hours, or the sum of its published lessons and activities."""
+    if course.study_centihours is not None:
+        return course.study_centihours
+    return sum(
+        item_centihours(item)
+        for module in course.modules
+        if module.is_published
+        for item in module.items
+        if item.is_published
+    )
+
+
+def credit_item(user: User, item: CourseItem) -> None:
+    course = item.module.course
+    if course.study_centihours is None and item.kind in HOURS_KINDS:
+        hours.credit(
+            user,
+            source_type=item.kind,
+            source_id=item.id,
+            title=item.title,
+            centihours=item_centihours(item),
+        )
+
+
+def withdraw_item(user: User, item: CourseItem) -> None:
+    if item.kind in HOURS_KINDS:
+        hours.withdraw(user, source_type=item.kind, source_id=item.id)
+
+
+def credit_course(user: User, course: Course) -> None:
+    if course.study_centihours is not None:
+        hours.credit(
+            user,
+            source_type="course",
+            source_id=course.id,
+            title=course.title,
+            centihours=course.study_centihours,
+        )
