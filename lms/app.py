@@ -48,6 +48,8 @@ from lms.home import monitoring
 from lms.home import views as home_views
 from lms.points import api as points_api
 from lms.points import views as points_views
+from lms.points.hours import api as study_hours_api
+from lms.points.hours import views as study_hours_views
 from question_bank import api as questions_api
 from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
@@ -81,6 +83,7 @@ API_BLUEPRINTS = (
     live_api.bp,
     live_stage_api.bp,
     points_api.bp,
+    study_hours_api.bp,
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
@@ -109,6 +112,7 @@ PAGE_BLUEPRINTS = (
     certificate_views.bp,
     live_results_views.bp,
     points_views.bp,
+    study_hours_views.bp,
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,

@@ -132,12 +132,15 @@ def target_for(user: User, year: int) -> int | None:
 
 
 def report_scope(user: User) -> list[OrgUnit] | None:
-    """None: every unit (admins). Else the units ``user`` leads; refused for everyone else."""
-    if user.is_admin:
+    """None: every unit (organizers and admins, as for course reports). Else the units
+    ``user`` leads; refused for everyone else."""
+    if user.is_organizer:
         return None
     led = list(db.session.scalars(select(OrgUnit).where(OrgUnit.leader_id == user.id)))
     if not led:
-        raise PermissionDeniedError(_("The study-hour report is for admins and unit leaders."))
+        raise PermissionDeniedError(
+            _("The study-hour report is for organizers, admins and unit leaders.")
+        )
     return led
 
 
