@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from courses.models import Course, CourseItem
 from lms.accounts.models import User
+from lms.core.extensions import db
 from lms.points.hours import services as hours
 
 HOURS_KINDS = ("lesson", "activity")
@@ -36,6 +37,16 @@ def course_centihours(course: Course) -> int:
         for item in module.items
         if item.is_published
     )
+
+
+def set_study_hours(target: Course | CourseItem, text: str | None) -> None:
+    """An author's hours for a course or item, as typed ("1.5"); empty: the default."""
+    target.study_centihours = hours.parse_hours(text, field="study_hours")
+    db.session.flush()
+
+
+def study_hours_text(target: Course | CourseItem) -> str:
+    return hours.hours_text(target.study_centihours)
 
 
 def credit_item(user: User, item: CourseItem) -> None:
