@@ -61,6 +61,10 @@ LEFT_OUT = {
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
+    "study_hours.transcript_pdf": "a PDF download",
+    "study_hours.transcript_xlsx": "a spreadsheet download",
+    "study_hours.report_xlsx": "a spreadsheet download",
+    "courses.certificate": "a PDF download",
 }
 
 
@@ -185,6 +189,8 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         ),
         Stop(MEMBER, "points.index"),
         Stop(MEMBER, "points.leaderboard"),
+        Stop(MEMBER, "study_hours.index"),
+        Stop(MEMBER, "study_hours.report"),
         Stop(MEMBER, "reports.index"),
         Stop(MEMBER, "reports.course", {"course_id": course.id}),
         Stop(MEMBER, "accounts.profile"),
@@ -251,6 +257,7 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "site_admin.settings"),
         Stop(ADMIN, "certificate_settings.edit"),
         Stop(ADMIN, "points.admin"),
+        Stop(ADMIN, "study_hours.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),
         Stop(ADMIN, "home.index"),
