@@ -16,22 +16,23 @@ from lms.points.hours import services as hours
 HOURS_KINDS = ("lesson", "activity")
 
 
-def item_centihours(item: CourseItem) -> int:
+def item_centihours(item: CourseItem, per_hour: int | None = None) -> int:
     """The hours (in hundredths) a lesson or activity is worth: set by its author, or from its
     minutes. Other kinds (quizzes) are worth none."""
     if item.kind not in HOURS_KINDS:
         return 0
     if item.study_centihours is not None:
         return item.study_centihours
-    return hours.centihours_from_minutes(item.minutes)
+    return hours.centihours_from_minutes(item.minutes, per_hour)
 
 
 def course_centihours(course: Course) -> int:
     """The course's own hours, or the sum of its published lessons and activities."""
     if course.study_centihours is not None:
         return course.study_centihours
+    per_hour = hours.minutes_per_hour()
     return sum(
-        item_centihours(item)
+        item_centihours(item, per_hour)
         for module in course.modules
         if module.is_published
         for item in module.items

@@ -37,9 +37,10 @@ def set_minutes_per_hour(minutes: int) -> None:
     set_setting(MINUTES_PER_HOUR_KEY, minutes)
 
 
-def centihours_from_minutes(minutes: int) -> int:
-    """The default hours of ``minutes`` of work, rounded to the nearest hundredth."""
-    per_hour = minutes_per_hour()
+def centihours_from_minutes(minutes: int, per_hour: int | None = None) -> int:
+    """The default hours of ``minutes`` of work, rounded to the nearest hundredth
+    (``per_hour``: the setting, read once by a caller that converts many)."""
+    per_hour = per_hour or minutes_per_hour()
     return (max(0, minutes) * 100 + per_hour // 2) // per_hour
 
 
