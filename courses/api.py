@@ -12,6 +12,7 @@ from courses.item_kinds import KINDS
 from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
 from courses.services import activities, authoring, catalogue, enrolment, progress
+from courses.services.study_hours import course_centihours, item_centihours
 from lms.accounts import permissions
 from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
@@ -30,6 +31,7 @@ from lms.core.errors import PermissionDeniedError
 from lms.core.extensions import db
 from lms.core.markup import render_markdown
 from lms.core.sqlite import writes_on_get
+from lms.points.hours.services import minutes_per_hour
 
 bp = Blueprint("courses_api", __name__)
 
@@ -62,6 +64,7 @@ COURSE_SCHEMA = {
         "summary_html": {"type": "string"},
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "study_hours": {"type": "number", "description": "its own, or its items' sum"},
         "modules": {
             "type": "array",
             "items": {
@@ -114,6 +117,7 @@ VIDEO_PROGRESS_INPUT = {
 
 def _course_json(course: Course) -> dict[str, Any]:
     state = progress.progress_of(current_user, course)
+    per_hour = minutes_per_hour()
     return {
         "id": course.id,
         "title": course.title,
@@ -124,6 +128,7 @@ def _course_json(course: Course) -> dict[str, Any]:
         "units": [unit.path for unit in course.units],
         "enrolled": state.enrolment is not None,
         "progress": state.percent,
+        "study_hours": course_centihours(course) / 100,
         "completed_at": state.enrolment.completed_at.isoformat()
         if state.enrolment and state.enrolment.completed_at
         else None,
@@ -138,6 +143,7 @@ def _course_json(course: Course) -> dict[str, Any]:
                         "kind": i.kind,
                         "title": i.title,
                         "minutes": i.minutes,
+                        "study_hours": item_centihours(i, per_hour) / 100,
                         "completed": i.id in module.done,
                     }
                     for i in module.items

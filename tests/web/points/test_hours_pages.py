@@ -150,6 +150,9 @@ def test_the_course_certificate_once_the_course_is_complete(client, db, login_as
     db.session.commit()
     login_as(member)
     assert client.get(f"/courses/{course.id}/certificate.pdf").status_code == 404
+    api = client.get(f"/api/v1/courses/{course.id}").get_json()
+    assert api["study_hours"] == 2
+    assert api["modules"][0]["items"][0]["study_hours"] == 0.5  # 30 minutes
     item = course.modules[0].items[0]
     progress.open_item(member, item.id)
     progress.complete_lesson(member, item.id)
