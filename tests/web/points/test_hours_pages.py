@@ -92,6 +92,16 @@ def test_admin_sets_and_removes_targets_and_the_minutes_of_an_hour(client, db, l
     refused = submit_form(client, "/admin/study-hours", {"hours": "abc"}, form="/targets")
     assert refused.status_code == 200
     assert "at most two decimals" in refused.get_data(as_text=True)
+    for bad in (
+        {"year": "abc", "hours": "1"},
+        {"year": "1999", "hours": "1"},
+        {"year": "2026", "hours": "0"},
+        {"year": "2026", "hours": "2", "unit_id": "999999"},
+        {"year": "2026", "hours": "2", "role": "king"},
+    ):
+        answer = client.post("/admin/study-hours/targets", data=bad)
+        assert answer.status_code == 200, bad
+    assert client.get("/admin/study-hours?year=abc").status_code == 200
     assert db.session.query(StudyHourTarget).count() == 0
 
     saved = submit_form(
