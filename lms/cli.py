@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from courses.services.study_hours import credit_completed_work
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.backup import BackupError, restore_backup, write_backup
@@ -110,6 +111,15 @@ def clean_storage(hours: int) -> None:
         f"removed {previews} import previews, {len(unused)} unused uploads, "
         f"{len(strays)} stray files"
     )
+
+
+@lms_group.command("credit-study-hours")
+def credit_study_hours() -> None:
+    """Credit the study hours of work completed before they were counted (after an upgrade);
+    each on the day it was done. Running it again credits nothing twice."""
+    credited = credit_completed_work()
+    db.session.commit()
+    click.echo(f"credited {credited} pieces of completed work")
 
 
 BACKUP_FAILURES = (BackupError, StorageUnavailableError, SQLAlchemyError, OSError)

@@ -8,8 +8,21 @@ minutes; the record itself is kept by ``lms.points.hours``.
 
 from __future__ import annotations
 
-from courses.models import Course, CourseItem
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from courses.models import (
+    ActivityRegistration,
+    Course,
+    CourseItem,
+    CourseModule,
+    Enrolment,
+    ItemProgress,
+)
 from lms.accounts.models import User
+from lms.core.clock import to_local
 from lms.core.extensions import db
 from lms.points.hours import services as hours
 
@@ -76,3 +89,56 @@ def credit_course(user: User, course: Course) -> None:
             title=course.title,
             centihours=course.study_centihours,
         )
+
+
+def _day(moment: datetime) -> date:
+    return to_local(moment, current_app.config["TIMEZONE"]).date()
+
+
+def credit_completed_work() -> int:
+    """Credit what was completed before study hours were counted: lessons completed, activities
+    attended, courses with hours of their own completed, each on the day it was done. Safe to
+    run again: what is credited already stays as it is. Returns how many were credited."""
+    per_hour = hours.minutes_per_hour()
+    credited = 0
+    lessons = db.session.execute(
+        select(ItemProgress.user_id, ItemProgress.completed_at, CourseItem)
+        .join(CourseItem, CourseItem.id == ItemProgress.item_id)
+        .join(CourseModule, CourseModule.id == CourseItem.module_id)
+        .join(Course, Course.id == CourseModule.course_id)
+        .where(
+            ItemProgress.completed_at.is_not(None),
+            CourseItem.kind == "lesson",
+            Course.study_centihours.is_(None),
+        )
+    ).all()
+    attended = db.session.execute(
+        select(ActivityRegistration.user_id, ActivityRegistration.attended_at, CourseItem)
+        .join(CourseItem, CourseItem.id == ActivityRegistration.item_id)
+        .join(CourseModule, CourseModule.id == CourseItem.module_id)
+        .join(Course, Course.id == CourseModule.course_id)
+        .where(ActivityRegistration.attended_at.is_not(None), Course.study_centihours.is_(None))
+    ).all()
+    for user_id, done_at, item in [*lessons, *attended]:
+        credited += _credit_past(user_id, item.kind, item.id, item.title, done_at,
+                                 item_centihours(item, per_hour))  # fmt: skip
+    courses = db.session.execute(
+        select(Enrolment.user_id, Enrolment.completed_at, Course)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.completed_at.is_not(None), Course.study_centihours.is_not(None))
+    ).all()
+    for user_id, done_at, course in courses:
+        credited += _credit_past(user_id, "course", course.id, course.title, done_at,
+                                 course.study_centihours)  # fmt: skip
+    return credited
+
+
+def _credit_past(  # noqa: PLR0917 - one row of completed work
+    user_id: int, source: str, source_id: int, title: str, done_at: datetime, centihours: int
+) -> int:
+    user = db.session.get(User, user_id)
+    entry = hours.credit(
+        user, source_type=source, source_id=source_id, title=title, centihours=centihours,
+        on=_day(done_at),
+    )  # fmt: skip
+    return int(entry is not None)

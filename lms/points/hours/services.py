@@ -7,6 +7,7 @@ The domains that own the work (courses) decide what a piece of work is worth and
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -77,10 +78,16 @@ def hours_text(centihours: int | None) -> str:
 
 
 def credit(
-    user: User, *, source_type: str, source_id: int, title: str, centihours: int
+    user: User,
+    *,
+    source_type: str,
+    source_id: int,
+    title: str,
+    centihours: int,
+    on: date | None = None,
 ) -> StudyHourEntry | None:
-    """Record the hours of a completed piece of work, today. None when already credited or
-    when it is worth nothing."""
+    """Record the hours of a completed piece of work, today (or ``on``, the local day it was
+    completed). None when already credited or when it is worth nothing."""
     if source_type not in SOURCES:
         raise ValueError(source_type)
     if centihours <= 0:
@@ -100,7 +107,7 @@ def credit(
         source_id=source_id,
         title=title[:200],
         centihours=min(centihours, MAX_CENTIHOURS),
-        earned_on=today(),
+        earned_on=on or today(),
     )
     try:
         with db.session.begin_nested():  # a concurrent credit of the same source wins the race

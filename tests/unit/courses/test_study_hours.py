@@ -8,7 +8,11 @@ import pytest
 from flask_babel import force_locale
 
 from courses.services import activities, progress
-from courses.services.study_hours import course_centihours, item_centihours
+from courses.services.study_hours import (
+    course_centihours,
+    credit_completed_work,
+    item_centihours,
+)
 from lms.points.hours import queries, services
 from lms.points.hours.models import StudyHourEntry
 from tests.courses_factories import add_talk, make_course
@@ -103,3 +107,29 @@ def test_quizzes_credit_no_hours(db, clock):
     item = _items(course)[0]
     item.kind = "quiz"
     assert item_centihours(item) == 0
+
+
+def test_work_completed_before_hours_were_counted_is_credited_once(db, clock, app):
+    member, organizer = UserFactory(), UserFactory(role="organizer")
+    course = make_course(title="Old", modules=((30,),), min_read_seconds=0)
+    whole = make_course(title="Whole", modules=((5,),), min_read_seconds=0)
+    whole.study_centihours = 400
+    talk = add_talk(course.modules[0], clock.now + timedelta(minutes=10))
+    untaken = add_talk(course.modules[0], clock.now + timedelta(minutes=10))
+    _finish(member, course)
+    _finish(member, whole)
+    clock.advance(minutes=10)
+    activities.mark_attendance(talk, member.id, attended=True, by=organizer)
+    activities.mark_attendance(untaken, member.id, attended=True, by=organizer)
+    activities.mark_attendance(untaken, member.id, attended=False, by=organizer)
+    db.session.query(StudyHourEntry).delete()  # as before the upgrade
+    clock.advance(days=3)
+
+    assert credit_completed_work() == 3
+    assert credit_completed_work() == 0
+    assert sorted(_record(member)) == [
+        ("activity", "Talk", 100),
+        ("course", "Whole", 400),
+        ("lesson", "Lesson 1.1", 50),
+    ]
+    assert {e.earned_on.isoformat() for e in queries.record(member, 2026).items} == {"2026-11-24"}
