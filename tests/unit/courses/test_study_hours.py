@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale
 
+from courses.models import Enrolment
 from courses.services import activities, progress
 from courses.services.study_hours import (
     course_centihours,
@@ -76,15 +78,20 @@ def test_a_course_with_its_own_hours_credits_them_only_when_complete(db, clock):
 
 def test_199_of_200_items_is_not_a_complete_course(db, clock):
     member = UserFactory()
-    course = make_course(modules=((1,) * 200,), min_read_seconds=0)
+    course = make_course(modules=((5,),))
     course.study_centihours = 100
-    for item in _items(course)[:199]:
-        progress.open_item(member, item.id)
-        progress.complete_lesson(member, item.id)
-    state = progress.progress_of(member, course)
+    items = [SimpleNamespace(id=n) for n in range(200)]
+    module = progress.ModuleProgress(course.modules[0], {n for n in range(199)}, items=items)
+    enrolment = Enrolment(course_id=course.id, user_id=member.id)
+    state = progress.CourseProgress(course, [module], enrolment)
+    progress.complete_course_when_done(member, state)
     assert state.percent == 100  # rounded
-    assert state.enrolment.completed_at is None
+    assert enrolment.completed_at is None
     assert _record(member) == []
+    module.done.add(199)
+    progress.complete_course_when_done(member, state)
+    assert enrolment.completed_at == clock.now
+    assert _record(member) == [("course", "Course", 100)]
 
 
 def test_an_attended_activity_credits_its_hours_and_can_complete_the_course(db, clock):
