@@ -80,6 +80,7 @@ def transcript_xlsx() -> Any:
 
 
 SHOW = ("behind", "all")
+PAGE_ROWS = 500  # the page lists this many members; the Excel file has them all
 
 
 def _report() -> tuple[ReportFilterForm, queries.Report, list[queries.MemberRow]]:
@@ -103,7 +104,13 @@ def _report() -> tuple[ReportFilterForm, queries.Report, list[queries.MemberRow]
 @permissions.authenticated
 def report() -> Any:
     form, found, members = _report()
-    return render_template("hours/report.html", form=form, report=found, members=members)
+    return render_template(
+        "hours/report.html",
+        form=form,
+        report=found,
+        members=members[:PAGE_ROWS],
+        more=max(0, len(members) - PAGE_ROWS),
+    )
 
 
 @bp.route("/study-hours/report.xlsx")

@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from lms.points.hours import queries, services
+from lms.points.hours import queries, services, views
 from lms.points.hours.models import StudyHourTarget
 from tests.courses_factories import make_course
 from tests.factories import OrgUnitFactory, UserFactory
@@ -126,7 +126,9 @@ def test_admin_sets_and_removes_targets_and_the_minutes_of_an_hour(client, db, l
     assert services.minutes_per_hour() == 45
 
 
-def test_the_report_shows_a_leader_who_is_behind_and_exports(client, db, login_as, clock):
+def test_the_report_shows_a_leader_who_is_behind_and_exports(
+    client, db, login_as, clock, monkeypatch
+):
     top = OrgUnitFactory(name="Org")
     east, west = OrgUnitFactory(name="East", parent=top), OrgUnitFactory(name="West", parent=top)
     leader = UserFactory(unit=east, display_name="Lead")
@@ -149,6 +151,9 @@ def test_the_report_shows_a_leader_who_is_behind_and_exports(client, db, login_a
     sheet = load_workbook(io.BytesIO(client.get("/study-hours/report.xlsx").data)).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Slow"]
     assert client.get("/study-hours/report?year=9999&unit=abc").status_code == 200
+    monkeypatch.setattr(views, "PAGE_ROWS", 1)
+    capped = client.get("/study-hours/report?show=all").get_data(as_text=True)
+    assert 'data-testid="more-members"' in capped
 
 
 def test_the_course_certificate_once_the_course_is_complete(client, db, login_as, clock):
