@@ -8,9 +8,11 @@ minutes; the record itself is kept by ``lms.points.hours``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from courses.models import (
@@ -23,6 +25,7 @@ from courses.models import (
 )
 from lms.accounts.models import User
 from lms.core.clock import to_local
+from lms.core.errors import ValidationError
 from lms.core.extensions import db
 from lms.points.hours import services as hours
 
@@ -57,6 +60,33 @@ def set_study_hours(target: Course | CourseItem, text: str | None) -> None:
     """An author's hours for a course or item, as typed ("1.5"); empty: the default."""
     target.study_centihours = hours.parse_hours(text, field="study_hours")
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class GivenHours:
+    """Study hours an API body gives: hundredths, or None for the default."""
+
+    centihours: int | None
+
+
+def apply_hours(given: GivenHours | None, target: Course | CourseItem) -> None:
+    """Set what :func:`hours_in_body` found, if anything."""
+    if given is not None:
+        target.study_centihours = given.centihours
+        db.session.flush()
+
+
+def hours_in_body(data: dict[str, object]) -> GivenHours | None:
+    """The ``study_hours`` of an API body (a number, or null), checked before anything is
+    written; None when the body does not mention them."""
+    if "study_hours" not in data:
+        return None
+    value = data["study_hours"]
+    if value is None:
+        return GivenHours(None)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(_("Enter a number."), field="study_hours")
+    return GivenHours(hours.parse_hours(repr(value), field="study_hours"))
 
 
 def study_hours_text(target: Course | CourseItem) -> str:

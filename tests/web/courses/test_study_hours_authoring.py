@@ -45,3 +45,27 @@ def test_authors_set_and_clear_study_hours(client, db, admin, login_as, clock):
     )
     submit_form(client, outline, {"study_hours": ""})
     assert course.study_centihours is None
+
+
+def test_authors_set_study_hours_through_the_api(client, db, admin, login_as):
+    login_as(admin)
+    made = client.post("/api/v1/courses", json={"title": "Law", "study_hours": 8})
+    assert made.status_code == 201 and made.get_json()["study_hours"] == 8
+    course_id = made.get_json()["id"]
+    changed = client.patch(f"/api/v1/courses/{course_id}", json={"study_hours": None})
+    assert changed.get_json()["study_hours"] == 0  # no items yet: their sum
+    module_id = client.post(f"/api/v1/courses/{course_id}/modules", json={"title": "M"}).get_json()[
+        "id"
+    ]
+    lesson = {"kind": "lesson", "title": "L", "minutes": 30}
+    for bad in (True, "1", 1.234, -1, 2000):
+        answer = client.post(
+            f"/api/v1/modules/{module_id}/items", json={**lesson, "study_hours": bad}
+        )
+        assert answer.status_code == 422, bad
+        assert answer.get_json()["error"]["code"] == "validation_error"
+    client.post(f"/api/v1/modules/{module_id}/items", json={**lesson, "study_hours": 1.5})
+    client.post(f"/api/v1/modules/{module_id}/items", json=lesson)
+    body = client.get(f"/api/v1/courses/{course_id}").get_json()
+    assert [i["study_hours"] for i in body["modules"][0]["items"]] == [1.5, 0.5]
+    assert body["study_hours"] == 2
