@@ -141,7 +141,7 @@ def report_xlsx() -> Any:
 
 def _target_form(form: TargetForm | None = None) -> TargetForm:
     form = form or TargetForm(formdata=None, year=_year())
-    units = db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.path))
+    units = queries.units_in(None)
     form.unit_id.choices = [(0, _("Everyone"))] + [(unit.id, unit.path) for unit in units]
     form.role.choices = [("", _("Every role"))] + [
         (value, str(label)) for value, label in ROLE_LABELS.items()
