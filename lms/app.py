@@ -53,6 +53,8 @@ from lms.notifications import views as notification_views
 from lms.notifications.robots import views as robots_views
 from lms.points import api as points_api
 from lms.points import views as points_views
+from lms.points.hours import api as study_hours_api
+from lms.points.hours import views as study_hours_views
 from question_bank import api as questions_api
 from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
@@ -88,6 +90,7 @@ API_BLUEPRINTS = (
     live_stage_api.bp,
     points_api.bp,
     notifications_api.bp,
+    study_hours_api.bp,
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
@@ -118,6 +121,7 @@ PAGE_BLUEPRINTS = (
     certificate_views.bp,
     live_results_views.bp,
     points_views.bp,
+    study_hours_views.bp,
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,

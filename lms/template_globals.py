@@ -41,6 +41,8 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
 MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
+    ("study_hours.report", _l("Study-hour report"), _sees_reports),
+    ("study_hours.admin", _l("Study-hour targets"), None),
     ("bank.index", _l("Question bank"), None),
     ("quiz_manage.index", _l("Manage quizzes"), None),
     ("competition_manage.index", _l("Manage competitions"), None),

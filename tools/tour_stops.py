@@ -65,6 +65,10 @@ LEFT_OUT = {
     "live_results.export": "a spreadsheet download",
     "oidc.start": "a redirect to the identity provider (or to the login page)",
     "oidc.callback": "the identity provider's way back, a redirect",
+    "study_hours.transcript_pdf": "a PDF download",
+    "study_hours.transcript_xlsx": "a spreadsheet download",
+    "study_hours.report_xlsx": "a spreadsheet download",
+    "courses.certificate": "a PDF download",
 }
 
 
@@ -193,6 +197,8 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         Stop(MEMBER, "points.leaderboard"),
         Stop(MEMBER, "notifications.index"),
         Stop(MEMBER, "notifications.settings"),
+        Stop(MEMBER, "study_hours.index"),
+        Stop(MEMBER, "study_hours.report"),
         Stop(MEMBER, "reports.index"),
         Stop(MEMBER, "reports.course", {"course_id": course.id}),
         Stop(MEMBER, "accounts.profile"),
@@ -263,6 +269,7 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "robots_admin.unit", {"unit_id": unit.id}),
         Stop(ADMIN, "points.admin"),
         Stop(ADMIN, "notifications.admin"),
+        Stop(ADMIN, "study_hours.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),
         Stop(ADMIN, "home.index"),
