@@ -46,6 +46,7 @@ from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
+from lms.notifications import announcement_api, announcement_views
 from lms.points import api as points_api
 from lms.points import views as points_views
 from question_bank import api as questions_api
@@ -81,6 +82,7 @@ API_BLUEPRINTS = (
     live_api.bp,
     live_stage_api.bp,
     points_api.bp,
+    announcement_api.bp,
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
@@ -112,6 +114,7 @@ PAGE_BLUEPRINTS = (
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
+    announcement_views.bp,
 )
 
 
