@@ -47,6 +47,7 @@ from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
 from lms.notifications import announcement_api, announcement_views
+from lms.notifications import models as notification_models
 from lms.points import api as points_api
 from lms.points import views as points_views
 from question_bank import api as questions_api
@@ -70,6 +71,7 @@ MODELS = (
     competition_models,
     live_models,
     live_stage_models,
+    notification_models,
     ranking,
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

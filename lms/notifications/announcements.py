@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, not_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,8 @@ from lms.notifications.announcement_models import (
     AnnouncementReceipt,
     announcement_units,
 )
+from lms.notifications.kinds import Kind
+from lms.notifications.services import notify
 
 MAX_TITLE = 200
 MAX_BODY = 20_000
@@ -109,7 +112,7 @@ def _clean(user: User, draft: AnnouncementDraft) -> list[OrgUnit]:
 
 
 def publish(author: User, draft: AnnouncementDraft) -> Announcement:
-    """Post an announcement now. Flushes; the caller tells its readers (:func:`audience_ids`)."""
+    """Post an announcement now and notify its readers (its author aside). Flushes."""
     units = _clean(author, draft)
     announcement = Announcement(
         title=draft.title,
@@ -122,7 +125,22 @@ def publish(author: User, draft: AnnouncementDraft) -> Announcement:
     )
     db.session.add(announcement)
     db.session.flush()
+    _notify_readers(announcement)
     return announcement
+
+
+def _notify_readers(announcement: Announcement) -> int:
+    readers = [
+        user_id for user_id in audience_ids(announcement) if user_id != announcement.author_id
+    ]
+    title, body = announcement.title, announcement.body_md
+    return notify(
+        readers,
+        Kind.ANNOUNCEMENT,
+        key=f"announcement:{announcement.id}",
+        url=url_for("announcements.show", announcement_id=announcement.id),
+        message=lambda: (_("Announcement: %(title)s", title=title), body),
+    )
 
 
 def update(editor: User, announcement: Announcement, draft: AnnouncementDraft) -> Announcement:
