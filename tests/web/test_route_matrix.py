@@ -19,6 +19,7 @@ from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
+from tests.web.notifications import audience_announcements
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -148,6 +149,7 @@ for _area in (
     stage_audience,
     live_audience,
     live_pages_audience,
+    audience_announcements,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -155,6 +157,7 @@ LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
 LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_audience.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_pages_audience.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= audience_announcements.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -220,6 +223,8 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
     values = {**stage_audience.URL_VALUES, **values}
+    if "announcement_id" in rule.arguments:
+        values.update(audience_announcements.url_values(objects))
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:

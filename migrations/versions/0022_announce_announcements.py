@@ -1,7 +1,7 @@
 """Announcements (通知公告): notices to units, and who read and acknowledged them
 
-Revision ID: 0021_announce_announcements
-Revises: 0020_truth_cache_stamps
+Revision ID: 0022_announce_announcements
+Revises: 0021_notify_notifications
 Create Date: 2026-12-06 17:00:00.000000
 
 """
@@ -9,10 +9,9 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
-revision = '0021_announce_announcements'
-down_revision = '0020_truth_cache_stamps'
+revision = '0022_announce_announcements'
+down_revision = '0021_notify_notifications'
 branch_labels = None
 depends_on = None
 
