@@ -18,6 +18,7 @@ from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.storage import StorageUnavailableError, get_storage
 from lms.core.uploads import stray_keys, unused_uploads
+from lms.demo_announcements import seed_announcements
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 from lms.demo_quizzes import seed_quizzes
@@ -68,6 +69,7 @@ def seed_demo_data() -> bool:
     seed_quizzes(created["organizer"], [created["lisi"], created["zhaoliu"]], governance)
     members = [created[name] for name in ("zhangsan", "lisi", "wangwu", "zhaoliu")]
     seed_competitions(created["organizer"], members)
+    seed_announcements(created["organizer"], created["zhangsan"], created["lisi"])
     return True
 
 

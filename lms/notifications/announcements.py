@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, not_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -129,6 +129,13 @@ def publish(author: User, draft: AnnouncementDraft) -> Announcement:
     return announcement
 
 
+def page_path(announcement: Announcement) -> str:
+    """The announcement's page, with or without a request (the demo seed posts too)."""
+    return current_app.url_map.bind("localhost").build(
+        "announcements.show", {"announcement_id": announcement.id}
+    )
+
+
 def _notify_readers(announcement: Announcement) -> int:
     readers = [
         user_id for user_id in audience_ids(announcement) if user_id != announcement.author_id
@@ -138,7 +145,7 @@ def _notify_readers(announcement: Announcement) -> int:
         readers,
         Kind.ANNOUNCEMENT,
         key=f"announcement:{announcement.id}",
-        url=url_for("announcements.show", announcement_id=announcement.id),
+        url=page_path(announcement),
         message=lambda: (_("Announcement: %(title)s", title=title), body),
     )
 

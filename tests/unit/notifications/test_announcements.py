@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from lms.core.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -18,14 +16,8 @@ from lms.notifications.models import Notification
 from tests.factories import OrgUnitFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _request(app: Flask, db: Any) -> Iterator[None]:
-    with app.test_request_context():  # publishing names the announcement's page
-        yield
-
-
 @pytest.fixture
-def tree() -> dict[str, Any]:
+def tree(db: Any) -> dict[str, Any]:
     """Org > Branch A > Group A1, and Org > Branch B; a leader of Branch A; one member each."""
     org = OrgUnitFactory(name="Org")
     branch_a = OrgUnitFactory(name="A", parent=org)

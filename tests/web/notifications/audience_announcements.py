@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.permissions import AUTHENTICATED
@@ -47,6 +46,5 @@ def url_values(_objects: dict[str, Any]) -> dict[str, Any]:
     notice = db.session.scalar(select(Announcement).where(Announcement.title == SAMPLE_TITLE))
     if notice is None:
         author = UserFactory(username="announcer", role="organizer")
-        with current_app.test_request_context():
-            notice = announcements.publish(author, AnnouncementDraft(SAMPLE_TITLE, "Hello"))
+        notice = announcements.publish(author, AnnouncementDraft(SAMPLE_TITLE, "Hello"))
     return {"announcement_id": notice.id}
