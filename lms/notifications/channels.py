@@ -9,7 +9,8 @@ robots) queue their own deliveries with :func:`lms.notifications.services.queue_
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from lms.notifications.kinds import Kind
@@ -26,20 +27,40 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+Send = Callable[[Any], None]
+
+
 class Channel(ABC):
+    """How the sender uses a channel: for each delivery it calls :meth:`prepare` inside a
+    transaction (read what the message needs), then, with no transaction open, opens
+    :meth:`connection` once for a batch and calls the function it yields once per message.
+    Both raise :class:`DeliveryError`; a failed ``connection`` fails the whole batch."""
+
     key: ClassVar[str]
     label: ClassVar[Any]
 
+    def prepare(self, delivery: Delivery) -> Any:
+        """The message to send for ``delivery`` (by default its stored payload)."""
+        return delivery.payload
+
+    @contextmanager
+    def connection(self) -> Iterator[Send]:
+        """A function that sends one prepared message (one connection for a batch)."""
+        yield self.send
+
     @abstractmethod
-    def send(self, deliveries: list[Delivery]) -> dict[int, DeliveryError | None]:
-        """Send these deliveries (one batch, so a channel may reuse one connection); the
-        outcome for each delivery id: None when sent, else the error."""
+    def send(self, message: Any) -> None:
+        """Send one prepared message, or raise :class:`DeliveryError`."""
 
 
 class MemberChannel(Channel):
     """A channel that members choose per kind; on by default for ``default_kinds``."""
 
     default_kinds: ClassVar[frozenset[Kind]] = frozenset()
+
+    def available(self) -> bool:
+        """Whether the site has set this channel up (members see it only then)."""
+        return True
 
     @abstractmethod
     def reachable(self, user_ids: Collection[int]) -> set[int]:
@@ -55,4 +76,9 @@ def register(channel: Channel) -> Channel:
 
 
 def member_channels() -> list[MemberChannel]:
-    return [channel for channel in CHANNELS.values() if isinstance(channel, MemberChannel)]
+    """The member channels the site has set up."""
+    return [
+        channel
+        for channel in CHANNELS.values()
+        if isinstance(channel, MemberChannel) and channel.available()
+    ]

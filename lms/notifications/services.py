@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -15,11 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts.models import User
 from lms.core.backup.restore import batched
 from lms.core.clock import utcnow
-from lms.core.errors import NotFoundError
+from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.notifications.channels import CHANNELS, MemberChannel, member_channels
 from lms.notifications.kinds import Kind
-from lms.notifications.models import Delivery, Notification, NotificationPreference
+from lms.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationAddress,
+    NotificationPreference,
+)
 
 BATCH = 500
 QUEUED_FLAG = "lms_notifications_queued"  # session.info: deliveries wait for the sender
@@ -150,14 +156,6 @@ def queue_delivery(
     return delivery
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(db.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )
-
-
 def mark_read(user: User, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (again: nothing changes)."""
     notification = db.session.get(Notification, notification_id)
@@ -218,3 +216,24 @@ def _set_choice(user: User, kind: Kind, channel: MemberChannel, enabled: bool) -
         )
     else:
         row.is_enabled = enabled
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def email_of(user: User) -> str | None:
+    row = db.session.get(NotificationAddress, user.id)
+    return row.email if row else None
+
+
+def set_email(user: User, email: str | None) -> None:
+    """Where the member's email notifications go (empty: nowhere)."""
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not EMAIL_PATTERN.match(email)):
+        raise ValidationError(_("Enter an email address such as name@example.org."), field="email")
+    row = db.session.get(NotificationAddress, user.id)
+    if row is None:
+        db.session.add(NotificationAddress(user_id=user.id, email=email))
+    else:
+        row.email = email
+    db.session.flush()

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.notifications.kinds import Kind
 from lms.notifications.models import Notification
-from lms.notifications.services import mark_all_read, mark_read, notify, unread_count
+from lms.notifications.queries import unread_count
+from lms.notifications.services import mark_all_read, mark_read, notify
 
 
 def _message() -> tuple[str, str]:
