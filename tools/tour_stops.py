@@ -23,7 +23,7 @@ from lms.core.settings import set_setting
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
-from tools import tour_stage
+from tools import tour_announcements, tour_stage
 from tools.tour_live import add_live_tour_data, live_stops
 
 ANONYMOUS = None
@@ -60,6 +60,7 @@ LEFT_OUT = {
     "accounts.logout": "POST only, it has no page",
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
+    **tour_announcements.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
 }
 
@@ -272,4 +273,5 @@ def tour_stops() -> list[Stop]:
     demo = _demo()
     stages = tour_stage.stage_stops(Stop, ORGANIZER, MEMBER, ANONYMOUS)
     stops = _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
-    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages
+    announcements = tour_announcements.announcement_stops(Stop, ORGANIZER, MEMBER)
+    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages + announcements
