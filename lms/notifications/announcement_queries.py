@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import OrgUnit, User
 from lms.core.extensions import db
@@ -73,6 +74,7 @@ def _reader_select(user: User) -> Any:
             ),
         )
         .where(visible_clause(user))
+        .options(selectinload(Announcement.author), selectinload(Announcement.units))
         .order_by(
             Announcement.is_pinned.desc(), Announcement.published_at.desc(), Announcement.id.desc()
         )
@@ -143,7 +145,11 @@ def tally(announcement: Announcement) -> Tally:
 
 def managed_by(user: User, page: int = 1, per_page: int = 20) -> Page:
     """The announcements ``user`` posted (an admin: every announcement), newest first."""
-    query = select(Announcement).order_by(Announcement.published_at.desc(), Announcement.id.desc())
+    query = (
+        select(Announcement)
+        .options(selectinload(Announcement.units))
+        .order_by(Announcement.published_at.desc(), Announcement.id.desc())
+    )
     if not user.is_admin:
         query = query.where(Announcement.author_id == user.id)
     found = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))

@@ -112,3 +112,26 @@ def test_the_author_edits_and_withdraws(client, db, login_as) -> None:
     login_as(people["organizer"])
     assert client.post(f"/announcements/{notice.id}/withdraw").status_code == 302
     assert db.session.query(Announcement).count() == 0
+
+
+def test_the_list_costs_the_same_for_three_notices_as_for_one(
+    client, db, login_as, count_queries
+) -> None:
+    people = _tree(db)
+    login_as(people["organizer"])
+    _post(client)
+    login_as(people["reader"])
+
+    def cost() -> int:
+        with count_queries() as counter:
+            assert client.get("/announcements/").status_code == 200
+        return counter.count
+
+    cost()  # the day's first request also awards the login points
+    one = cost()
+    login_as(people["leader"])
+    for title in ("Second", "Third"):
+        _post(client, title=title, unit_ids=[people["branch"].id])
+    login_as(people["reader"])
+    cost()
+    assert cost() == one
