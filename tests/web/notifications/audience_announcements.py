@@ -1,5 +1,5 @@
 """Who may use the announcement routes (merged into the route matrix), and the sample notice
-their URLs name: posted to everyone by an organizer who is not the one acting, so managing it
+their URLs name: posted to everyone by an admin who is not the one acting, so managing it
 answers 404 to all but admins, never a 401/403 to those the table lets in."""
 
 from __future__ import annotations
@@ -45,6 +45,6 @@ def url_values(_objects: dict[str, Any]) -> dict[str, Any]:
     """The sample notice, posted on the first call of a test."""
     notice = db.session.scalar(select(Announcement).where(Announcement.title == SAMPLE_TITLE))
     if notice is None:
-        author = UserFactory(username="announcer", role="organizer")
+        author = UserFactory(username="announcer", role="admin")
         notice = announcements.publish(author, AnnouncementDraft(SAMPLE_TITLE, "Hello"))
     return {"announcement_id": notice.id}
