@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -69,12 +68,13 @@ def show(announcement_id: int) -> Any:
     announcement = announcements.get_for(current_user, announcement_id)
     receipt = announcements.mark_read(current_user, announcement)
     db.session.commit()
+    manages = announcements.can_manage(current_user, announcement)
     return render_template(
         "notifications/announcements/show.html",
         announcement=announcement,
         receipt=receipt,
-        manages=announcements.can_manage(current_user, announcement),
-        tally=queries.tally(announcement),
+        manages=manages,
+        tally=queries.tally(announcement) if manages else None,
         action_form=ConfirmForm(),
     )
 
@@ -148,13 +148,11 @@ def withdraw(announcement_id: int) -> Any:
 @bp.route("/manage")
 @permissions.authenticated
 def manage() -> Any:
-    if not (current_user.is_admin or announcements.can_post(current_user)):
-        abort(403)
+    announcements.require_poster(current_user)
     page, per_page = page_args(default_per_page=20)
     return render_template(
         "notifications/announcements/manage.html",
         posted=queries.managed_by(current_user, page, per_page),
-        can_post=announcements.can_post(current_user),
     )
 
 
