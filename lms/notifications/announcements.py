@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, not_, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import OrgUnit, User
@@ -27,6 +28,7 @@ from lms.notifications.announcement_models import (
     announcement_units,
 )
 from lms.notifications.kinds import Kind
+from lms.notifications.models import Notification
 from lms.notifications.services import notify
 
 MAX_TITLE = 200
@@ -129,6 +131,10 @@ def publish(author: User, draft: AnnouncementDraft) -> Announcement:
     return announcement
 
 
+def _key(announcement: Announcement) -> str:
+    return f"announcement:{announcement.id}"
+
+
 def page_path(announcement: Announcement) -> str:
     """The announcement's page, with or without a request (the demo seed posts too)."""
     return current_app.url_map.bind("localhost").build(
@@ -144,7 +150,7 @@ def _notify_readers(announcement: Announcement) -> int:
     return notify(
         readers,
         Kind.ANNOUNCEMENT,
-        key=f"announcement:{announcement.id}",
+        key=_key(announcement),
         url=page_path(announcement),
         message=lambda: (_("Announcement: %(title)s", title=title), body),
     )
@@ -247,6 +253,15 @@ def mark_read(user: User, announcement: Announcement) -> AnnouncementReceipt | N
             db.session.add(receipt)
     except IntegrityError:  # the same reader's other tab recorded it a moment ago
         return receipt_of(user, announcement)
+    db.session.execute(  # its notification is read too: the bell stops counting it
+        sql_update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.key == _key(announcement),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=receipt.read_at)
+    )
     return receipt
 
 

@@ -106,8 +106,14 @@ def test_reading_and_acknowledging_are_recorded_once(tree: dict[str, Any], clock
         tree["organizer"], AnnouncementDraft("Sign", unit_ids=[tree["a"].id], requires_ack=True)
     )
     reader = tree["in_a1"]
+    note = announcements.db.session.scalars(
+        select(Notification).where(Notification.user_id == reader.id)
+    ).one()
+    assert note.read_at is None
     first = announcements.mark_read(reader, sent)
     assert first is not None
+    announcements.db.session.refresh(note)
+    assert note.read_at == first.read_at  # opening the notice clears its notification
     clock.advance(minutes=5)
     assert announcements.mark_read(reader, sent).read_at == first.read_at
     acked = announcements.acknowledge(reader, sent)
