@@ -9,7 +9,13 @@ from sqlalchemy import select
 from lms.core.extensions import db
 from lms.notifications.announcement_models import Announcement
 
-LEFT_OUT = {"announcements.export": "a spreadsheet download"}
+# The tour costs every CI run about a second a page view; these two are opened by
+# tests/browser/test_announcement_journey.py (manage) or share a toured template (edit).
+LEFT_OUT = {
+    "announcements.export": "a spreadsheet download",
+    "announcements.edit": "the form of announcements.create, filled in",
+    "announcements.manage": "a plain table; the announcement journey opens it in a browser",
+}
 
 
 def _notice(title: str) -> Announcement:
@@ -17,15 +23,12 @@ def _notice(title: str) -> Announcement:
 
 
 def announcement_stops(stop: Any, organizer: str, leader: str) -> list[Any]:
-    """``leader`` posted the branch meeting notice; ``organizer`` the pinned study month."""
+    """``leader`` reads the organizer's pinned study month notice (asking for acknowledgement)
+    and posts to their branch; ``organizer`` sees who read the study month notice."""
     pinned = {"announcement_id": _notice("关于开展主题学习月活动的通知").id}
-    branch = {"announcement_id": _notice("关于召开支部党员大会的通知").id}
     return [
         stop(leader, "announcements.index"),
         stop(leader, "announcements.show", pinned),
         stop(leader, "announcements.create"),
-        stop(leader, "announcements.manage"),
-        stop(leader, "announcements.readers", branch),
-        stop(leader, "announcements.edit", branch),
-        stop(organizer, "announcements.readers", pinned, label="everyone"),
+        stop(organizer, "announcements.readers", pinned),
     ]
