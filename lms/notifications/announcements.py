@@ -114,7 +114,7 @@ def _clean(user: User, draft: AnnouncementDraft) -> list[OrgUnit]:
 
 
 def publish(author: User, draft: AnnouncementDraft) -> Announcement:
-    """Post an announcement now and notify its readers (its author aside). Flushes."""
+    """Post an announcement now and notify its readers, its author aside. Flushes."""
     units = _clean(author, draft)
     announcement = Announcement(
         title=draft.title,
@@ -127,6 +127,7 @@ def publish(author: User, draft: AnnouncementDraft) -> Announcement:
     )
     db.session.add(announcement)
     db.session.flush()
+    mark_read(author, announcement)  # an author among the readers has read it
     _notify_readers(announcement)
     return announcement
 

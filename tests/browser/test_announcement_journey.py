@@ -44,7 +44,7 @@ def test_a_leader_posts_a_member_acknowledges_the_leader_sees_who_read_it(
     page.get_by_role("button", name="发布").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.get_by_test_id("stat-audience")).to_have_text("2")
-    expect(page.get_by_test_id("stat-read")).to_have_text("0")
+    expect(page.get_by_test_id("stat-read")).to_have_text("1")  # the author's own
     log_out(page)
 
     page.set_viewport_size(PHONE)
@@ -64,7 +64,7 @@ def test_a_leader_posts_a_member_acknowledges_the_leader_sees_who_read_it(
     page.get_by_role("link", name="通知公告", exact=True).click()
     page.get_by_role("button", name="已发布的通知公告").click()
     page.get_by_role("link", name="关于召开支部党员大会的通知").click()
-    expect(page.get_by_test_id("stat-read")).to_have_text("1")
+    expect(page.get_by_test_id("stat-read")).to_have_text("2")
     expect(page.get_by_test_id("stat-acknowledged")).to_have_text("1")
     page.get_by_label("显示").select_option(label="尚未确认")
     page.get_by_role("button", name="筛选").click()

@@ -50,7 +50,7 @@ def test_post_list_read_acknowledge_and_readers(client, db, login_as) -> None:
 
     login_as(people["leader"])
     readers = client.get(f"/api/v1/announcements/{notice['id']}/readers").get_json()
-    assert (readers["audience"], readers["read"], readers["acknowledged"]) == (2, 1, 1)
+    assert (readers["audience"], readers["read"], readers["acknowledged"]) == (2, 2, 1)
     assert [row["unit"] for row in readers["units"]] == ["Org/Branch"]
 
 
