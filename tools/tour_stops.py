@@ -20,6 +20,7 @@ from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.auth import SELF_REGISTRATION_KEY
 from lms.core.extensions import db
 from lms.core.settings import set_setting
+from lms.points import services as points
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
@@ -115,6 +116,7 @@ def add_tour_data() -> None:
     largest = max(practice.offers(), key=lambda offer: offer.questions)
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
+    points.adjust(member, 20, "志愿服务表彰 Volunteering", by=_user(ADMIN))  # a notification too
     add_live_tour_data(ORGANIZER, MEMBER)
     tour_stage.add_stage_data(_user(ORGANIZER), member)
     db.session.flush()
@@ -186,6 +188,8 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         ),
         Stop(MEMBER, "points.index"),
         Stop(MEMBER, "points.leaderboard"),
+        Stop(MEMBER, "notifications.index"),
+        Stop(MEMBER, "notifications.settings"),
         Stop(MEMBER, "reports.index"),
         Stop(MEMBER, "reports.course", {"course_id": course.id}),
         Stop(MEMBER, "accounts.profile"),
@@ -252,6 +256,7 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "site_admin.settings"),
         Stop(ADMIN, "certificate_settings.edit"),
         Stop(ADMIN, "points.admin"),
+        Stop(ADMIN, "notifications.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),
         Stop(ADMIN, "home.index"),

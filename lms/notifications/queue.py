@@ -24,8 +24,8 @@ JOB = "lms.notifications.queue.send_job"
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(QUEUED_FLAG, False):
-        return
+    if session.in_nested_transaction() or not session.info.pop(QUEUED_FLAG, False):
+        return  # a savepoint's end is not the commit
     if not has_app_context() or not current_app.config["REDIS_URL"]:
         return  # cron runs send-notifications
     try:
@@ -35,7 +35,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(QUEUED_FLAG, None)
+    if not session.in_nested_transaction():
+        session.info.pop(QUEUED_FLAG, None)
 
 
 def install() -> None:

@@ -19,6 +19,7 @@ from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
+from tests.web.notifications import audience as notifications_audience
 from tests.web.notifications import audience_announcements
 from tests.web.quizzes import (
     audience_api,
@@ -150,6 +151,7 @@ for _area in (
     live_audience,
     live_pages_audience,
     audience_announcements,
+    notifications_audience,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -222,7 +224,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
-    values = {**stage_audience.URL_VALUES, **values}
+    values = {**stage_audience.URL_VALUES, **notifications_audience.URL_VALUES, **values}
     if "announcement_id" in rule.arguments:
         values.update(audience_announcements.url_values(objects))
     if endpoint.startswith("live."):

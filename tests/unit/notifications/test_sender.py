@@ -151,3 +151,16 @@ def test_a_sender_killed_while_sending_never_sends_that_message_again(
     assert (report.sent, len(mailbox.messages)) == (1, 1)
     db.session.refresh(interrupted)
     assert (interrupted.state, interrupted.last_error) == (DeliveryState.FAILED, INTERRUPTED)
+
+
+def test_the_cron_command_sends_what_is_due(
+    app: Any, db: Any, make_user: Callable[..., User], mailbox: Any
+) -> None:
+    member = _member_with_email(make_user, "fay")
+    services.notify([member.id], Kind.ANNOUNCEMENT, key="a:5", url=None, message=_results)
+    db.session.commit()
+
+    output = app.test_cli_runner().invoke(args=["lms", "send-notifications"]).output
+
+    assert output.strip() == "sent 1, to retry 0, failed 0"
+    assert len(mailbox.messages) == 1
