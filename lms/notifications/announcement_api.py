@@ -167,6 +167,45 @@ def create_announcement() -> Any:
     return jsonify(_item(announcement)), 201
 
 
+@bp.route("/announcements/<int:announcement_id>", methods=["PATCH"])
+@permissions.authenticated
+@documented(
+    "Change an announcement (its author, admins); absent fields keep their values",
+    request_schema={**ANNOUNCEMENT_INPUT, "required": []},
+    response_schema=ANNOUNCEMENT_SCHEMA,
+    tags=("announcements",),
+)
+def update_announcement(announcement_id: int) -> Any:
+    data = json_body()
+    announcement = announcements.get_managed(current_user, announcement_id)
+    units = units_by_paths(string_list(data, "units")) if "units" in data else announcement.units
+    draft = AnnouncementDraft(
+        title=require_string(data, "title", max_length=MAX_TITLE)
+        if "title" in data
+        else announcement.title,
+        body_md=str(data.get("body") or "") if "body" in data else announcement.body_md,
+        unit_ids=[unit.id for unit in units],
+        is_pinned=optional_flag(data, "pinned", announcement.is_pinned),
+        requires_ack=optional_flag(data, "requires_ack", announcement.requires_ack),
+    )
+    announcements.update(current_user, announcement, draft)
+    db.session.commit()
+    return jsonify(_item(announcement))
+
+
+@bp.route("/announcements/<int:announcement_id>", methods=["DELETE"])
+@permissions.authenticated
+@documented(
+    "Withdraw an announcement (its author, admins): it is gone for every reader",
+    response_schema={"type": "object", "properties": {"withdrawn": {"type": "boolean"}}},
+    tags=("announcements",),
+)
+def withdraw_announcement(announcement_id: int) -> Any:
+    announcements.withdraw(current_user, announcements.get_managed(current_user, announcement_id))
+    db.session.commit()
+    return jsonify({"withdrawn": True})
+
+
 @bp.route("/announcements/<int:announcement_id>")
 @permissions.authenticated
 @documented(

@@ -28,6 +28,8 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "announcements_api.list_announcements": AUTHENTICATED,
     "announcements_api.create_announcement": AUTHENTICATED,
     "announcements_api.get_announcement": AUTHENTICATED,
+    "announcements_api.update_announcement": AUTHENTICATED,  # its author and admins
+    "announcements_api.withdraw_announcement": AUTHENTICATED,
     "announcements_api.read": AUTHENTICATED,
     "announcements_api.acknowledge": AUTHENTICATED,
     "announcements_api.readers": AUTHENTICATED,

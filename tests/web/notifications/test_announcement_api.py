@@ -71,3 +71,22 @@ def test_bad_input_answers_4xx_with_a_message(client, db, login_as) -> None:
     login_as(people["reader"])
     refused = client.post("/api/v1/announcements", json={"title": "x"})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+
+
+def test_the_author_changes_and_withdraws_it(client, db, login_as) -> None:
+    people = _people(db)
+    login_as(people["leader"])
+    notice = client.post("/api/v1/announcements", json={"title": "Old", "units": ["Org/Branch"]})
+    url = f"/api/v1/announcements/{notice.get_json()['id']}"
+    changed = client.patch(url, json={"title": "New", "pinned": True})
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert (body["title"], body["pinned"], body["units"]) == ("New", True, ["Org/Branch"])
+    assert client.patch(url, json={"units": []}).status_code == 422  # a leader names units
+    login_as(people["reader"])
+    assert client.patch(url, json={"title": "Mine"}).status_code == 404
+    assert client.delete(url).status_code == 404
+    login_as(people["leader"])
+    assert client.delete(url).get_json() == {"withdrawn": True}
+    login_as(people["reader"])
+    assert client.get("/api/v1/announcements").get_json()["total"] == 0
