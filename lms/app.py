@@ -46,6 +46,7 @@ from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
+from lms.notifications import announcement_api, announcement_views
 from lms.notifications import api as notifications_api
 from lms.notifications import models as notification_models
 from lms.notifications import queue as notification_queue
@@ -89,6 +90,7 @@ API_BLUEPRINTS = (
     live_api.bp,
     live_stage_api.bp,
     points_api.bp,
+    announcement_api.bp,
     notifications_api.bp,
     study_hours_api.bp,
 )
@@ -125,6 +127,7 @@ PAGE_BLUEPRINTS = (
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
+    announcement_views.bp,
     notification_views.bp,
     robots_views.bp,
 )

@@ -19,6 +19,7 @@ from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.storage import StorageUnavailableError, get_storage
 from lms.core.uploads import stray_keys, unused_uploads
+from lms.demo_announcements import seed_announcements
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 from lms.demo_quizzes import seed_quizzes
@@ -72,6 +73,7 @@ def seed_demo_data() -> bool:
     members = [created[name] for name in ("zhangsan", "lisi", "wangwu", "zhaoliu")]
     seed_competitions(created["organizer"], members)
     hours.set_target(year=this_year(), unit=None, role=None, centihours=3200)
+    seed_announcements(created["organizer"], created["zhangsan"], created["lisi"])
     return True
 
 

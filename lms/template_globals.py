@@ -35,6 +35,7 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("quizzes.index", _l("Quizzes"), None),
     ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
+    ("announcements.index", _l("Notices"), None),
     ("live.join", _l("Live quiz"), None),
 )
 # Staff pages sit in one "Manage" menu, so an admin's bar fits a laptop screen.

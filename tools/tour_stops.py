@@ -24,7 +24,7 @@ from lms.points import services as points
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
-from tools import tour_stage
+from tools import tour_announcements, tour_stage
 from tools.tour_live import add_live_tour_data, live_stops
 from tools.tour_robots import add_robot_tour_data
 
@@ -62,6 +62,7 @@ LEFT_OUT = {
     "accounts.logout": "POST only, it has no page",
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
+    **tour_announcements.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
     "oidc.start": "a redirect to the identity provider (or to the login page)",
     "oidc.callback": "the identity provider's way back, a redirect",
@@ -291,4 +292,5 @@ def tour_stops() -> list[Stop]:
     demo = _demo()
     stages = tour_stage.stage_stops(Stop, ORGANIZER, MEMBER, ANONYMOUS)
     stops = _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
-    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages
+    announcements = tour_announcements.announcement_stops(Stop, ORGANIZER, MEMBER)
+    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages + announcements

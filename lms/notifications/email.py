@@ -114,7 +114,7 @@ def build_message(
     message["Message-ID"] = message_id or make_msgid(domain=_domain())
     text = body_md.strip()
     if link:
-        text = f"{text}\n\n{_('Open: %(link)s', link=link)}"
+        text += "\n\n" + _("Open: %(link)s", link=link)
     message.set_content(text + "\n")
     html = render_template(
         "notifications/email.html", title=title, body=render_markdown(body_md), link=link

@@ -20,6 +20,7 @@ from tests.web.competitions import audience_results as competition_results_audie
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
 from tests.web.notifications import audience as notifications_audience
+from tests.web.notifications import audience_announcements
 from tests.web.points import audience_hours
 from tests.web.quizzes import (
     audience_api,
@@ -157,6 +158,7 @@ for _area in (
     stage_audience,
     live_audience,
     live_pages_audience,
+    audience_announcements,
     notifications_audience,
     audience_hours,
 ):
@@ -167,6 +169,7 @@ LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_audience.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_pages_audience.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= audience_hours.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= audience_announcements.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -232,8 +235,14 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
-    values = {**stage_audience.URL_VALUES, **notifications_audience.URL_VALUES, **values}
-    values = {**stage_audience.URL_VALUES, **audience_hours.URL_VALUES, **values}
+    values = {
+        **stage_audience.URL_VALUES,
+        **audience_hours.URL_VALUES,
+        **notifications_audience.URL_VALUES,
+        **values,
+    }
+    if "announcement_id" in rule.arguments:
+        values.update(audience_announcements.url_values(objects))
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:

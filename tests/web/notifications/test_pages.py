@@ -135,6 +135,8 @@ def test_without_smtp_the_settings_page_says_app_only(
 def test_admin_test_message_reaches_the_server_or_says_what_is_wrong(
     app: Any, client: FlaskClient, db: Any, admin: User, login_as: Callable, mailbox: Any
 ) -> None:
+    admin.language = "en"
+    db.session.commit()
     login_as(admin)
     sent = client.post("/admin/notifications", data={"address": "admin@example.org"})
     assert sent.status_code == 302
