@@ -26,9 +26,7 @@ import logging
 import re
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -89,8 +87,7 @@ def publish(channel: str, message: dict[str, Any] | bytes) -> None:
     if CHANNEL_PATTERN.match(channel) is None:
         raise ValueError(f"not a channel id: {channel!r}")
     body = message if isinstance(message, bytes) else _dumps(message)
-    target = f"{url.rstrip('/')}/{channel}"
-    after_commit(lambda: _post(target, body))
+    after_commit(lambda: _post_all(url, [(channel, body)]))
 
 
 def publish_each(messages: Iterable[tuple[str, Message]]) -> None:
@@ -211,17 +208,6 @@ def _coalescer(app: Flask) -> _Coalescer:
     return coalescer
 
 
-def _post(url: str, body: bytes) -> None:
-    request = urllib.request.Request(  # noqa: S310 - an operator-configured http(s) URL
-        url, data=body, method="POST", headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT_SECONDS):  # noqa: S310
-            pass
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        log.warning("push: publishing to %s failed (%s); pages catch up on their poll", url, error)
-
-
 def _dumps(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -231,14 +217,12 @@ def _post_all(url: str, items: list[tuple[str, bytes]]) -> None:
     (a new connection per message costs more than the message); failures are logged."""
     if not items:
         return
-    if len(items) == 1:
-        _post(f"{url.rstrip('/')}/{items[0][0]}", items[0][1])
-        return
     parts = urllib.parse.urlsplit(url)
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
     connection = connection_class(parts.netloc, timeout=PUBLISH_TIMEOUT_SECONDS)
+    channel = items[0][0]
     try:
         for channel, body in items:
             connection.request(
@@ -249,6 +233,9 @@ def _post_all(url: str, items: list[tuple[str, bytes]]) -> None:
             )
             connection.getresponse().read()
     except (http.client.HTTPException, OSError) as error:
-        log.warning("push: publishing to %s failed (%s); pages catch up on their poll", url, error)
+        target = f"{url.rstrip('/')}/{channel}"
+        log.warning(
+            "push: publishing to %s failed (%s); pages catch up on their poll", target, error
+        )
     finally:
         connection.close()

@@ -15,6 +15,7 @@ from flask import Flask
 
 from lms.core import push
 from tests.conftest import require_service
+from tests.push_tier import record_publishes
 
 URL = "http://push.test/push/pub"
 
@@ -22,8 +23,7 @@ URL = "http://push.test/push/pub"
 @pytest.fixture
 def sent(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]:
     """POSTs to nginx's publisher, recorded instead of sent; the push tier is on."""
-    posts: list[tuple[str, bytes]] = []
-    monkeypatch.setattr(push, "_post", lambda url, body: posts.append((url, body)))
+    posts = record_publishes(monkeypatch)
     saved = {key: app.config.get(key) for key in ("PUSH_PUBLISH_URL", "PUSH_COALESCE_SECONDS")}
     app.config.update(PUSH_PUBLISH_URL=URL, PUSH_COALESCE_SECONDS=0.2)
     yield posts
@@ -53,8 +53,8 @@ def test_publish_is_dropped_on_rollback(db: Any, sent: list[tuple[str, bytes]]) 
 def test_without_a_push_tier_nothing_is_sent(
     app: Flask, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    posts: list[str] = []
-    monkeypatch.setattr(push, "_post", lambda url, body: posts.append(url))
+    posts = record_publishes(monkeypatch)
+    push.publish_each([("competition-1", b"{}")])
     assert not app.config.get("PUSH_PUBLISH_URL")
     push.publish("competition-1", b"{}")
     push.publish_coalesced("k", lambda: [("competition-1", b"{}")])
