@@ -122,6 +122,10 @@ def _send_batch(batch: list[tuple[int, int, str]]) -> SendReport:
             by_channel[channel_key].append((delivery_id, attempts, channel.prepare(delivery)))
         except DeliveryError as error:
             _record(delivery_id, attempts, error, report)
+        except Exception as error:  # a bug or bad data: this one fails, the others go on
+            db.session.rollback()
+            current_app.logger.exception("Preparing notification delivery %s failed", delivery_id)
+            _record(delivery_id, attempts, _unexpected(error), report)
     db.session.commit()  # no transaction stays open while channels talk to their servers
     for channel_key, items in by_channel.items():
         try:
@@ -133,12 +137,19 @@ def _send_batch(batch: list[tuple[int, int, str]]) -> SendReport:
                         send(message)
                     except DeliveryError as error:
                         _record(delivery_id, attempts + 1, error, report)
+                    except Exception as error:  # whether it went out is unknown: never again
+                        current_app.logger.exception("Sending delivery %s failed", delivery_id)
+                        _record(delivery_id, attempts + 1, _unexpected(error), report)
                     else:
                         _record(delivery_id, attempts + 1, None, report)
         except DeliveryError as error:  # the channel could not connect: nothing was sent
             for delivery_id, attempts, _message in items:
                 _reschedule_unsent(delivery_id, attempts, error, report)
     return report
+
+
+def _unexpected(error: Exception) -> DeliveryError:
+    return DeliveryError(f"{error.__class__.__name__}: {error}"[:1000], permanent=True)
 
 
 def _mark_sending(delivery_id: int, attempts: int) -> bool:

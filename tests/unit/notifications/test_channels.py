@@ -23,6 +23,8 @@ class Recorder(Channel):
         self.failing = False
 
     def send(self, message: Any) -> None:
+        if message == "boom":
+            raise RuntimeError("a bug in the channel")
         if self.failing:
             raise DeliveryError("the receiver answered 502")
         self.sent.append(message)
@@ -64,3 +66,18 @@ def test_a_failing_receiver_is_tried_again_later(db: Any, recorder: Recorder, cl
     clock.advance(minutes=1)
     assert send_due().sent == 1
     assert recorder.sent == ["hi"]
+
+
+def test_a_channel_that_breaks_fails_that_delivery_and_the_others_still_go(
+    db: Any, recorder: Recorder
+) -> None:
+    queue_delivery("recorder", "robot:c:1", payload="boom")
+    queue_delivery("recorder", "robot:c:2", payload="fine")
+    db.session.commit()
+
+    report = send_due()
+
+    assert (report.sent, report.failed) == (1, 1)
+    assert recorder.sent == ["fine"]
+    broken = db.session.scalars(select(Delivery).where(Delivery.key == "robot:c:1")).one()
+    assert broken.last_error == "RuntimeError: a bug in the channel"
