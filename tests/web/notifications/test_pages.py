@@ -164,3 +164,21 @@ def test_admin_page_without_smtp_tells_how_to_set_it_up(
     assert "LMS_SMTP_HOST" in page
     answer = client.post("/admin/notifications", data={"address": "a@example.org"})
     assert answer.status_code == 200 and "LMS_SMTP_HOST" in answer.get_data(as_text=True)
+
+
+def test_a_wrong_tls_setting_is_named(
+    app: Any, client: FlaskClient, db: Any, admin: User, login_as: Callable, mailbox: Any
+) -> None:
+    admin.language = "en"
+    db.session.commit()
+    login_as(admin)
+    try:
+        app.config["SMTP_SECURITY"] = "starttls"  # the local server offers no STARTTLS
+        page = client.post("/admin/notifications", data={"address": "a@example.org"})
+        assert "check LMS_SMTP_SECURITY." in page.get_data(as_text=True)
+        app.config["SMTP_SECURITY"] = "ssl"  # it speaks plain SMTP, not TLS
+        page = client.post("/admin/notifications", data={"address": "a@example.org"})
+        assert "The TLS connection to 127.0.0.1" in page.get_data(as_text=True)
+    finally:
+        app.config["SMTP_SECURITY"] = "none"
+    assert mailbox.messages == []
