@@ -60,6 +60,9 @@ class Course(TimestampMixin, db.Model):
     is_published: Mapped[bool] = mapped_column(default=False)
     # Required for its audience: members of those units are enrolled automatically.
     is_required: Mapped[bool] = mapped_column(default=False)
+    # Study hours (学时) in hundredths, credited once the whole course is complete; None: its
+    # lessons and activities are credited one by one instead (lms.points.hours).
+    study_centihours: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cover_upload_id: Mapped[int | None] = mapped_column(
         ForeignKey("uploads.id", ondelete="SET NULL")
@@ -107,6 +110,8 @@ class CourseItem(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
     minutes: Mapped[int] = mapped_column(default=5)
+    # Study hours (学时) in hundredths a lesson or activity credits; None: from its minutes.
+    study_centihours: Mapped[int | None]
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Seconds a member must have had the lesson open before marking it done; None: the setting.
     min_read_seconds: Mapped[int | None]
