@@ -34,9 +34,9 @@ def test_one_notification_per_member_and_key_in_each_language(
     assert (created, again) == (3, 0)
     titles = dict(db.session.execute(select(Notification.user_id, Notification.title)).all())
     assert titles == {
-        chinese.id: "竞赛成绩已公布",
+        chinese.id: "成绩已公布",
         english.id: "Results are published",
-        default.id: "竞赛成绩已公布",
+        default.id: "成绩已公布",
     }
     bodies = set(db.session.scalars(select(Notification.body_md)))
     assert bodies == {"**首页**", "**Home**"}
