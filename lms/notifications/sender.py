@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from lms.core import metrics
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.notifications.channels import CHANNELS, DeliveryError
@@ -222,3 +223,21 @@ def outbox_counts() -> dict[str, int]:
     }
     counts.update({state: count for state, count in rows})
     return counts
+
+
+def _count(state: str) -> float:
+    return float(
+        db.session.scalar(select(db.func.count(Delivery.id)).where(Delivery.state == state)) or 0
+    )
+
+
+metrics.register_gauge(
+    "lms_notifications_waiting",
+    "Notification deliveries (email, robots) waiting for the sender, retries included.",
+    lambda: _count(DeliveryState.PENDING),
+)
+metrics.register_gauge(
+    "lms_notifications_failed",
+    "Notification deliveries given up (see the admin page for why).",
+    lambda: _count(DeliveryState.FAILED),
+)
