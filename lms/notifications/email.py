@@ -108,7 +108,7 @@ def build_message(
     site = current_app.config["SITE_URL"]
     link = urljoin(site.rstrip("/") + "/", url) if site and url else None
     message = EmailMessage()
-    message["Subject"] = title
+    message["Subject"] = " ".join(title.split())  # a header holds no line breaks
     message["From"] = current_app.config["SMTP_SENDER"]
     message["To"] = to
     message["Message-ID"] = message_id or make_msgid(domain=_domain())

@@ -104,6 +104,7 @@ def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> N
     if not channels:
         return
     by_user = {notification.user_id: notification for notification in notifications}
+    queued = 0
     for batch in batched(by_user, BATCH):
         choices: dict[str, dict[int, bool]] = defaultdict(dict)
         for user_id, channel, enabled in db.session.execute(
@@ -128,8 +129,10 @@ def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> N
                         notification_id=notification.id,
                     )
                 )
-    db.session.flush()
-    db.session.info[QUEUED_FLAG] = True
+                queued += 1
+    if queued:
+        db.session.flush()
+        db.session.info[QUEUED_FLAG] = True
 
 
 def queue_delivery(

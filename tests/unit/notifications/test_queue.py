@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,7 +46,12 @@ def test_a_commit_enqueues_and_the_worker_sends_once(
     assert queue.queue().count == 1
     assert mailbox.messages == []  # the request only enqueued
 
-    queue.work(burst=True)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        queue.work(burst=True)
+    finally:  # the worker installs its own; pytest keeps Ctrl-C
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
     assert len(mailbox.messages) == 1
     delivery = db.session.scalars(select(Delivery)).one()

@@ -164,3 +164,16 @@ def test_the_cron_command_sends_what_is_due(
 
     assert output.strip() == "sent 1, to retry 0, failed 0"
     assert len(mailbox.messages) == 1
+
+
+def test_metrics_count_waiting_and_failed_deliveries(
+    app: Any, client: Any, db: Any, make_user: Callable[..., User], mailbox: Any
+) -> None:
+    member = _member_with_email(make_user, "hal")
+    services.notify([member.id], Kind.ANNOUNCEMENT, key="a:6", url=None, message=_results)
+    db.session.commit()
+
+    text = client.get("/metrics").get_data(as_text=True)
+
+    assert "lms_notifications_waiting 1.0" in text
+    assert "lms_notifications_failed 0.0" in text

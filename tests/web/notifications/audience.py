@@ -14,6 +14,7 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "notifications.admin": ADMIN,
     "notifications_api.index": AUTHENTICATED,
     "notifications_api.read": AUTHENTICATED,
+    "notifications_api.read_all": AUTHENTICATED,
 }
 # Someone else's notification or none at all: a 404 for everyone.
 URL_VALUES = {"notification_id": 1}

@@ -42,6 +42,11 @@ def test_list_and_read_through_the_api(
     assert again.status_code == 200
     assert client.get("/api/v1/notifications").get_json()["unread"] == 2
 
+    assert client.post("/api/v1/notifications/read-all", json={}).get_json() == {
+        "marked": 2,
+        "unread": 0,
+    }
+    assert client.get("/api/v1/notifications").get_json()["unread"] == 0
     for someone_elses in (newest["id"] + 1, 999_999):  # the other member's, then none at all
         missing = client.post(f"/api/v1/notifications/{someone_elses}/read", json={})
         assert missing.status_code == 404

@@ -55,18 +55,16 @@ def test_open_marks_read_and_follows_only_local_links(
 ) -> None:
     login_as(member)
     _some(member, 1, url="/points")
-    services.notify(
-        [member.id],
-        Kind.ANNOUNCEMENT,
-        key="far",
-        url="https://evil.example/",
-        message=lambda: ("Far", ""),
-    )
+    for far in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        services.notify(
+            [member.id], Kind.ANNOUNCEMENT, key=far, url=far, message=lambda: ("Far", "")
+        )
     db.session.commit()
-    local, far = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    local, *far_ones = db.session.scalars(select(Notification).order_by(Notification.id)).all()
 
     assert client.post(f"/notifications/{local.id}/open").headers["Location"] == "/points"
-    assert client.post(f"/notifications/{far.id}/open").headers["Location"] == "/notifications"
+    for far in far_ones:
+        assert client.post(f"/notifications/{far.id}/open").headers["Location"] == "/notifications"
     db.session.refresh(local)
     assert local.read_at is not None
 
@@ -166,3 +164,21 @@ def test_admin_page_without_smtp_tells_how_to_set_it_up(
     assert "LMS_SMTP_HOST" in page
     answer = client.post("/admin/notifications", data={"address": "a@example.org"})
     assert answer.status_code == 200 and "LMS_SMTP_HOST" in answer.get_data(as_text=True)
+
+
+def test_a_wrong_tls_setting_is_named(
+    app: Any, client: FlaskClient, db: Any, admin: User, login_as: Callable, mailbox: Any
+) -> None:
+    admin.language = "en"
+    db.session.commit()
+    login_as(admin)
+    try:
+        app.config["SMTP_SECURITY"] = "starttls"  # the local server offers no STARTTLS
+        page = client.post("/admin/notifications", data={"address": "a@example.org"})
+        assert "check LMS_SMTP_SECURITY." in page.get_data(as_text=True)
+        app.config["SMTP_SECURITY"] = "ssl"  # it speaks plain SMTP, not TLS
+        page = client.post("/admin/notifications", data={"address": "a@example.org"})
+        assert "The TLS connection to 127.0.0.1" in page.get_data(as_text=True)
+    finally:
+        app.config["SMTP_SECURITY"] = "none"
+    assert mailbox.messages == []
