@@ -39,6 +39,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.4\n" + b"notes " * 300 + b"\n%%EOF\n"
 RESTORE_SCHEMA = "lms_restore_test"
 ID_SOURCES = {
+    "announcement_id": "announcements",
     "attempt_id": "attempts",
     "competition_id": "competitions",
     "course_id": "courses",
