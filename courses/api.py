@@ -18,6 +18,7 @@ from lms.core.api import (
     PAGING,
     BadRequestError,
     documented,
+    iso,
     json_body,
     list_of,
     optional_flag,
@@ -41,6 +42,12 @@ COURSE_INPUT = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
         "required": {"type": "boolean"},
+        "due_at": {
+            "type": "string",
+            "format": "date-time",
+            "nullable": True,
+            "description": "when a required course should be complete",
+        },
         "published": {"type": "boolean"},
     },
 }
@@ -120,6 +127,7 @@ def _course_json(course: Course) -> dict[str, Any]:
         "summary_html": str(render_markdown(course.summary_md)),
         "published": course.is_published,
         "required": course.is_required,
+        "due_at": iso(course.due_at),
         "tags": [tag.name for tag in course.tags],
         "units": [unit.path for unit in course.units],
         "enrolled": state.enrolment is not None,
@@ -199,6 +207,7 @@ def create_course() -> Any:
         tags=_tags(data),
         units=units_by_paths(string_list(data, "units")),
         is_required=optional_flag(data, "required", False),
+        due_at=require_moment(data, "due_at", nullable=True),
         created_by=current_user,
     )
     if optional_flag(data, "published", False):
@@ -230,6 +239,7 @@ def update_course(course_id: int) -> Any:
         tags=_tags(data) if "tags" in data else [t.name for t in course.tags],
         units=units_by_paths(string_list(data, "units")) if "units" in data else list(course.units),
         is_required=optional_flag(data, "required", course.is_required),
+        due_at=require_moment(data, "due_at", nullable=True) if "due_at" in data else course.due_at,
     )
     if "published" in data:
         authoring.set_published(course, optional_flag(data, "published", course.is_published))

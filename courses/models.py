@@ -60,6 +60,8 @@ class Course(TimestampMixin, db.Model):
     is_published: Mapped[bool] = mapped_column(default=False)
     # Required for its audience: members of those units are enrolled automatically.
     is_required: Mapped[bool] = mapped_column(default=False)
+    # When a required course should be complete (None: no due date); reminders come before it.
+    due_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cover_upload_id: Mapped[int | None] = mapped_column(
         ForeignKey("uploads.id", ondelete="SET NULL")

@@ -34,6 +34,7 @@ from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
 from lms.accounts.permissions import enforce_access
 from lms.accounts.session import install_authentication, unauthorized
+from lms.calendar import views as calendar_views
 from lms.core import ranking
 from lms.core.config import CONFIGS
 from lms.core.db import ping_when_idle
@@ -112,6 +113,7 @@ PAGE_BLUEPRINTS = (
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
+    calendar_views.bp,
 )
 
 
