@@ -61,6 +61,11 @@ LEFT_OUT = {
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
+    "calendar.feed": "an iCalendar feed for calendar apps",
+    "calendar.activity": "an iCalendar download",
+    "calendar.quiz": "an iCalendar download",
+    "calendar.competition": "an iCalendar download",
+    "calendar.reset": "POST only, it has no page",
 }
 
 
@@ -165,6 +170,7 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         Stop(MEMBER, "discussion.edit", {"comment_id": own_comment.id}),
         Stop(MEMBER, "activities.show", {"item_id": activity.item_id}),
         Stop(MEMBER, "quizzes.index"),
+        Stop(MEMBER, "calendar.page"),
         Stop(MEMBER, "quizzes.start_page", {"quiz_id": quiz.id}),
         Stop(MEMBER, "quizzes.attempt", {"attempt_id": under_way.id}),
         Stop(REVIEWER, "quizzes.review", {"attempt_id": reviewed.id}),
