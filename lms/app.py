@@ -27,7 +27,7 @@ from live import stage_api as live_stage_api
 from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
 from live import views as live_views
-from lms import files
+from lms import files, notification_signals
 from lms.accounts import admin_units, admin_users, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
@@ -47,6 +47,10 @@ from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
+from lms.notifications import api as notifications_api
+from lms.notifications import models as notification_models
+from lms.notifications import queue as notification_queue
+from lms.notifications import views as notification_views
 from lms.points import api as points_api
 from lms.points import views as points_views
 from question_bank import api as questions_api
@@ -70,6 +74,7 @@ MODELS = (
     competition_models,
     live_models,
     live_stage_models,
+    notification_models,
     ranking,
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -82,6 +87,7 @@ API_BLUEPRINTS = (
     live_api.bp,
     live_stage_api.bp,
     points_api.bp,
+    notifications_api.bp,
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
@@ -114,6 +120,7 @@ PAGE_BLUEPRINTS = (
     live_stage_views.bp,
     push_views.bp,
     calendar_views.bp,
+    notification_views.bp,
 )
 
 
@@ -166,6 +173,8 @@ def _init_extensions(app: Flask) -> None:
 
     install_authentication(app)
     enforce_access(app, on_anonymous=unauthorized)
+    notification_queue.install()
+    notification_signals.connect()
     install_security_headers(app)
     register_error_handlers(app)
 
@@ -186,9 +195,12 @@ def _register_cli(app: Flask) -> None:
     from competitions import cli as competitions_cli  # noqa: PLC0415
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
+    from lms.notifications import cli as notifications_cli  # noqa: PLC0415
     from question_bank import cli as questions_cli  # noqa: PLC0415
     from quizzes import cli as quizzes_cli  # noqa: PLC0415
 
+    cli.lms_group.add_command(notifications_cli.send_notifications)
+    cli.lms_group.add_command(notifications_cli.notifications_worker)
     app.cli.add_command(cli.lms_group)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(questions_cli.questions_group)

@@ -19,6 +19,7 @@ from lms.accounts.permissions import access_of, may_access
 from lms.accounts.services.org_units import leads_a_unit
 from lms.core.dates import install_date_filters
 from lms.core.markup import render_markdown
+from lms.notifications.queries import unread_count
 from question_bank.render import stem_html
 
 
@@ -49,6 +50,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("site_admin.settings", _l("Settings"), None),
     ("certificate_settings.edit", _l("Certificates"), None),
     ("live_stage.index", _l("Stage competitions"), None),
+    ("notifications.admin", _l("Notifications"), None),
 )
 
 
@@ -121,4 +123,5 @@ def install(app: Flask) -> None:
         member_awards=member_awards,
         home_competitions=lambda: cards_for(current_user, current_only=True),
         site_zone=site_zone,
+        unread_notifications=lambda: unread_count(current_user),
     )

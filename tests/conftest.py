@@ -32,7 +32,7 @@ from lms.core.extensions import limiter
 from quizzes.services import answers
 from tests import factories
 
-pytest_plugins = ("tests.storage_fixtures",)
+pytest_plugins = ("tests.storage_fixtures", "tests.notification_fixtures")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKEND = os.environ.get("LMS_TEST_BACKEND", "sqlite")
 

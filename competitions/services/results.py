@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from competitions.models import Award, Competition, Entry, EntryAction, UnitMetric
 from competitions.permissions import can_see_competition
+from competitions.signals import results_published
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
@@ -181,6 +182,7 @@ def publish_results(competition: Competition, by: User) -> list[Award]:
         awards.append(award)
         _award_points(entry.user, competition, award.kind)
     db.session.flush()
+    results_published.send(competition=competition, awards=awards)
     current_app.logger.info(
         "results of competition %s published by user %s: %s awards",
         competition.id,

@@ -89,6 +89,19 @@ class Config:
         "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
         "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
     )
+    # The site's public address (https://study.example.org), for links in emails.
+    SITE_URL: str | None = None
+    # Email notifications over SMTP (lms.notifications.email); no host: no email channel.
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_SECURITY = "starttls"  # starttls, ssl (implicit TLS, port 465) or none
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_SENDER = "noreply@localhost"  # the From address: "Study Platform <noreply@example.org>"
+    SMTP_TIMEOUT_SECONDS = 10
+    # The sender gives a delivery up after this many failed attempts (backoff between them).
+    NOTIFICATIONS_MAX_ATTEMPTS = 6
+    NOTIFICATIONS_QUEUE = "notifications"  # the rq queue, when REDIS_URL is set
     # Each request as one JSON line on stderr (with its request id); on in production.
     ACCESS_LOG = False
     # Who may read /metrics (Prometheus); everyone else gets a 404.

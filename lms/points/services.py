@@ -17,6 +17,7 @@ from lms.core.extensions import db
 from lms.core.settings import set_setting
 from lms.points.models import PointAdjustment, PointEntry
 from lms.points.rules import RULES, effective
+from lms.points.signals import points_awarded
 
 
 def today() -> date:
@@ -60,6 +61,7 @@ def award(
             db.session.add(entry)
     except IntegrityError:
         return None
+    points_awarded.send(entry=entry)
     return entry
 
 
@@ -142,16 +144,16 @@ def adjust(user: User, points: int, reason: str, *, by: User) -> PointAdjustment
     adjustment = PointAdjustment(user_id=user.id, points=points, reason=reason, by_id=by.id)
     db.session.add(adjustment)
     db.session.flush()
-    db.session.add(
-        PointEntry(
-            user_id=user.id,
-            rule="manual",
-            points=points,
-            reason=reason,
-            source_type="adjustment",
-            source_id=adjustment.id,
-            awarded_on=today(),
-        )
+    entry = PointEntry(
+        user_id=user.id,
+        rule="manual",
+        points=points,
+        reason=reason,
+        source_type="adjustment",
+        source_id=adjustment.id,
+        awarded_on=today(),
     )
+    db.session.add(entry)
     db.session.flush()
+    points_awarded.send(entry=entry)
     return adjustment

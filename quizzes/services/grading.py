@@ -15,7 +15,7 @@ from lms.core.extensions import db
 from question_bank.models import QuestionVersion
 from question_bank.types import get_type
 from quizzes.models import Attempt, AttemptItem, Grading, Quiz, State
-from quizzes.signals import attempt_graded
+from quizzes.signals import attempt_graded, grade_released
 
 
 def auto_fraction(item: AttemptItem, version: QuestionVersion | None = None) -> float | None:
@@ -87,6 +87,7 @@ def grade_manually(item: AttemptItem, *, fraction: float, comment: str, by: User
     total(item.attempt)
     db.session.flush()
     attempt_graded.send(attempt=item.attempt)
+    grade_released.send(item=item)
     return item
 
 

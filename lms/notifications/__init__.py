@@ -1,0 +1,1 @@
+"""The notification centre: in-app notifications, members' channel choices and the outbox."""
