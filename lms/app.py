@@ -196,11 +196,13 @@ def _register_cli(app: Flask) -> None:
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
     from lms.notifications import cli as notifications_cli  # noqa: PLC0415
+    from lms.reminders import cli as reminders_cli  # noqa: PLC0415
     from question_bank import cli as questions_cli  # noqa: PLC0415
     from quizzes import cli as quizzes_cli  # noqa: PLC0415
 
     cli.lms_group.add_command(notifications_cli.send_notifications)
     cli.lms_group.add_command(notifications_cli.notifications_worker)
+    cli.lms_group.add_command(reminders_cli.send_reminders)
     app.cli.add_command(cli.lms_group)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(questions_cli.questions_group)

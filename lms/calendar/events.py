@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from competitions.models import Competition, CompetitionRound
@@ -109,11 +110,11 @@ def due_event(course: Course, due_at: datetime) -> Event:
     )
 
 
-def _activities(user: User, since: datetime) -> list[Event]:
-    taken = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
-    registered = select(ActivityRegistration.item_id).where(ActivityRegistration.user_id == user.id)
-    rows = db.session.execute(
-        select(CourseItem, Activity)
+def published_activities(*conditions: Any) -> Select[tuple[CourseItem, Activity, int]]:
+    """Activities members see (their course, module and item published), with the course's
+    id, soonest first."""
+    return (
+        select(CourseItem, Activity, CourseModule.course_id)
         .join(Activity, Activity.item_id == CourseItem.id)
         .join(CourseModule, CourseModule.id == CourseItem.module_id)
         .join(Course, Course.id == CourseModule.course_id)
@@ -121,12 +122,22 @@ def _activities(user: User, since: datetime) -> list[Event]:
             Course.is_published.is_(True),
             CourseModule.is_published.is_(True),
             CourseItem.is_published.is_(True),
-            Activity.ends_at >= since,
-            or_(Course.id.in_(taken), CourseItem.id.in_(registered)),
+            *conditions,
         )
-        .order_by(Activity.starts_at)
+        .order_by(Activity.starts_at, CourseItem.id)
+    )
+
+
+def _activities(user: User, since: datetime) -> list[Event]:
+    taken = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
+    registered = select(ActivityRegistration.item_id).where(ActivityRegistration.user_id == user.id)
+    rows = db.session.execute(
+        published_activities(
+            Activity.ends_at >= since,
+            or_(CourseModule.course_id.in_(taken), CourseItem.id.in_(registered)),
+        )
     ).all()
-    return [activity_event(item, activity) for item, activity in rows]
+    return [activity_event(item, activity) for item, activity, _course_id in rows]
 
 
 def _quizzes(user: User, since: datetime) -> list[Event]:

@@ -1,0 +1,13 @@
+"""The rq cron scheduler's jobs, when LMS_REDIS_URL is set (instead of a crontab line):
+
+    rq cron deploy/rq_cron.py --url "$LMS_REDIS_URL"
+
+enqueues ``lms send-reminders`` every five minutes on the notifications queue, where
+``flask --app wsgi lms notifications-worker`` runs it inside the app. Run one scheduler.
+"""
+
+from rq import cron
+
+from lms.reminders.cli import reminders_job
+
+cron.register(reminders_job, "notifications", interval=300, job_timeout=600)
