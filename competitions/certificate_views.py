@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length
 
-from competitions.services import certificate_settings
 from lms.accounts import permissions
+from lms.accounts.services import certificate_settings
 from lms.core.forms import submit
 
 bp = Blueprint("certificate_settings", __name__, url_prefix="/admin/certificates")

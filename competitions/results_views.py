@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from competitions import certificates as certificate_pdf
-from competitions.services import certificate_settings, leaderboards, results
+from competitions.services import leaderboards, results
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
+from lms.accounts.services import certificate_settings
 from lms.core.forms import submit
 from lms.core.spreadsheets import MIMETYPES, table_bytes
 

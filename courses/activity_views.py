@@ -25,6 +25,7 @@ from courses.models import CourseItem
 from courses.permissions import can_edit_course
 from courses.services import activities, authoring
 from courses.services.progress import load_course
+from courses.services.study_hours import set_study_hours, study_hours_text
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, as_choices
 from lms.core.clock import from_local, to_local
@@ -104,6 +105,11 @@ def _kind_choices(form: ActivityForm) -> None:
     form.activity_kind.choices = as_choices(activities.KIND_LABELS.items())
 
 
+def _with_hours(item: CourseItem, form: ActivityForm) -> CourseItem:
+    set_study_hours(item, form.study_hours.data)
+    return item
+
+
 def _times(form: ActivityForm) -> tuple[Any, Any]:
     zone = current_app.config["TIMEZONE"]
     return from_local(form.starts_at.data, zone), from_local(form.ends_at.data, zone)
@@ -122,15 +128,18 @@ def create(module_id: int) -> Any:
         starts_at, ends_at = _times(form)
         outcome = submit(
             form,
-            lambda: activities.add_activity(
-                module,
-                title=form.title.data or "",
-                description_md=form.description_md.data or "",
-                kind=form.activity_kind.data or "",
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.place.data or "",
-                capacity=form.capacity.data,
+            lambda: _with_hours(
+                activities.add_activity(
+                    module,
+                    title=form.title.data or "",
+                    description_md=form.description_md.data or "",
+                    kind=form.activity_kind.data or "",
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    place=form.place.data or "",
+                    capacity=form.capacity.data,
+                ),
+                form,
             ),
         )
         if outcome.ok:
@@ -155,19 +164,23 @@ def edit(item_id: int) -> Any:
         form.activity_kind.data = activity.kind
         form.starts_at.data = to_local(activity.starts_at, zone)
         form.ends_at.data = to_local(activity.ends_at, zone)
+        form.study_hours.data = study_hours_text(item)
     if form.validate_on_submit():
         starts_at, ends_at = _times(form)
         if submit(
             form,
-            lambda: activities.update_activity(
-                item,
-                title=form.title.data or "",
-                description_md=form.description_md.data or "",
-                kind=form.activity_kind.data or "",
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.place.data or "",
-                capacity=form.capacity.data,
+            lambda: _with_hours(
+                activities.update_activity(
+                    item,
+                    title=form.title.data or "",
+                    description_md=form.description_md.data or "",
+                    kind=form.activity_kind.data or "",
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    place=form.place.data or "",
+                    capacity=form.capacity.data,
+                ),
+                form,
             ),
         ).ok:
             flash(_("Activity saved."), "success")

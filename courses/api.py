@@ -11,7 +11,7 @@ from flask_login import current_user
 from courses.item_kinds import KINDS
 from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
-from courses.services import activities, authoring, catalogue, enrolment, progress
+from courses.services import activities, authoring, catalogue, enrolment, progress, study_hours
 from lms.accounts import permissions
 from lms.accounts.services.org_units import units_by_paths
 from lms.core.api import (
@@ -31,6 +31,7 @@ from lms.core.errors import PermissionDeniedError
 from lms.core.extensions import db
 from lms.core.markup import render_markdown
 from lms.core.sqlite import writes_on_get
+from lms.points.hours.services import minutes_per_hour
 
 bp = Blueprint("courses_api", __name__)
 
@@ -49,6 +50,7 @@ COURSE_INPUT = {
             "description": "when a required course should be complete",
         },
         "published": {"type": "boolean"},
+        "study_hours": {"type": "number", "nullable": True, "description": "null: its items'"},
     },
 }
 ITEM_SCHEMA = {
@@ -69,6 +71,7 @@ COURSE_SCHEMA = {
         "summary_html": {"type": "string"},
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "study_hours": {"type": "number", "description": "its own, or its items' sum"},
         "modules": {
             "type": "array",
             "items": {
@@ -121,6 +124,7 @@ VIDEO_PROGRESS_INPUT = {
 
 def _course_json(course: Course) -> dict[str, Any]:
     state = progress.progress_of(current_user, course)
+    per_hour = minutes_per_hour()
     return {
         "id": course.id,
         "title": course.title,
@@ -132,6 +136,7 @@ def _course_json(course: Course) -> dict[str, Any]:
         "units": [unit.path for unit in course.units],
         "enrolled": state.enrolment is not None,
         "progress": state.percent,
+        "study_hours": study_hours.course_centihours(course) / 100,
         "completed_at": state.enrolment.completed_at.isoformat()
         if state.enrolment and state.enrolment.completed_at
         else None,
@@ -146,6 +151,7 @@ def _course_json(course: Course) -> dict[str, Any]:
                         "kind": i.kind,
                         "title": i.title,
                         "minutes": i.minutes,
+                        "study_hours": study_hours.item_centihours(i, per_hour) / 100,
                         "completed": i.id in module.done,
                     }
                     for i in module.items
@@ -201,6 +207,7 @@ def create_course() -> Any:
     data = json_body()
     if not can_create_course(current_user):
         raise PermissionDeniedError(_("You may not create courses."))
+    hours = study_hours.hours_in_body(data)
     course = authoring.create_course(
         title=require_string(data, "title", max_length=200),
         summary_md=str(data.get("summary") or ""),
@@ -210,6 +217,7 @@ def create_course() -> Any:
         due_at=require_moment(data, "due_at", nullable=True),
         created_by=current_user,
     )
+    study_hours.apply_hours(hours, course)
     if optional_flag(data, "published", False):
         authoring.set_published(course, True)
     db.session.commit()
@@ -232,6 +240,7 @@ def _editable(course_id: int) -> Course:
 def update_course(course_id: int) -> Any:
     course = _editable(course_id)
     data = json_body()
+    hours = study_hours.hours_in_body(data)
     authoring.update_course(
         course,
         title=require_string(data, "title", max_length=200) if "title" in data else course.title,
@@ -241,6 +250,7 @@ def update_course(course_id: int) -> Any:
         is_required=optional_flag(data, "required", course.is_required),
         due_at=require_moment(data, "due_at", nullable=True) if "due_at" in data else course.due_at,
     )
+    study_hours.apply_hours(hours, course)
     if "published" in data:
         authoring.set_published(course, optional_flag(data, "published", course.is_published))
     db.session.commit()
@@ -296,6 +306,7 @@ def _int(data: dict[str, Any], key: str, default: int | None) -> int | None:
                                    "title": {"type": "string"},
                                    "body": {"type": "string", "description": "Markdown"},
                                    "minutes": {"type": "integer"},
+                                   "study_hours": {"type": "number", "nullable": True},
                                    "min_read_seconds": {"type": "integer"},
                                    "activity_kind": {"type": "string"},
                                    "starts_at": {"type": "string", "format": "date-time"},
@@ -311,6 +322,7 @@ def add_item(module_id: int) -> Any:
     data = json_body()
     kind = require_string(data, "kind", max_length=20)
     title = require_string(data, "title", max_length=200)
+    hours = study_hours.hours_in_body(data)
     if kind == "activity":
         item = activities.add_activity(
             module,
@@ -333,6 +345,7 @@ def add_item(module_id: int) -> Any:
             minutes=_int(data, "minutes", 5) or 0,
             min_read_seconds=_int(data, "min_read_seconds", None),
         )
+    study_hours.apply_hours(hours, item)
     db.session.commit()
     return jsonify({"id": item.id}), 201
 

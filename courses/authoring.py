@@ -25,6 +25,7 @@ from courses.models import Course, CourseItem
 from courses.permissions import can_create_course, can_edit_course
 from courses.services import authoring, media
 from courses.services.progress import load_course
+from courses.services.study_hours import set_study_hours, study_hours_text
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, as_choices
 from lms.accounts.models import OrgUnit, Role, User
@@ -83,7 +84,9 @@ def _stage_video(form: LessonForm) -> tuple[Upload | None, int]:
 
 
 def _save_media(item: CourseItem, form: LessonForm, video: Upload | None) -> CourseItem:
-    """Video and attachments of a lesson form, in the same transaction as its text."""
+    """Video, attachments and study hours of a lesson form, in the same transaction as its
+    text."""
+    set_study_hours(item, form.study_hours.data)
     media.set_lesson_video(
         item,
         upload=video,
@@ -101,6 +104,8 @@ def _save_media(item: CourseItem, form: LessonForm, video: Upload | None) -> Cou
 
 
 def _save_cover(course: Course, form: CourseForm) -> Course:
+    """The cover image and the study hours of a course form, with the rest of it."""
+    set_study_hours(course, form.study_hours.data)
     cover = _upload(form.cover_image, "image")
     if cover is not None:
         authoring.set_cover(course, cover)
@@ -184,6 +189,7 @@ def edit(course_id: int) -> Any:
         form.unit_ids.data = [unit.id for unit in course.units]
         form.editor_ids.data = [user.id for user in course.editors]
         form.due_at.data = to_local(course.due_at, _zone()) if course.due_at else None
+        form.study_hours.data = study_hours_text(course)
     status = 200
     if form.validate_on_submit():
         outcome = submit(
@@ -377,7 +383,10 @@ def add_lesson(module_id: int) -> Any:
 def edit_item(item_id: int) -> Any:
     item = authoring.get_item(item_id)
     course = _editable(item.module.course_id)
-    return _lesson_form(LessonForm(obj=item), course, item.module, item, _("Lesson saved."))
+    form = LessonForm(obj=item)
+    if request.method == "GET":
+        form.study_hours.data = study_hours_text(item)
+    return _lesson_form(form, course, item.module, item, _("Lesson saved."))
 
 
 @bp.route("/items/<int:item_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

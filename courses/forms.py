@@ -33,6 +33,14 @@ class CourseForm(FlaskForm):
     editor_ids = SelectMultipleField(_l("Editors (organizers who may edit)"), coerce=int)
     cover_image = FileField(_l("Cover image (PNG, JPEG, GIF or WebP)"))
     remove_cover = BooleanField(_l("Remove the cover image"))
+    study_hours = StringField(
+        _l("Study hours of the whole course"),
+        validators=[Length(max=10)],
+        description=_l(
+            "Credited once the whole course is complete. Empty: each lesson and activity "
+            "counts its own hours."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
 
@@ -62,6 +70,9 @@ class LessonForm(FlaskForm):
         _l("Members may also complete it by reading, without watching the video")
     )
     remove_video = BooleanField(_l("Remove the video"))
+    study_hours = StringField(
+        _l("Study hours (empty: from the minutes)"), validators=[Length(max=10)]
+    )
     new_attachments = MultipleFileField(
         _l("Attachments (PDF, Word, Excel, PowerPoint, text, images)")
     )
@@ -80,6 +91,9 @@ class ActivityForm(FlaskForm):
         _l("Capacity (empty: no limit)"), validators=[Optional(), NumberRange(1, 100_000)]
     )
     description_md = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=50_000)])
+    study_hours = StringField(
+        _l("Study hours (empty: from the minutes)"), validators=[Length(max=10)]
+    )
     submit = SubmitField(_l("Save"))
 
 

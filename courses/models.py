@@ -62,6 +62,9 @@ class Course(TimestampMixin, db.Model):
     is_required: Mapped[bool] = mapped_column(default=False)
     # When a required course should be complete (None: no due date); reminders come before it.
     due_at: Mapped[datetime | None]
+    # Study hours (学时) in hundredths, credited once the whole course is complete; None: its
+    # lessons and activities are credited one by one instead (lms.points.hours).
+    study_centihours: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cover_upload_id: Mapped[int | None] = mapped_column(
         ForeignKey("uploads.id", ondelete="SET NULL")
@@ -109,6 +112,8 @@ class CourseItem(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
     minutes: Mapped[int] = mapped_column(default=5)
+    # Study hours (学时) in hundredths a lesson or activity credits; None: from its minutes.
+    study_centihours: Mapped[int | None]
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Seconds a member must have had the lesson open before marking it done; None: the setting.
     min_read_seconds: Mapped[int | None]

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses import certificates
 from courses.forms import CommentForm, HideCommentForm
 from courses.item_kinds import KINDS
 from courses.permissions import can_edit_course
 from courses.services import catalogue, discussion, enrolment, progress
+from courses.services.study_hours import course_centihours
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.core.errors import json_error
@@ -47,6 +59,19 @@ def course(course_id: int) -> Any:
         can_edit=can_edit_course(current_user, found),
         kinds=KINDS,
         form=ConfirmForm(),
+        study_hours=course_centihours(found),
+    )
+
+
+@bp.route("/courses/<int:course_id>/certificate.pdf")
+@permissions.authenticated
+def certificate(course_id: int) -> Any:
+    found, done = certificates.completed_course(current_user, course_id)
+    return send_file(
+        io.BytesIO(certificates.certificate_pdf(current_user, found, done)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"certificate-{certificates.code_of(done)}.pdf",
     )
 
 

@@ -1,7 +1,9 @@
 """The push tier's channels of live sessions (kind ``live``), and who may subscribe:
-``live-<id>`` its host, its players and the big screen; ``live-<id>-screen`` (joins, answer
-counts) the host and the big screen. The screen's token comes as ``?token=`` on the subscribe
-URL (seen here directly or in the ``X-Original-URI`` header of Nchan's subrequest)."""
+``live-<id>`` its host, its players and the big screen; ``live-<id>-p<k>`` (the state with
+results for a bucket of phones) the players of that bucket and the host; ``live-<id>-screen``
+(joins, answer counts) the host and the big screen. The screen's token comes as ``?token=`` on
+the subscribe URL (seen here directly or in the ``X-Original-URI`` header of Nchan's
+subrequest)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from flask import request
 from flask_login import current_user
 
 from live.models import LiveSession
+from live.services.messages import PLAYER_BUCKETS
 from live.viewer import guest_cookie_name, viewer_for
 from lms.core import push
 from lms.core.extensions import db
 from lms.core.http import parse_id
 
-REST = re.compile(r"^(\d{1,12})(-screen)?$")
+REST = re.compile(r"^(\d{1,12})(?:(-screen)|-p(\d{1,3}))?$")
 
 
 def _token() -> str | None:
@@ -45,6 +48,10 @@ def authorise(rest: str) -> bool:
     )
     if match.group(2):
         return viewer.is_host or viewer.is_screen
+    if match.group(3) is not None:  # a bucket of phones: its own players' (and the host's)
+        player = viewer.player
+        in_bucket = player is not None and player.id % PLAYER_BUCKETS == int(match.group(3))
+        return in_bucket or viewer.is_host
     return viewer.may_watch
 
 

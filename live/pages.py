@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 from live.forms import SessionForm
 from live.models import Format, LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units, may_use_bank
-from live.services import board, picking, questions, sessions
+from live.services import board, messages, picking, questions, sessions
 from live.viewer import guest_cookie_name, viewer_for
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import org_units
@@ -261,6 +261,11 @@ def state_url(live_session: LiveSession, *, screen: bool = False) -> str:
 def subscribe_url(live_session: LiveSession, *, screen: bool = False) -> str | None:
     """The session's channel; the big screen names itself by its token (it has no login)."""
     return _channel_url(f"live-{live_session.id}", live_session, screen)
+
+
+def player_subscribe_url(live_session: LiveSession, player: LivePlayer) -> str | None:
+    """A phone's channel: the state with the results of its bucket's players only."""
+    return push.subscribe_url(messages.player_channel(live_session, player.id))
 
 
 def counts_url(live_session: LiveSession, *, screen: bool = False) -> str | None:

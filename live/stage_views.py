@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,20 +20,20 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 
 from live import permissions as live_permissions
 from live import stage_pages
 from live.models import Format, LivePlayer, LiveSession, LiveTeam
+from live.pin_limits import limit_pin_guessing
 from live.services import sessions, stage, stage_scoring, stage_state
 from live.stage_forms import AdjustForm, MarkForm, PinForm, RiskForm, StageForm, TeamForm, numbers
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
 from lms.accounts.models import Role
 from lms.core.errors import DomainError
-from lms.core.extensions import db, limiter
+from lms.core.extensions import db
 from lms.core.forms import submit
 
 bp = Blueprint("live_stage", __name__)
@@ -224,26 +223,9 @@ def _refused_join(response: Response) -> bool:
     return request.method == "POST" and response.status_code == 200
 
 
-def _pin_limit(key: str, default: str) -> Any:
-    return lambda: current_app.config.get(key, default)
-
-
 @bp.route("/live/stage/join", methods=["GET", "POST"])
 @permissions.authenticated
-@limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS", "60 per minute"),
-    key_func=get_remote_address,
-    methods=["POST"],
-    deduct_when=_refused_join,
-    scope="live-pin-address",
-)
-@limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT", "10 per minute"),
-    key_func=lambda: f"user-{current_user.id}",
-    methods=["POST"],
-    deduct_when=_refused_join,
-    scope="live-pin-account",
-)
+@limit_pin_guessing(refused=_refused_join, methods=["POST"])
 def join() -> Any:
     form = PinForm(request.form if request.method == "POST" else None, pin=request.args.get("pin"))
     if form.validate_on_submit():

@@ -17,7 +17,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,16 +24,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from live import pages
 from live.forms import STATE_LABELS, JoinForm, SessionForm
 from live.models import Format, LiveSession
 from live.permissions import can_create_sessions, can_host, can_see_results
+from live.pin_limits import limit_pin_guessing
 from lms.accounts import permissions
 from lms.core.errors import DomainError, json_error
-from lms.core.extensions import db, limiter
+from lms.core.extensions import db
 from lms.core.forms import show_error, submit
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -118,17 +117,6 @@ def results(session_id: int) -> Any:
 # Joining and playing -----------------------------------------------------------------------
 
 
-def _pin_limit(key: str) -> Callable[[], str]:
-    """The same limits (and the same counters, by scope) as the API's join."""
-    return lambda: current_app.config[key]
-
-
-def _account_or_address() -> str:
-    if current_user.is_authenticated:
-        return f"user-{current_user.id}"
-    return f"address-{get_remote_address()}"
-
-
 def _refused(response: Response) -> bool:
     """A join form shown again (a wrong PIN, say) counts against the PIN-guessing limits."""
     return response.status_code == 200
@@ -136,20 +124,7 @@ def _refused(response: Response) -> bool:
 
 @bp.route("/join", methods=["GET", "POST"])
 @permissions.public
-@limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT_ADDRESS"),
-    key_func=get_remote_address,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="live-pin-address",
-)
-@limiter.limit(
-    _pin_limit("LIVE_PIN_RATE_LIMIT"),
-    key_func=_account_or_address,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="live-pin-account",
-)
+@limit_pin_guessing(refused=_refused, methods=["POST"])
 def join() -> Any:
     """The PIN form (the QR code on the big screen links here with the PIN filled in)."""
     form = JoinForm(formdata=request.form if request.method == "POST" else None)
@@ -192,7 +167,7 @@ def play(session_id: int) -> Any:
         player=player,
         state=pages.player_state(live_session, player),
         state_url=pages.state_url(live_session),
-        subscribe_url=pages.subscribe_url(live_session),
+        subscribe_url=pages.player_subscribe_url(live_session, player),
     )
 
 

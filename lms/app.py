@@ -28,7 +28,7 @@ from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
 from live import views as live_views
 from lms import files, notification_signals
-from lms.accounts import admin_units, admin_users, push_views
+from lms.accounts import admin_login, admin_units, admin_users, oidc_views, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -47,12 +47,16 @@ from lms.core.sqlite import WRITES_ATTRIBUTE, configure_sqlite, set_read_only
 from lms.core.strict_json import StrictJSONProvider
 from lms.home import monitoring
 from lms.home import views as home_views
+from lms.notifications import announcement_api, announcement_views
 from lms.notifications import api as notifications_api
 from lms.notifications import models as notification_models
 from lms.notifications import queue as notification_queue
 from lms.notifications import views as notification_views
+from lms.notifications.robots import views as robots_views
 from lms.points import api as points_api
 from lms.points import views as points_views
+from lms.points.hours import api as study_hours_api
+from lms.points.hours import views as study_hours_views
 from question_bank import api as questions_api
 from question_bank import category_views as bank_category_views
 from question_bank import import_views as bank_import_views
@@ -87,7 +91,9 @@ API_BLUEPRINTS = (
     live_api.bp,
     live_stage_api.bp,
     points_api.bp,
+    announcement_api.bp,
     notifications_api.bp,
+    study_hours_api.bp,
 )
 PAGE_BLUEPRINTS = (
     home_views.bp,
@@ -96,6 +102,8 @@ PAGE_BLUEPRINTS = (
     admin_users.bp,
     admin_units.bp,
     admin_units.settings_bp,
+    admin_login.bp,
+    oidc_views.bp,
     course_views.bp,
     course_authoring.bp,
     activity_views.bp,
@@ -116,11 +124,14 @@ PAGE_BLUEPRINTS = (
     certificate_views.bp,
     live_results_views.bp,
     points_views.bp,
+    study_hours_views.bp,
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
     calendar_views.bp,
+    announcement_views.bp,
     notification_views.bp,
+    robots_views.bp,
 )
 
 

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from courses.services.study_hours import credit_completed_work
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.backup import BackupError, restore_backup, write_backup
@@ -18,9 +19,12 @@ from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.storage import StorageUnavailableError, get_storage
 from lms.core.uploads import stray_keys, unused_uploads
+from lms.demo_announcements import seed_announcements
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
 from lms.demo_quizzes import seed_quizzes
+from lms.points.hours import services as hours
+from lms.points.hours.queries import this_year
 from question_bank.services import pending_imports
 
 lms_group = AppGroup("lms", help="Platform-wide commands.")
@@ -68,6 +72,8 @@ def seed_demo_data() -> bool:
     seed_quizzes(created["organizer"], [created["lisi"], created["zhaoliu"]], governance)
     members = [created[name] for name in ("zhangsan", "lisi", "wangwu", "zhaoliu")]
     seed_competitions(created["organizer"], members)
+    hours.set_target(year=this_year(), unit=None, role=None, centihours=3200)
+    seed_announcements(created["organizer"], created["zhangsan"], created["lisi"])
     return True
 
 
@@ -107,6 +113,15 @@ def clean_storage(hours: int) -> None:
         f"removed {previews} import previews, {len(unused)} unused uploads, "
         f"{len(strays)} stray files"
     )
+
+
+@lms_group.command("credit-study-hours")
+def credit_study_hours() -> None:
+    """Credit the study hours of work completed before they were counted (after an upgrade);
+    each on the day it was done. Running it again credits nothing twice."""
+    credited = credit_completed_work()
+    db.session.commit()
+    click.echo(f"credited {credited} pieces of completed work")
 
 
 BACKUP_FAILURES = (BackupError, StorageUnavailableError, SQLAlchemyError, OSError)

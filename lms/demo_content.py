@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from courses.models import Course, ItemProgress
 from courses.services import activities, authoring, enrolment
+from courses.services.study_hours import credit_item
 from lms.accounts.models import User
 from lms.accounts.services import org_units
 from lms.core.clock import utcnow
@@ -171,6 +172,7 @@ def seed_progress(member: User, course: Course, lessons: int) -> None:
         )  # fmt: skip
         award(member, "lesson_completed", source_type="course_item", source_id=item.id,
               reason=item.title)  # fmt: skip
+        credit_item(member, item)
     db.session.flush()
 
 

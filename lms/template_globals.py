@@ -35,12 +35,15 @@ NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("quizzes.index", _l("Quizzes"), None),
     ("competitions.index", _l("Competitions"), None),
     ("points.index", _l("Points"), None),
+    ("announcements.index", _l("Notices"), None),
     ("live.join", _l("Live quiz"), None),
 )
 # Staff pages sit in one "Manage" menu, so an admin's bar fits a laptop screen.
 MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("course_authoring.index", _l("Authoring"), None),
     ("reports.index", _l("Reports"), _sees_reports),
+    ("study_hours.report", _l("Study-hour report"), _sees_reports),
+    ("study_hours.admin", _l("Study-hour targets"), None),
     ("bank.index", _l("Question bank"), None),
     ("quiz_manage.index", _l("Manage quizzes"), None),
     ("competition_manage.index", _l("Manage competitions"), None),
@@ -49,6 +52,7 @@ MANAGE_NAVIGATION: tuple[tuple[str, Any, Callable[[Any], bool] | None], ...] = (
     ("units_admin.index", _l("Organisation"), None),
     ("site_admin.settings", _l("Settings"), None),
     ("certificate_settings.edit", _l("Certificates"), None),
+    ("robots_admin.index", _l("Group robots"), None),
     ("live_stage.index", _l("Stage competitions"), None),
     ("notifications.admin", _l("Notifications"), None),
 )

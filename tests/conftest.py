@@ -32,7 +32,13 @@ from lms.core.extensions import limiter
 from quizzes.services import answers
 from tests import factories
 
-pytest_plugins = ("tests.storage_fixtures", "tests.notification_fixtures")
+pytest_plugins = (
+    "tests.storage_fixtures",
+    "tests.ldap_fixtures",
+    "tests.oidc_provider",
+    "tests.notification_fixtures",
+    "tests.robot_receiver",
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKEND = os.environ.get("LMS_TEST_BACKEND", "sqlite")
 

@@ -41,7 +41,7 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)
 
 
 def free_port() -> int:

@@ -27,6 +27,8 @@ from string import Template
 
 import pytest
 
+from lms.core import push
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx" / "test.conf.template"
 NCHAN_MODULE = Path("/usr/lib/nginx/modules/ngx_nchan_module.so")
@@ -139,3 +141,14 @@ def _wait_until_up(process: subprocess.Popen[bytes], tier: PushTier, folder: Pat
             continue
         return
     raise RuntimeError("nginx did not start within 10 s")
+
+
+def record_publishes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
+    """Record what the app would POST to nginx's publisher as ``(url, body)``, sending nothing."""
+    posts: list[tuple[str, bytes]] = []
+
+    def post_all(url: str, items: list[tuple[str, bytes]]) -> None:
+        posts.extend((f"{url.rstrip('/')}/{channel}", body) for channel, body in items)
+
+    monkeypatch.setattr(push, "_post_all", post_all)
+    return posts

@@ -102,6 +102,7 @@ def main() -> None:
             ("competition-manage-desktop", "organizer", DESKTOP, "/manage/competitions/2"),
             ("points-phone", "zhangsan", PHONE, "/points"),
             ("points-leaderboard-desktop", "zhangsan", DESKTOP, "/points/leaderboard?period=all"),
+            ("hours-record-desktop", "zhangsan", DESKTOP, "/study-hours"),
         ]
         for name, username, viewport, path in shots:
             context = browser.new_context(viewport=viewport, locale="zh-CN")

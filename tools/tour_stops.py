@@ -20,11 +20,13 @@ from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.auth import SELF_REGISTRATION_KEY
 from lms.core.extensions import db
 from lms.core.settings import set_setting
+from lms.points import services as points
 from question_bank.models import Question, QuestionCategory
 from quizzes.models import Attempt, Quiz
 from quizzes.services import answers, attempts, daily, practice
-from tools import tour_stage
+from tools import tour_announcements, tour_stage
 from tools.tour_live import add_live_tour_data, live_stops
+from tools.tour_robots import add_robot_tour_data
 
 ANONYMOUS = None
 MEMBER = "zhangsan"  # a member who leads a branch, so the member's reports show too
@@ -60,12 +62,19 @@ LEFT_OUT = {
     "accounts.logout": "POST only, it has no page",
     "live.host_state": "JSON polled by the host console",
     **tour_stage.LEFT_OUT,
+    **tour_announcements.LEFT_OUT,
     "live_results.export": "a spreadsheet download",
     "calendar.feed": "an iCalendar feed for calendar apps",
     "calendar.activity": "an iCalendar download",
     "calendar.quiz": "an iCalendar download",
     "calendar.competition": "an iCalendar download",
     "calendar.reset": "POST only, it has no page",
+    "oidc.start": "a redirect to the identity provider (or to the login page)",
+    "oidc.callback": "the identity provider's way back, a redirect",
+    "study_hours.transcript_pdf": "a PDF download",
+    "study_hours.transcript_xlsx": "a spreadsheet download",
+    "study_hours.report_xlsx": "a spreadsheet download",
+    "courses.certificate": "a PDF download",
 }
 
 
@@ -119,8 +128,10 @@ def add_tour_data() -> None:
     largest = max(practice.offers(), key=lambda offer: offer.questions)
     practice.start_practice(member, largest.category.id, 5)
     set_setting(SELF_REGISTRATION_KEY, True)
+    points.adjust(member, 20, "志愿服务表彰 Volunteering", by=_user(ADMIN))  # a notification too
     add_live_tour_data(ORGANIZER, MEMBER)
     tour_stage.add_stage_data(_user(ORGANIZER), member)
+    add_robot_tour_data()
     db.session.flush()
 
 
@@ -191,6 +202,10 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         ),
         Stop(MEMBER, "points.index"),
         Stop(MEMBER, "points.leaderboard"),
+        Stop(MEMBER, "notifications.index"),
+        Stop(MEMBER, "notifications.settings"),
+        Stop(MEMBER, "study_hours.index"),
+        Stop(MEMBER, "study_hours.report"),
         Stop(MEMBER, "reports.index"),
         Stop(MEMBER, "reports.course", {"course_id": course.id}),
         Stop(MEMBER, "accounts.profile"),
@@ -255,8 +270,13 @@ def _admin_stops() -> list[Stop]:
         Stop(ADMIN, "units_admin.create"),
         Stop(ADMIN, "units_admin.edit", {"unit_id": unit.id}),
         Stop(ADMIN, "site_admin.settings"),
+        Stop(ADMIN, "login_admin.settings"),
         Stop(ADMIN, "certificate_settings.edit"),
+        Stop(ADMIN, "robots_admin.index"),
+        Stop(ADMIN, "robots_admin.unit", {"unit_id": unit.id}),
         Stop(ADMIN, "points.admin"),
+        Stop(ADMIN, "notifications.admin"),
+        Stop(ADMIN, "study_hours.admin"),
         Stop(ADMIN, "practice.manage"),
         Stop(ADMIN, "course_authoring.create"),
         Stop(ADMIN, "home.index"),
@@ -278,4 +298,5 @@ def tour_stops() -> list[Stop]:
     demo = _demo()
     stages = tour_stage.stage_stops(Stop, ORGANIZER, MEMBER, ANONYMOUS)
     stops = _anonymous_stops(demo) + _member_stops(demo) + _organizer_stops(demo) + _admin_stops()
-    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages
+    announcements = tour_announcements.announcement_stops(Stop, ORGANIZER, MEMBER)
+    return stops + live_stops(Stop, ORGANIZER, MEMBER) + stages + announcements

@@ -1,5 +1,6 @@
 """The live round's data, through the real services: a host, the players, the questions, and
-the session with everyone in its lobby; each player's session cookie and bearer token."""
+the session with everyone in its lobby; each player's session cookie, bearer token and player id
+(whose bucket names the phone's channel, ``live.services.messages.player_channel``)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,14 @@ def prepare(
             SessionSettings(title="Bench live round", scoring="speed"),
             question_ids=_questions(question_count),
         )
-        for member in members:
-            sessions.join(session.pin, user=member)
+        player_ids = [sessions.join(session.pin, user=member).id for member in members]
         db.session.commit()
         members = list(db.session.scalars(select(User).where(User.id.in_([m.id for m in members]))))
         bearers = [tokens.issue_api_token(member).secret for member in members]
         data = {
             "session_id": session.id,
             "host_token": tokens.issue_api_token(host).secret,
-            "players": list(zip(_cookies(members), bearers, strict=True)),
+            "players": list(zip(_cookies(members), bearers, player_ids, strict=True)),
         }
         db.session.commit()
     return app, data

@@ -1,13 +1,14 @@
 """Phones of a live round: EventSource streams through nginx and answers, on one event loop.
 
 Run by ``python -m bench.live_round`` as its own process. Reads one JSON line on stdin (host,
-port, session id, and per player a session cookie and a bearer token), subscribes every player
-to ``/push/sub/live-<id>`` and prints ``connected <n> <refused> <seconds>``. When a player's
-stream brings a question it has not seen, it records the wall-clock time and answers after a
-random delay within ``window`` seconds (an option picked at random: the phone cannot know the
-right one) on its own keep-alive connection, timing the acknowledgement. After each question it
-prints ``answered <index> <acknowledged> <refused>`` once every player has an outcome. A line
-``stop`` ends the run; it then prints one JSON line with what it saw.
+port, session id, and per player a session cookie, a bearer token and the player's id),
+subscribes every player to its bucket's channel ``/push/sub/live-<id>-p<k>`` and prints
+``connected <n> <refused> <seconds>``. When a player's stream brings a question it has not
+seen, it records the wall-clock time and answers after a random delay within ``window`` seconds
+(an option picked at random: the phone cannot know the right one) on its own keep-alive
+connection, timing the acknowledgement. After each question it prints ``answered <index>
+<acknowledged> <refused>`` once every player has an outcome. A line ``stop`` ends the run; it
+then prints one JSON line with what it saw.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from live.services.messages import PLAYER_BUCKETS
 
 CONNECTING_AT_ONCE = 200
 
@@ -35,8 +38,11 @@ class Seen:
 
 
 class Phone:
-    def __init__(self, spec: dict[str, Any], number: int, cookie: str, bearer: str) -> None:
+    def __init__(
+        self, spec: dict[str, Any], number: int, cookie: str, bearer: str, player_id: int
+    ) -> None:
         self.spec, self.number, self.cookie, self.bearer = spec, number, cookie, bearer
+        self.channel = f"live-{spec['session_id']}-p{player_id % PLAYER_BUCKETS}"
         self.seen_questions: set[int] = set()
         self.answer_connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
@@ -46,7 +52,7 @@ class Phone:
             reader, writer = await asyncio.open_connection(spec["host"], spec["port"])
             writer.write(
                 (
-                    f"GET /push/sub/live-{spec['session_id']} HTTP/1.1\r\n"
+                    f"GET /push/sub/{self.channel} HTTP/1.1\r\n"
                     f"Host: {spec['host']}:{spec['port']}\r\nAccept: text/event-stream\r\n"
                     f"Cookie: session={self.cookie}\r\n\r\n"
                 ).encode()
@@ -131,7 +137,7 @@ async def _main() -> None:
     seen = Seen()
     gate = asyncio.Semaphore(CONNECTING_AT_ONCE)
     opened: list[int] = []
-    phones = [Phone(spec, n, cookie, bearer) for n, (cookie, bearer) in enumerate(spec["players"])]
+    phones = [Phone(spec, n, *player) for n, player in enumerate(spec["players"])]
     started = time.monotonic()
     tasks = [asyncio.create_task(phone.subscribe(seen, gate, opened)) for phone in phones]
     while len(opened) < len(tasks) and not all(t.done() for t in tasks):

@@ -28,7 +28,14 @@ from courses.models import (
 )
 from courses.services.authoring import add_item, get_item, update_item
 from courses.services.enrolment import enrol
-from courses.services.progress import course_for, ensure_visible, progress_of
+from courses.services.progress import (
+    complete_course_when_done,
+    course_for,
+    ensure_visible,
+    load_course,
+    progress_of,
+)
+from courses.services.study_hours import credit_item, withdraw_item
 from lms.accounts.models import User
 from lms.core.clock import to_local, utcnow
 from lms.core.dates import check_moment
@@ -238,10 +245,14 @@ def _attend(
         record = ItemProgress(item_id=item.id, user_id=user.id, opened_at=now)
         db.session.add(record)
     record.completed_at = record.completed_at or now
+    credit_item(user, item)
     award(
         user, "activity_attended", source_type="course_item", source_id=item.id, reason=item.title
     )
     db.session.flush()
+    course = load_course(item.module.course_id)
+    if course is not None:
+        complete_course_when_done(user, progress_of(user, course))
 
 
 def check_in(user: User, item_id: int, code: str) -> ActivityRegistration:
@@ -295,6 +306,7 @@ def mark_attendance(item: CourseItem, user_id: int, *, attended: bool, by: User)
     elif not attended:
         registration.attended_at = None
         registration.marked_by_id = by.id
+        withdraw_item(member, item)
         db.session.flush()
 
 

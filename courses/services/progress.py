@@ -19,6 +19,7 @@ from courses.item_kinds import kind_of
 from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
 from courses.permissions import can_take_course
 from courses.services.enrolment import enrolment_of
+from courses.services.study_hours import credit_course, credit_item
 from lms.accounts.models import User
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
@@ -315,7 +316,8 @@ def report_video(user: User, item_id: int, watched_seconds: float) -> OpenedItem
 
 def _complete(user: User, opened: OpenedItem) -> OpenedItem:
     item = opened.item
-    _mark_done(opened)
+    _mark_done(user, opened)
+    credit_item(user, item)
     award(
         user,
         "lesson_completed",
@@ -327,12 +329,21 @@ def _complete(user: User, opened: OpenedItem) -> OpenedItem:
     return opened
 
 
-def _mark_done(opened: OpenedItem) -> None:
-    now = utcnow()
-    opened.record.completed_at = opened.record.completed_at or now
+def _mark_done(user: User, opened: OpenedItem) -> None:
+    opened.record.completed_at = opened.record.completed_at or utcnow()
     opened.progress.module_of(opened.item).done.add(opened.item.id)
-    if opened.progress.percent == 100 and opened.progress.enrolment.completed_at is None:
-        opened.progress.enrolment.completed_at = now
+    complete_course_when_done(user, opened.progress)
+
+
+def complete_course_when_done(user: User, progress: CourseProgress) -> None:
+    """Once every visible item is done, the enrolment is complete and the course's own study
+    hours are credited. (Every item, not 100 % rounded: 199 of 200 is not complete.)"""
+    enrolment = progress.enrolment
+    if enrolment is None or enrolment.completed_at is not None:
+        return
+    if progress.total and progress.done == progress.total:
+        enrolment.completed_at = utcnow()
+        credit_course(user, progress.course)
 
 
 def complete_elsewhere(user: User, item_id: int) -> bool:
@@ -354,6 +365,6 @@ def complete_elsewhere(user: User, item_id: int) -> bool:
     if record.completed_at is not None:
         return False
     record.opened_at = record.opened_at or utcnow()
-    _mark_done(OpenedItem(item, progress, record))
+    _mark_done(user, OpenedItem(item, progress, record))
     db.session.flush()
     return True

@@ -140,6 +140,16 @@ def player_count(session: LiveSession) -> int:
     )
 
 
+def player_buckets(session: LiveSession, buckets: int) -> list[int]:
+    """The buckets (player id modulo ``buckets``) that hold at least one of the players."""
+    bucket = LivePlayer.id % buckets
+    return list(
+        db.session.scalars(
+            select(bucket).where(LivePlayer.session_id == session.id).group_by(bucket)
+        )
+    )
+
+
 def entry_json(entry: Entry) -> dict[str, Any]:
     return {
         "rank": entry.rank,

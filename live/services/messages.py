@@ -2,12 +2,14 @@
 
 - ``live-<id>``: the host's changes (a question opens, closes, the board, the end, a buzz), each
   bumping the session's version; the message is the big screen's state, so it carries no answer
-  before the reveal. Phones, the big screen and the host subscribe.
+  before the reveal. The host and the big screen subscribe (and a stage session's team phones).
+- ``live-<id>-p<k>``: the same state for the phones of players whose id is k modulo
+  ``PLAYER_BUCKETS``; after a question closes it also carries each of those players'
+  ``[score, rank, points, right]`` under ``results`` (by player id), so no phone needs a
+  request of its own and none gets the whole session's results.
 - ``live-<id>-screen``: the lobby's joiners and the count of answers, for the big screen and the
   host only. Joins and answers never write the session's row, so 2,000 of them do not queue on
   one lock, and phones are not sent 2,000 messages.
-After a question closes, the message also carries every player's ``[score, rank, points,
-right]`` under ``results`` (by player id), so no phone needs a request of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from live.models import LiveSession
 from lms.core import push
 from lms.core.extensions import db
 
+PLAYER_BUCKETS = 64  # phones' channels per session: a bucket's share of a reveal stays small
+
 
 def channel(session: LiveSession) -> str:
     return f"live-{session.id}"
@@ -27,8 +31,16 @@ def screen_channel(session: LiveSession) -> str:
     return f"live-{session.id}-screen"
 
 
+def player_channel(session: LiveSession, player_id: int) -> str:
+    """The channel of the phones whose player ids fall in this one's bucket."""
+    return f"live-{session.id}-p{player_id % PLAYER_BUCKETS}"
+
+
 def changed(session: LiveSession) -> None:
-    """Bump the session's version (ETags and messages carry it) and publish its state."""
+    """Bump the session's version (ETags and messages carry it) and publish its state: to the
+    host and the big screen on ``live-<id>``, and to the phones on their buckets' channels,
+    each with the results of its own players only (a reveal of 2,000 players sent whole to
+    every phone would be 2,000 x 60 KB)."""
     session.version = (session.version or 0) + 1
     db.session.flush()
     if push.enabled():
@@ -36,9 +48,18 @@ def changed(session: LiveSession) -> None:
 
         message = board.state_for(session, screen=True)
         results = board.player_results(session)
-        if results:
-            message["results"] = results
-        push.publish(channel(session), message)
+        by_bucket: dict[int, dict[str, list[int]]] = {
+            bucket: {} for bucket in board.player_buckets(session, PLAYER_BUCKETS)
+        }
+        for player_id, result in results.items():
+            by_bucket.setdefault(int(player_id) % PLAYER_BUCKETS, {})[player_id] = result
+        push.publish_each(
+            [(channel(session), message)]
+            + [
+                (f"live-{session.id}-p{bucket}", {**message, "results": mine} if mine else message)
+                for bucket, mine in sorted(by_bucket.items())
+            ]
+        )
 
 
 def _screen(session: LiveSession, message: dict[str, Any]) -> None:
@@ -61,10 +82,20 @@ def joined(session: LiveSession) -> None:
 
 
 def answered(session: LiveSession, index: int) -> None:
+    """The count of answers for the big screen and the host, coalesced (``push``): 2,000
+    answers in a few seconds lead to a message every interval, not a count and a POST each."""
     if push.enabled():
-        from live.services import board  # noqa: PLC0415
-
-        _screen(
-            session,
-            {"kind": "answered", "index": index, "answered": board.answered_count(session, index)},
+        session_id = session.id
+        push.publish_coalesced(
+            f"live-{session_id}-answered", lambda: _answered_message(session_id, index)
         )
+
+
+def _answered_message(session_id: int, index: int) -> list[tuple[str, push.Message]]:
+    from live.services import board  # noqa: PLC0415
+
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        return []
+    count = board.answered_count(session, index)
+    return [(screen_channel(session), {"kind": "answered", "index": index, "answered": count})]

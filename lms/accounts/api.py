@@ -14,7 +14,7 @@ from lms.accounts.models import User
 from lms.accounts.ratelimits import login_attempts, mark_failed
 from lms.accounts.services import auth, tokens, users
 from lms.core.api import BadRequestError, documented, json_body, require_string
-from lms.core.errors import json_error
+from lms.core.errors import DomainError, json_error
 from lms.core.extensions import db
 from lms.core.openapi import build_openapi
 
@@ -84,7 +84,13 @@ def issue_token() -> Any:
     if not isinstance(username, str) or not isinstance(password, str):
         mark_failed()
         return json_error(400, "bad_request", _("Send a JSON object with username and password."))
-    user = auth.authenticate(username, password)
+    try:
+        user = auth.authenticate(username, password)
+    except DomainError as error:  # the directory is unreachable, or refused this person
+        db.session.rollback()
+        mark_failed()
+        return json_error(error.status, error.code, error.message)
+    db.session.commit()  # what the directory said (a deactivation) stays when refused
     if user is None:
         mark_failed()
         return json_error(401, "invalid_credentials", _("The username or password is not correct."))

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms.accounts.models import ROLE_VALUES
-from lms.accounts.services import org_units, users
+from lms.accounts.services import ldap_login, login_methods, org_units, users
 from lms.accounts.services.user_import import import_users
 from lms.core.errors import DomainError
 from lms.core.extensions import db
@@ -63,3 +63,23 @@ def import_command(file: Path) -> None:
             line += f" (initial password: {row.initial_password})"
         click.echo(line)
     click.echo(f"{len(result.created)} users imported")
+
+
+@users_group.command("sync-directory")
+def sync_directory_command() -> None:
+    """Update every LDAP account from the directory; deactivate those it no longer lists.
+
+    Run it from cron (e.g. hourly) so that people who left lose access, sessions and API
+    tokens without waiting for a login that never comes.
+    """
+    settings = login_methods.ldap_settings()
+    if not login_methods.login_methods().ldap:
+        raise click.ClickException("LDAP logins are switched off (Settings → Login methods).")
+    try:
+        with force_locale("en"):
+            updated, deactivated = ldap_login.sync_accounts(settings)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{updated} accounts updated, {deactivated} deactivated")

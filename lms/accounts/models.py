@@ -58,9 +58,24 @@ class OrgUnit(TimestampMixin, db.Model):
         return f"<OrgUnit {self.path}>"
 
 
+class AuthSource(enum.StrEnum):
+    """Where an account proves who it is: its password here, or the organisation's directory."""
+
+    LOCAL = "local"
+    LDAP = "ldap"
+    OIDC = "oidc"
+
+
+AUTH_SOURCE_VALUES = tuple(source.value for source in AuthSource)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {ROLE_VALUES!r}", name="role_known"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLE_VALUES!r}", name="role_known"),
+        CheckConstraint(f"auth_source IN {AUTH_SOURCE_VALUES!r}", name="auth_source_known"),
+        UniqueConstraint("auth_source", "external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -75,6 +90,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Changing it (password change, deactivation) ends every session and remember-me cookie.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     last_login_at: Mapped[datetime | None]
+    # A directory account (LDAP, OpenID Connect) has no usable password here; external_id is
+    # the directory's name for the person (the entry's DN, lower case; the OIDC subject).
+    auth_source: Mapped[str] = mapped_column(
+        String(10), default=AuthSource.LOCAL.value, server_default=AuthSource.LOCAL.value
+    )
+    external_id: Mapped[str | None] = mapped_column(String(500))
 
     unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id], lazy="joined")
 

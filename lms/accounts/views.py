@@ -28,7 +28,8 @@ from lms.accounts.forms import (
     ResetPasswordForm,
 )
 from lms.accounts.ratelimits import login_attempts, mark_failed, secret_attempts
-from lms.accounts.services import auth, tokens, users
+from lms.accounts.services import auth, login_methods, oidc_login, tokens, users
+from lms.core.errors import DomainError
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.http import is_safe_redirect
@@ -48,9 +49,15 @@ def login() -> Any:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = auth.authenticate(form.username.data or "", form.password.data or "")
+        try:
+            user = auth.authenticate(form.username.data or "", form.password.data or "")
+        except DomainError as error:  # the directory is unreachable, or refused this person
+            db.session.rollback()
+            user, refusal = None, error.message
+        else:
+            db.session.commit()  # the login, or what the directory said (a deactivation)
+            refusal = _("The username or password is not correct.")
         if user is not None:
-            db.session.commit()
             language = user.language or session.get("language")
             session.clear()  # a fresh session on login: nothing of the guest's carries over
             login_user(user, remember=bool(form.remember.data))
@@ -58,11 +65,13 @@ def login() -> Any:
                 session["language"] = language
             return redirect(_next_url(form.next.data))
         mark_failed()
-        flash(_("The username or password is not correct."), "error")
+        flash(refusal, "error")
     elif request.method == "POST":
         mark_failed()
-    return render_template("accounts/login.html", form=form,
-                           registration=auth.self_registration_enabled())  # fmt: skip
+    return render_template(
+        "accounts/login.html", form=form, registration=auth.self_registration_enabled(),
+        oidc=oidc_login.button(), passwords=login_methods.passwords_offered(),
+    )  # fmt: skip
 
 
 @bp.route("/logout", methods=["POST"])

@@ -102,6 +102,10 @@ class Config:
     # The sender gives a delivery up after this many failed attempts (backoff between them).
     NOTIFICATIONS_MAX_ATTEMPTS = 6
     NOTIFICATIONS_QUEUE = "notifications"  # the rq queue, when REDIS_URL is set
+    # Group robots (WeCom, DingTalk, Feishu): seconds to wait for a robot's answer, and a CA
+    # file to trust besides the system's (a company's own HTTPS gateway; tests).
+    ROBOT_TIMEOUT_SECONDS = 10
+    ROBOT_CA_FILE: str | None = None
     # Each request as one JSON line on stderr (with its request id); on in production.
     ACCESS_LOG = False
     # Who may read /metrics (Prometheus); everyone else gets a 404.

@@ -20,13 +20,13 @@ itself, and the newest change is always sent.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +87,22 @@ def publish(channel: str, message: dict[str, Any] | bytes) -> None:
     if CHANNEL_PATTERN.match(channel) is None:
         raise ValueError(f"not a channel id: {channel!r}")
     body = message if isinstance(message, bytes) else _dumps(message)
-    target = f"{url.rstrip('/')}/{channel}"
-    after_commit(lambda: _post(target, body))
+    after_commit(lambda: _post_all(url, [(channel, body)]))
+
+
+def publish_each(messages: Iterable[tuple[str, Message]]) -> None:
+    """:func:`publish` for many channels at once (a message per bucket of players): sent one
+    after the other on one kept-alive connection to nginx after the commit."""
+    url = current_app.config.get("PUSH_PUBLISH_URL")
+    if not url:
+        return
+    items = []
+    for channel, message in messages:
+        if CHANNEL_PATTERN.match(channel) is None:
+            raise ValueError(f"not a channel id: {channel!r}")
+        items.append((channel, message if isinstance(message, bytes) else _dumps(message)))
+    if items:
+        after_commit(lambda: _post_all(url, items))
 
 
 def publish_coalesced(key: str, build: Builder) -> None:
@@ -150,10 +164,15 @@ class _Coalescer:
                 return
             finally:
                 db.session.remove()
-        for channel, message in messages:
-            body = message if isinstance(message, bytes) else _dumps(message)
-            if url and CHANNEL_PATTERN.match(channel):
-                _post(f"{url}/{channel}", body)
+        if url:
+            _post_all(
+                url,
+                [
+                    (channel, message if isinstance(message, bytes) else _dumps(message))
+                    for channel, message in messages
+                    if CHANNEL_PATTERN.match(channel)
+                ],
+            )
 
     def _turn_taken(self, key: str) -> float:
         """With Redis, one worker of all sends a key per interval: 0.0 when this one may send
@@ -189,16 +208,34 @@ def _coalescer(app: Flask) -> _Coalescer:
     return coalescer
 
 
-def _post(url: str, body: bytes) -> None:
-    request = urllib.request.Request(  # noqa: S310 - an operator-configured http(s) URL
-        url, data=body, method="POST", headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=PUBLISH_TIMEOUT_SECONDS):  # noqa: S310
-            pass
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        log.warning("push: publishing to %s failed (%s); pages catch up on their poll", url, error)
-
-
 def _dumps(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _post_all(url: str, items: list[tuple[str, bytes]]) -> None:
+    """POST each ``(channel, body)`` to the publisher at ``url`` on one kept-alive connection
+    (a new connection per message costs more than the message); failures are logged."""
+    if not items:
+        return
+    parts = urllib.parse.urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.netloc, timeout=PUBLISH_TIMEOUT_SECONDS)
+    channel = items[0][0]
+    try:
+        for channel, body in items:
+            connection.request(
+                "POST",
+                f"{parts.path.rstrip('/')}/{channel}",
+                body=body,
+                headers={"Content-Type": "application/json"},
+            )
+            connection.getresponse().read()
+    except (http.client.HTTPException, OSError) as error:
+        target = f"{url.rstrip('/')}/{channel}"
+        log.warning(
+            "push: publishing to %s failed (%s); pages catch up on their poll", target, error
+        )
+    finally:
+        connection.close()

@@ -78,3 +78,20 @@ def read(notification_id: int) -> Any:
     notification = services.mark_read(current_user, notification_id)
     db.session.commit()
     return jsonify(notification_json(notification))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@permissions.authenticated
+@documented(
+    "Mark all my notifications read",
+    response_schema={
+        "type": "object",
+        "required": ["marked", "unread"],
+        "properties": {"marked": {"type": "integer"}, "unread": {"type": "integer"}},
+    },
+    tags=("notifications",),
+)
+def read_all() -> Any:
+    marked = services.mark_all_read(current_user)
+    db.session.commit()
+    return jsonify({"marked": marked, "unread": 0})

@@ -9,7 +9,7 @@ robots) queue their own deliveries with :func:`lms.notifications.services.queue_
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
@@ -67,12 +67,33 @@ class MemberChannel(Channel):
         """Those of ``user_ids`` this channel has an address for."""
 
 
+class EventChannel(Channel):
+    """A channel told once per notify() call about the event itself, not per member: the
+    units' group robots post one message per event to each group chat concerned."""
+
+    @abstractmethod
+    def queue_event(
+        self,
+        user_ids: Sequence[int],
+        kind: Kind,
+        *,
+        key: str,
+        url: str | None,
+        message: Callable[[], tuple[str, str]],
+    ) -> None:
+        """Queue this event's deliveries (idempotent per ``key``); flush, never commit."""
+
+
 CHANNELS: dict[str, Channel] = {}
 
 
 def register(channel: Channel) -> Channel:
     CHANNELS[channel.key] = channel
     return channel
+
+
+def event_channels() -> list[EventChannel]:
+    return [channel for channel in CHANNELS.values() if isinstance(channel, EventChannel)]
 
 
 def member_channels() -> list[MemberChannel]:

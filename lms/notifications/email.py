@@ -108,13 +108,13 @@ def build_message(
     site = current_app.config["SITE_URL"]
     link = urljoin(site.rstrip("/") + "/", url) if site and url else None
     message = EmailMessage()
-    message["Subject"] = title
+    message["Subject"] = " ".join(title.split())  # a header holds no line breaks
     message["From"] = current_app.config["SMTP_SENDER"]
     message["To"] = to
     message["Message-ID"] = message_id or make_msgid(domain=_domain())
     text = body_md.strip()
     if link:
-        text = f"{text}\n\n{_('Open: %(link)s', link=link)}"
+        text += "\n\n" + _("Open: %(link)s", link=link)
     message.set_content(text + "\n")
     html = render_template(
         "notifications/email.html", title=title, body=render_markdown(body_md), link=link

@@ -24,8 +24,8 @@ JOB = "lms.notifications.queue.send_job"
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(QUEUED_FLAG, False):
-        return
+    if session.in_nested_transaction() or not session.info.pop(QUEUED_FLAG, False):
+        return  # a savepoint's end is not the commit
     if not has_app_context() or not current_app.config["REDIS_URL"]:
         return  # cron runs send-notifications
     try:
@@ -35,7 +35,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(QUEUED_FLAG, None)
+    if not session.in_nested_transaction():
+        session.info.pop(QUEUED_FLAG, None)
 
 
 def install() -> None:
@@ -45,29 +46,42 @@ def install() -> None:
         event.listen(Session, "after_rollback", _after_rollback)
 
 
+# A job sends at most this many, then queues the next: each job ends well within its timeout.
+JOB_LIMIT = 1000
+JOB_TIMEOUT_SECONDS = 3600
+_connections: dict[str, Redis] = {}
+
+
 def queue() -> Queue:
-    connection = Redis.from_url(current_app.config["REDIS_URL"])
-    return Queue(current_app.config["NOTIFICATIONS_QUEUE"], connection=connection)
+    url = current_app.config["REDIS_URL"]
+    if url not in _connections:
+        _connections[url] = Redis.from_url(url)
+    return Queue(current_app.config["NOTIFICATIONS_QUEUE"], connection=_connections[url])
 
 
 def enqueue(delay: timedelta | None = None) -> None:
     """A send job now, or one after ``delay``: one per second of due time, however often
     asked (its id names the time)."""
     if delay is None:
-        queue().enqueue(JOB)
+        queue().enqueue(JOB, job_timeout=JOB_TIMEOUT_SECONDS)
         return
     due = int((utcnow() + delay).timestamp())
-    queue().enqueue_in(delay, JOB, job_id=f"lms-notifications-retry-{due}")
+    queue().enqueue_in(
+        delay, JOB, job_id=f"lms-notifications-retry-{due}", job_timeout=JOB_TIMEOUT_SECONDS
+    )
 
 
 def send_job() -> dict[str, Any]:
-    """The rq job: send what is due, then come back when the next retry is due."""
-    report = send_due()
+    """The rq job: send what is due (up to JOB_LIMIT, then a next job goes on), and come back
+    when the next retry is due."""
+    report = send_due(limit=JOB_LIMIT)
     next_due = db.session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.state == DeliveryState.PENDING)
     )
     db.session.commit()
-    if next_due is not None:
+    if report.sent + report.retrying + report.failed >= JOB_LIMIT:
+        enqueue()
+    elif next_due is not None:
         enqueue(max(next_due - utcnow(), timedelta(seconds=1)))
     return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
 

@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from lms.core import metrics
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.notifications.channels import CHANNELS, DeliveryError
@@ -122,6 +123,10 @@ def _send_batch(batch: list[tuple[int, int, str]]) -> SendReport:
             by_channel[channel_key].append((delivery_id, attempts, channel.prepare(delivery)))
         except DeliveryError as error:
             _record(delivery_id, attempts, error, report)
+        except Exception as error:  # a bug or bad data: this one fails, the others go on
+            db.session.rollback()
+            current_app.logger.exception("Preparing notification delivery %s failed", delivery_id)
+            _record(delivery_id, attempts, _unexpected(error), report)
     db.session.commit()  # no transaction stays open while channels talk to their servers
     for channel_key, items in by_channel.items():
         try:
@@ -133,12 +138,19 @@ def _send_batch(batch: list[tuple[int, int, str]]) -> SendReport:
                         send(message)
                     except DeliveryError as error:
                         _record(delivery_id, attempts + 1, error, report)
+                    except Exception as error:  # whether it went out is unknown: never again
+                        current_app.logger.exception("Sending delivery %s failed", delivery_id)
+                        _record(delivery_id, attempts + 1, _unexpected(error), report)
                     else:
                         _record(delivery_id, attempts + 1, None, report)
         except DeliveryError as error:  # the channel could not connect: nothing was sent
             for delivery_id, attempts, _message in items:
                 _reschedule_unsent(delivery_id, attempts, error, report)
     return report
+
+
+def _unexpected(error: Exception) -> DeliveryError:
+    return DeliveryError(f"{error.__class__.__name__}: {error}"[:1000], permanent=True)
 
 
 def _mark_sending(delivery_id: int, attempts: int) -> bool:
@@ -211,3 +223,21 @@ def outbox_counts() -> dict[str, int]:
     }
     counts.update({state: count for state, count in rows})
     return counts
+
+
+def _count(state: str) -> float:
+    return float(
+        db.session.scalar(select(db.func.count(Delivery.id)).where(Delivery.state == state)) or 0
+    )
+
+
+metrics.register_gauge(
+    "lms_notifications_waiting",
+    "Notification deliveries (email, robots) waiting for the sender, retries included.",
+    lambda: _count(DeliveryState.PENDING),
+)
+metrics.register_gauge(
+    "lms_notifications_failed",
+    "Notification deliveries given up (see the admin page for why).",
+    lambda: _count(DeliveryState.FAILED),
+)

@@ -18,7 +18,7 @@ from lms.core.backup.restore import batched
 from lms.core.clock import utcnow
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
-from lms.notifications.channels import CHANNELS, MemberChannel, member_channels
+from lms.notifications.channels import CHANNELS, MemberChannel, event_channels, member_channels
 from lms.notifications.kinds import Kind
 from lms.notifications.models import (
     Delivery,
@@ -45,6 +45,8 @@ def notify(
     recipient language under flask_babel.force_locale, so titles are in the reader's language.
     Flushes, never commits; returns how many were created. Safe to call twice with one key."""
     wanted = sorted(set(user_ids))
+    for channel in event_channels():  # the units' group robots: once per event, not per member
+        channel.queue_event(wanted, Kind(kind), key=key, url=url, message=message)
     for attempt in range(2):
         try:
             with db.session.begin_nested():
@@ -102,6 +104,7 @@ def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> N
     if not channels:
         return
     by_user = {notification.user_id: notification for notification in notifications}
+    queued = 0
     for batch in batched(by_user, BATCH):
         choices: dict[str, dict[int, bool]] = defaultdict(dict)
         for user_id, channel, enabled in db.session.execute(
@@ -126,8 +129,10 @@ def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> N
                         notification_id=notification.id,
                     )
                 )
-    db.session.flush()
-    db.session.info[QUEUED_FLAG] = True
+                queued += 1
+    if queued:
+        db.session.flush()
+        db.session.info[QUEUED_FLAG] = True
 
 
 def queue_delivery(

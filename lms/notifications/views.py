@@ -40,7 +40,13 @@ def index() -> Any:
 def _local(url: str | None) -> str:
     """The notification's link if it stays on this site, else the list."""
     parts = urlsplit(url or "")
-    if url and not parts.scheme and not parts.netloc and url.startswith("/"):
+    if (
+        url
+        and not parts.scheme
+        and not parts.netloc
+        and url[:1] == "/"
+        and url[1:2] not in ("/", "\\")
+    ):
         return url
     return url_for("notifications.index")
 

@@ -27,6 +27,8 @@ from live.services.sessions import SessionSettings
 from lms.accounts.models import User
 from lms.accounts.services import tokens
 from lms.core.extensions import db as _db
+from lms.notifications import announcements
+from lms.notifications.announcements import AnnouncementDraft
 from quizzes.services import attempts
 from tests.api.hostile import hostile_bodies
 from tests.courses_factories import make_course
@@ -71,6 +73,9 @@ def world(db: Any) -> dict[str, Any]:
     )
     live_sessions.join(live.pin, user=users["member"])
     live_sessions.advance(live)  # its first question is open
+    notice = announcements.publish(
+        users["organizer"], AnnouncementDraft("Fuzzed notice", requires_ack=True)
+    )
     db.session.commit()
     return {
         "users": users,
@@ -83,6 +88,7 @@ def world(db: Any) -> dict[str, Any]:
             "slot": 1,
             "competition_id": competition.id,
             "session_id": live.id,
+            "announcement_id": notice.id,
         },
     }
 

@@ -77,8 +77,9 @@ def test_board_and_big_screen_update_through_nginx(
         host.goto(f"{push_site}/manage/competitions/{competition.id}")
         started = time.monotonic()
         host.get_by_role("button", name="撤销").click()
-        expect(page.get_by_role("heading", name="页面不存在")).to_be_visible(timeout=3000)
-        assert time.monotonic() - started < 2.5  # pushed, not the 60 s slow poll
+        expect(page.get_by_role("heading", name="页面不存在")).to_be_visible(timeout=10_000)
+        # Pushed, not the 60 s slow poll (10 s leaves room for a machine running both passes).
+        assert time.monotonic() - started < 10
     finally:
         for context in contexts:
             context.close()

@@ -17,6 +17,9 @@ from lms.core.extensions import db as _db
 from tests.factories import UserFactory
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
+from tests.web.notifications import audience as notifications_audience
+from tests.web.notifications import audience_announcements
+from tests.web.points import audience_hours
 from tests.web.samples import quiz_url_values, sample_objects
 from tests.web.stage import audience as stage_audience
 
@@ -57,9 +60,17 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         "item_id": objects["activity"].id
         if endpoint.startswith("activities.")
         else objects["item"].id,
+        "webhook_id": 1,
     }
     values.update(quiz_url_values(objects))
-    values = {**stage_audience.URL_VALUES, **values}
+    values = {
+        **stage_audience.URL_VALUES,
+        **audience_hours.URL_VALUES,
+        **notifications_audience.URL_VALUES,
+        **values,
+    }
+    if "announcement_id" in rule.arguments:
+        values.update(audience_announcements.url_values(objects))
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:

@@ -68,6 +68,7 @@ CREATED = {
     ("post", "/courses"), ("post", "/courses/{course_id}/modules"),
     ("post", "/modules/{module_id}/items"), ("post", "/questions"), ("post", "/quizzes"),
     ("post", "/quizzes/{quiz_id}/attempts"), ("post", "/competitions"), ("post", "/live-sessions"),
+    ("post", "/announcements"),
 }  # fmt: skip
 
 

@@ -19,6 +19,9 @@ from tests.web.competitions import audience_pages as competition_pages_audience
 from tests.web.competitions import audience_results as competition_results_audience
 from tests.web.live import audience as live_audience
 from tests.web.live import audience_pages as live_pages_audience
+from tests.web.notifications import audience as notifications_audience
+from tests.web.notifications import audience_announcements
+from tests.web.points import audience_hours
 from tests.web.quizzes import (
     audience_api,
     audience_manage,
@@ -62,6 +65,13 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "units_admin.edit": ADMIN,
     "units_admin.delete": ADMIN,
     "site_admin.settings": ADMIN,
+    "login_admin.settings": ADMIN,
+    "oidc.start": PUBLIC,  # the way to the organisation's identity provider
+    "oidc.callback": PUBLIC,  # its way back, checked by the state kept in the session
+    "robots_admin.index": ADMIN,
+    "robots_admin.unit": ADMIN,
+    "robots_admin.test": ADMIN,
+    "robots_admin.delete": ADMIN,
     "certificate_settings.edit": ADMIN,
     "courses.index": AUTHENTICATED,
     "courses.course": AUTHENTICATED,
@@ -154,6 +164,9 @@ for _area in (
     stage_audience,
     live_audience,
     live_pages_audience,
+    audience_announcements,
+    notifications_audience,
+    audience_hours,
 ):
     AUDIENCE.update(_area.AUDIENCE)
 # Declared for every logged-in user, then refused per object to members who lead no unit.
@@ -161,6 +174,8 @@ LEADERS_AND_STAFF = {"reports.index", "reports.course", "reports.export"}
 LEADERS_AND_STAFF |= audience_results.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_audience.LEADERS_AND_STAFF
 LEADERS_AND_STAFF |= live_pages_audience.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= audience_hours.LEADERS_AND_STAFF
+LEADERS_AND_STAFF |= audience_announcements.LEADERS_AND_STAFF
 ROLES = ("anonymous", "member", "organizer", "admin")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -222,10 +237,18 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         if endpoint.startswith("activities.")
         else objects["item"].id,
         "fmt": "csv",
+        "webhook_id": 1,  # none: an admin gets a 404
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))
-    values = {**stage_audience.URL_VALUES, **values}
+    values = {
+        **stage_audience.URL_VALUES,
+        **audience_hours.URL_VALUES,
+        **notifications_audience.URL_VALUES,
+        **values,
+    }
+    if "announcement_id" in rule.arguments:
+        values.update(audience_announcements.url_values(objects))
     if endpoint.startswith("live."):
         values.update(live_pages_audience.url_values(objects))
     elif "session_id" in rule.arguments:

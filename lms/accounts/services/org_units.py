@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, literal, or_, select
 
 from lms.accounts.models import OrgUnit, User
 from lms.core.errors import ConflictError, NotFoundError, ValidationError
@@ -170,6 +170,39 @@ def delete_unit(unit: OrgUnit) -> None:
 
 def leads_a_unit(user: User) -> bool:
     return bool(db.session.scalar(select(OrgUnit.id).where(OrgUnit.leader_id == user.id).limit(1)))
+
+
+def led_units(user: User) -> list[OrgUnit]:
+    """The units ``user`` leads (each with every unit below it, see :func:`in_or_below`)."""
+    return list(
+        db.session.scalars(
+            select(OrgUnit).where(OrgUnit.leader_id == user.id).order_by(OrgUnit.path)
+        )
+    )
+
+
+def in_or_below(units: list[OrgUnit]) -> ColumnElement[bool]:
+    """SQL: the joined ``OrgUnit`` is one of ``units`` or below one of them (false when empty)."""
+    conditions = []
+    for unit in units:
+        prefix = unit.path + "/"
+        conditions.append(
+            or_(OrgUnit.id == unit.id, func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
+        )
+    return or_(*conditions) if conditions else false()
+
+
+def at_or_above(unit_path: str) -> ColumnElement[bool]:
+    """SQL: the joined ``OrgUnit`` is the unit at ``unit_path`` or one above it."""
+    return or_(
+        OrgUnit.path == unit_path,
+        func.substr(literal(unit_path), 1, func.length(OrgUnit.path) + 1) == OrgUnit.path + "/",
+    )
+
+
+def is_in_or_below(unit: OrgUnit, units: list[OrgUnit]) -> bool:
+    """Python: ``unit`` is one of ``units`` or below one of them."""
+    return any(unit.path == up.path or unit.path.startswith(up.path + "/") for up in units)
 
 
 def member_count(unit: OrgUnit) -> int:

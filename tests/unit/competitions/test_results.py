@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from competitions.certificates import certificates_pdf
 from competitions.models import Award, Competition, Entry
-from competitions.services import certificate_settings, integrity, results
+from competitions.services import integrity, results
 from lms.accounts.models import User
+from lms.accounts.services import certificate_settings
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, NotFoundError
 from lms.core.extensions import db

@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from flask import Flask
 
 from lms.core import push
 from tests.conftest import require_service
+from tests.push_tier import record_publishes
 
 URL = "http://push.test/push/pub"
 
@@ -21,8 +23,7 @@ URL = "http://push.test/push/pub"
 @pytest.fixture
 def sent(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]:
     """POSTs to nginx's publisher, recorded instead of sent; the push tier is on."""
-    posts: list[tuple[str, bytes]] = []
-    monkeypatch.setattr(push, "_post", lambda url, body: posts.append((url, body)))
+    posts = record_publishes(monkeypatch)
     saved = {key: app.config.get(key) for key in ("PUSH_PUBLISH_URL", "PUSH_COALESCE_SECONDS")}
     app.config.update(PUSH_PUBLISH_URL=URL, PUSH_COALESCE_SECONDS=0.2)
     yield posts
@@ -52,8 +53,8 @@ def test_publish_is_dropped_on_rollback(db: Any, sent: list[tuple[str, bytes]]) 
 def test_without_a_push_tier_nothing_is_sent(
     app: Flask, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    posts: list[str] = []
-    monkeypatch.setattr(push, "_post", lambda url, body: posts.append(url))
+    posts = record_publishes(monkeypatch)
+    push.publish_each([("competition-1", b"{}")])
     assert not app.config.get("PUSH_PUBLISH_URL")
     push.publish("competition-1", b"{}")
     push.publish_coalesced("k", lambda: [("competition-1", b"{}")])
@@ -141,3 +142,49 @@ def test_a_failed_publish_is_logged_and_keeps_the_commit(
     finally:
         app.config["PUSH_PUBLISH_URL"] = saved
     assert "push: publishing to http://127.0.0.1:9/push/pub/competition-5 failed" in caplog.text
+
+
+def test_publish_each_sends_every_message_on_one_connection_after_the_commit(
+    app: Flask, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message per bucket of phones: many POSTs, one kept-alive connection to nginx."""
+    received: list[tuple[str, bytes]] = []
+    connections: list[Any] = []
+
+    class Publisher(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(self.connection)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, body))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setitem(
+        app.config, "PUSH_PUBLISH_URL", f"http://127.0.0.1:{server.server_port}/push/pub"
+    )
+    try:
+        push.publish_each([("live-1", {"n": 1}), ("live-1-p0", {"n": 2}), ("live-1-p1", b"{}")])
+        assert received == []
+        db.session.commit()
+        assert received == [
+            ("/push/pub/live-1", b'{"n":1}'),
+            ("/push/pub/live-1-p0", b'{"n":2}'),
+            ("/push/pub/live-1-p1", b"{}"),
+        ]
+        assert len(connections) == 1
+        with pytest.raises(ValueError, match="not a channel"):
+            push.publish_each([("no channel", b"{}")])
+    finally:
+        server.shutdown()
+        server.server_close()

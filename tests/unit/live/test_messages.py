@@ -1,5 +1,6 @@
-"""What a push tier gets: the host's changes on ``live-<id>`` (after a close with every
-player's score, rank, points and right), joins and answer counts on ``live-<id>-screen``."""
+"""What a push tier gets: the host's changes on ``live-<id>``, the same on the phones' bucket
+channels ``live-<id>-p<k>`` (after a close with the score, rank, points and right of the
+bucket's players only), joins and answer counts on ``live-<id>-screen``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     monkeypatch.setattr(
         push, "publish", lambda channel, message: published.append((channel, message))
     )
+    monkeypatch.setattr(push, "publish_each", published.extend)
+    # Coalesced messages (the answer counts) are built at once here, not by a timer thread.
+    monkeypatch.setattr(push, "publish_coalesced", lambda key, build: published.extend(build()))
     return published
 
 
@@ -30,8 +34,9 @@ def test_messages_carry_what_each_page_needs(db, make_session, sent):
     assert sent[-1][1]["player_count"] == 2
     sent.clear()
     sessions.advance(session)
-    assert [c for c, _m in sent] == [main] and sent[0][1]["state"] == "question"
-    assert "results" not in sent[0][1]
+    phones = sorted({messages.player_channel(session, p.id) for p in (good, bad)})
+    assert [c for c, _m in sent] == [main, *phones]
+    assert all(m["state"] == "question" and "results" not in m for _c, m in sent)
     question = sessions.current_question(session)
     sent.clear()
     answers.submit(session, good, 0, right(question))
@@ -39,7 +44,11 @@ def test_messages_carry_what_each_page_needs(db, make_session, sent):
     assert [(c, m["answered"]) for c, m in sent] == [(screen, 1), (screen, 2)]
     sent.clear()
     sessions.close(session)
-    ((channel, message),) = sent
-    assert channel == main and message["state"] == "reveal"
-    assert message["results"] == {str(good.id): [100, 1, 100, 1], str(bad.id): [0, 2, 0, 0]}
+    by_channel = dict(sent)
+    assert by_channel[main]["state"] == "reveal" and "results" not in by_channel[main]
+    good_phones = by_channel[messages.player_channel(session, good.id)]
+    bad_phones = by_channel[messages.player_channel(session, bad.id)]
+    assert good_phones["state"] == bad_phones["state"] == "reveal"
+    assert good_phones["results"] == {str(good.id): [100, 1, 100, 1]}  # its own bucket's only
+    assert bad_phones["results"] == {str(bad.id): [0, 2, 0, 0]}
     assert messages.channel(session) == main

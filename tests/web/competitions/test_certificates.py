@@ -11,7 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from competitions import certificates
-from competitions.services import certificate_settings, results
+from competitions.services import results
+from lms.accounts.services import certificate_settings
+from lms.core import pdf
 from lms.core.extensions import db
 from tests.factories import UserFactory
 from tests.formfill import submit_form
@@ -49,7 +51,7 @@ def test_every_rare_name_is_printed_whole(client, db, login_as, clock, organizer
     text = _pdf_text(response.data)
     for name in RARE_NAMES:
         assert name in text
-    assert certificates.uncovered_characters(RARE_NAMES) == set()
+    assert pdf.uncovered_characters(RARE_NAMES) == set()
 
 
 def test_extension_b_names_use_the_fallback_font(client, db, login_as, clock, organizer):
@@ -71,7 +73,7 @@ def test_a_character_no_font_draws_is_logged_not_dropped_silently(app, db, clock
     app.config["CERTIFICATE_FALLBACK_FONTS"] = []
     competition = _published(["王𡒄"])
     with app.test_request_context():
-        assert certificates.uncovered_characters(["王𡒄"]) == {"𡒄"}
+        assert pdf.uncovered_characters(["王𡒄"]) == {"𡒄"}
         certificates.certificates_pdf(
             results.certificates(competition),
             title=competition.title,

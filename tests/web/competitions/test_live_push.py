@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 
 from competitions.services import authoring, by_hand
-from lms.core import push
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.push_tier import record_publishes
 from tests.web.competitions.test_live import running, take_part
 from tests.web.competitions.test_member_pages import make_competition
 
@@ -67,8 +67,7 @@ def test_a_request_not_about_a_subscription_is_refused(client, db):
 
 @pytest.fixture
 def sent(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bytes]]]:
-    posts: list[tuple[str, bytes]] = []
-    monkeypatch.setattr(push, "_post", lambda url, body: posts.append((url, body)))
+    posts = record_publishes(monkeypatch)
     saved = {key: app.config.get(key) for key in ("PUSH_PUBLISH_URL", "PUSH_COALESCE_SECONDS")}
     app.config.update(PUSH_PUBLISH_URL=URL, PUSH_COALESCE_SECONDS=0.1)
     yield posts

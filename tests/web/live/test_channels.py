@@ -1,10 +1,14 @@
 """Who may subscribe to a live session's push channels (kind ``live``): ``live-<id>`` its host,
-its players and the big screen by token; ``live-<id>-screen`` only the host and the screen."""
+its players and the big screen by token; ``live-<id>-p<k>`` the players of bucket k and the
+host; ``live-<id>-screen`` only the host and the screen."""
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import login_user
 
+from live.services import sessions
+from live.services.messages import PLAYER_BUCKETS, player_channel
 from live.viewer import guest_cookie_name
 from lms.core import push
 from tests.factories import UserFactory
@@ -12,6 +16,7 @@ from tests.factories import UserFactory
 
 def _may(app, channel, user=None, **request):
     with app.test_request_context(**request):
+        g.pop("_login_user", None)  # ``g`` is the test's app context's: no user from before
         if user is not None:
             login_user(user)
         return push.may_subscribe(channel)
@@ -42,3 +47,18 @@ def test_nchans_question_reaches_the_live_channels(client, db, make_session_for_
     asked = {"X-Original-URI": f"{prefix}-screen?token={session.screen_token}"}
     assert client.get("/push/auth", headers=asked).status_code == 200
     assert client.get("/push/auth", headers={"X-Original-URI": prefix}).status_code == 403
+
+
+def test_a_phones_bucket_admits_its_own_players_and_the_host(app, db, make_session_for_channels):
+    session, host, member, guest = make_session_for_channels
+    db.session.commit()
+    player = sessions.player_of(session, member)
+    own, other = player_channel(session, player.id), player_channel(session, player.id + 1)
+    assert _may(app, own, member) and not _may(app, other, member)
+    assert _may(app, own, host) and _may(app, other, host)
+    cookie = {"headers": {"Cookie": f"{guest_cookie_name(session.id)}={guest.guest_key}"}}
+    assert _may(app, player_channel(session, guest.id), **cookie)
+    assert not _may(app, player_channel(session, guest.id + 1), **cookie)
+    assert not _may(app, own, query_string={"token": session.screen_token})
+    assert not _may(app, f"live-{session.id}-p1000", host)
+    assert PLAYER_BUCKETS < 1000

@@ -61,6 +61,10 @@ def published(monkeypatch) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(push, "enabled", lambda: True)
     monkeypatch.setattr(push, "publish", lambda channel, message: sent.append(message))
+    monkeypatch.setattr(push, "publish_each", lambda items: sent.extend(m for _c, m in items))
+    monkeypatch.setattr(
+        push, "publish_coalesced", lambda key, build: sent.extend(m for _c, m in build())
+    )
     monkeypatch.setattr(messages.push, "enabled", lambda: True)
     return sent
 

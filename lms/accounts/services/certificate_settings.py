@@ -1,4 +1,4 @@
-"""What every certificate prints besides the award: the issuing organisation and room for a seal.
+"""What every certificate prints besides its lines: the issuing organisation and room for a seal.
 
 Kept as site settings (admins change them at run time); read fresh for each certificate.
 """

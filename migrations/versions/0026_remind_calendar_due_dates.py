@@ -1,7 +1,7 @@
 """Required courses' due dates; the nonce behind each member's calendar feed address
 
-Revision ID: 0022_remind_calendar_due_dates
-Revises: 0021_notify_notifications
+Revision ID: 0026_remind_calendar_due_dates
+Revises: 0025_announce_announcements
 Create Date: 2026-12-06 16:50:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_remind_calendar_due_dates'
-down_revision = '0021_notify_notifications'
+revision = '0026_remind_calendar_due_dates'
+down_revision = '0025_announce_announcements'
 branch_labels = None
 depends_on = None
 
