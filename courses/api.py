@@ -35,6 +35,12 @@ from lms.points.hours.services import minutes_per_hour
 
 bp = Blueprint("courses_api", __name__)
 
+DUE_AT = {
+    "type": "string",
+    "format": "date-time",
+    "nullable": True,
+    "description": "when a required course should be complete",
+}
 COURSE_INPUT = {
     "type": "object",
     "properties": {
@@ -43,12 +49,7 @@ COURSE_INPUT = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
         "required": {"type": "boolean"},
-        "due_at": {
-            "type": "string",
-            "format": "date-time",
-            "nullable": True,
-            "description": "when a required course should be complete",
-        },
+        "due_at": DUE_AT,
         "published": {"type": "boolean"},
         "study_hours": {"type": "number", "nullable": True, "description": "null: its items'"},
     },
@@ -72,6 +73,7 @@ COURSE_SCHEMA = {
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "study_hours": {"type": "number", "description": "its own, or its items' sum"},
+        "due_at": DUE_AT,
         "modules": {
             "type": "array",
             "items": {
@@ -96,6 +98,7 @@ COURSE_SUMMARY = {
         "summary_html": {"type": "string"},
         "tags": {"type": "array", "items": {"type": "string"}},
         "required": {"type": "boolean"},
+        "due_at": DUE_AT,
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "nullable": True, "description": "when enrolled"},
     },
@@ -189,6 +192,7 @@ def list_courses() -> Any:
                     "summary_html": str(render_markdown(e.course.summary_md)),
                     "tags": [t.name for t in e.course.tags],
                     "required": e.course.is_required,
+                    "due_at": iso(e.course.due_at),
                     "enrolled": e.enrolled,
                     "progress": e.percent if e.enrolled else None,
                 }
