@@ -56,11 +56,18 @@ def test_the_api_sets_and_reads_the_due_date(client, db, admin, login_as):
     login_as(admin)
     created = client.post(
         "/api/v1/courses",
-        json={"title": "Rules", "required": True, "due_at": "2026-12-31T18:00:00+08:00"},
+        json={
+            "title": "Rules",
+            "required": True,
+            "published": True,
+            "due_at": "2026-12-31T18:00:00+08:00",
+        },
     )
     assert created.status_code == 201
     body = created.get_json()
     assert body["due_at"] == "2026-12-31T10:00:00+00:00"
+    listed = client.get("/api/v1/courses").get_json()["items"]
+    assert [c["due_at"] for c in listed] == ["2026-12-31T10:00:00+00:00"]
     cleared = client.patch(f"/api/v1/courses/{body['id']}", json={"due_at": None})
     assert cleared.get_json()["due_at"] is None
     bad = client.patch(f"/api/v1/courses/{body['id']}", json={"due_at": "tomorrow"})
