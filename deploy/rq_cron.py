@@ -6,8 +6,11 @@ enqueues ``lms send-reminders`` every five minutes on the notifications queue, w
 ``flask --app wsgi lms notifications-worker`` runs it inside the app. Run one scheduler.
 """
 
+import os
+
 from rq import cron
 
 from lms.reminders.cli import reminders_job
 
-cron.register(reminders_job, "notifications", interval=300, job_timeout=600)
+QUEUE = os.environ.get("LMS_NOTIFICATIONS_QUEUE", "notifications")  # the worker's queue
+cron.register(reminders_job, QUEUE, interval=300, job_timeout=600)
