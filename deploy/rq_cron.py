@@ -1,6 +1,6 @@
 """The rq cron scheduler's jobs, when LMS_REDIS_URL is set (instead of a crontab line):
 
-    rq cron deploy/rq_cron.py --url "$LMS_REDIS_URL"
+    rq cron deploy/rq_cron.py --path . --url "$LMS_REDIS_URL"   (from the checkout)
 
 enqueues ``lms send-reminders`` every five minutes on the notifications queue, where
 ``flask --app wsgi lms notifications-worker`` runs it inside the app. Run one scheduler.
