@@ -88,6 +88,7 @@ bench: setup-dev
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.competition_load
 	ulimit -n 20000 && $(BIN)/python -m bench.live_round
+	$(BIN)/python -m bench.reminders
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

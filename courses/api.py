@@ -18,6 +18,7 @@ from lms.core.api import (
     PAGING,
     BadRequestError,
     documented,
+    iso,
     json_body,
     list_of,
     optional_flag,
@@ -34,6 +35,12 @@ from lms.points.hours.services import minutes_per_hour
 
 bp = Blueprint("courses_api", __name__)
 
+DUE_AT = {
+    "type": "string",
+    "format": "date-time",
+    "nullable": True,
+    "description": "when a required course should be complete",
+}
 COURSE_INPUT = {
     "type": "object",
     "properties": {
@@ -42,6 +49,7 @@ COURSE_INPUT = {
         "tags": {"type": "array", "items": {"type": "string"}},
         "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
         "required": {"type": "boolean"},
+        "due_at": DUE_AT,
         "published": {"type": "boolean"},
         "study_hours": {"type": "number", "nullable": True, "description": "null: its items'"},
     },
@@ -65,6 +73,7 @@ COURSE_SCHEMA = {
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "study_hours": {"type": "number", "description": "its own, or its items' sum"},
+        "due_at": DUE_AT,
         "modules": {
             "type": "array",
             "items": {
@@ -89,6 +98,7 @@ COURSE_SUMMARY = {
         "summary_html": {"type": "string"},
         "tags": {"type": "array", "items": {"type": "string"}},
         "required": {"type": "boolean"},
+        "due_at": DUE_AT,
         "enrolled": {"type": "boolean"},
         "progress": {"type": "integer", "nullable": True, "description": "when enrolled"},
     },
@@ -124,6 +134,7 @@ def _course_json(course: Course) -> dict[str, Any]:
         "summary_html": str(render_markdown(course.summary_md)),
         "published": course.is_published,
         "required": course.is_required,
+        "due_at": iso(course.due_at),
         "tags": [tag.name for tag in course.tags],
         "units": [unit.path for unit in course.units],
         "enrolled": state.enrolment is not None,
@@ -181,6 +192,7 @@ def list_courses() -> Any:
                     "summary_html": str(render_markdown(e.course.summary_md)),
                     "tags": [t.name for t in e.course.tags],
                     "required": e.course.is_required,
+                    "due_at": iso(e.course.due_at),
                     "enrolled": e.enrolled,
                     "progress": e.percent if e.enrolled else None,
                 }
@@ -206,6 +218,7 @@ def create_course() -> Any:
         tags=_tags(data),
         units=units_by_paths(string_list(data, "units")),
         is_required=optional_flag(data, "required", False),
+        due_at=require_moment(data, "due_at", nullable=True),
         created_by=current_user,
     )
     study_hours.apply_hours(hours, course)
@@ -239,6 +252,7 @@ def update_course(course_id: int) -> Any:
         tags=_tags(data) if "tags" in data else [t.name for t in course.tags],
         units=units_by_paths(string_list(data, "units")) if "units" in data else list(course.units),
         is_required=optional_flag(data, "required", course.is_required),
+        due_at=require_moment(data, "due_at", nullable=True) if "due_at" in data else course.due_at,
     )
     study_hours.apply_hours(hours, course)
     if "published" in data:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +30,7 @@ from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm, as_choices
 from lms.accounts.models import OrgUnit, Role, User
 from lms.accounts.services import org_units
+from lms.core.clock import from_local, to_local
 from lms.core.extensions import db
 from lms.core.forms import submit
 from lms.core.markup import render_markdown
@@ -102,6 +114,15 @@ def _save_cover(course: Course, form: CourseForm) -> Course:
     return course
 
 
+def _zone() -> str:
+    return str(current_app.config["TIMEZONE"])
+
+
+def _due_at(form: CourseForm) -> datetime | None:
+    """The due date typed in the site's time zone, as aware UTC."""
+    return from_local(form.due_at.data, _zone()) if form.due_at.data else None
+
+
 def _chosen(model: type, ids: list[int] | None) -> list[Any]:
     if not ids:
         return []
@@ -137,6 +158,7 @@ def create() -> Any:
                     tags=authoring.parse_tags(form.tags.data or ""),
                     units=_chosen(OrgUnit, form.unit_ids.data),
                     is_required=bool(form.is_required.data),
+                    due_at=_due_at(form),
                     editors=_chosen(User, form.editor_ids.data),
                     created_by=current_user,
                 ),
@@ -166,6 +188,7 @@ def edit(course_id: int) -> Any:
         form.tags.data = ", ".join(tag.name for tag in course.tags)
         form.unit_ids.data = [unit.id for unit in course.units]
         form.editor_ids.data = [user.id for user in course.editors]
+        form.due_at.data = to_local(course.due_at, _zone()) if course.due_at else None
         form.study_hours.data = study_hours_text(course)
     status = 200
     if form.validate_on_submit():
@@ -179,6 +202,7 @@ def edit(course_id: int) -> Any:
                     tags=authoring.parse_tags(form.tags.data or ""),
                     units=_chosen(OrgUnit, form.unit_ids.data),
                     is_required=bool(form.is_required.data),
+                    due_at=_due_at(form),
                     editors=_chosen(User, form.editor_ids.data),
                     acting=current_user,
                 ),

@@ -25,6 +25,11 @@ class CourseForm(FlaskForm):
     tags = StringField(_l("Tags, separated by commas"), validators=[Length(max=500)])
     unit_ids = SelectMultipleField(_l("Audience: units (none selected: everyone)"), coerce=int)
     is_required = BooleanField(_l("Required for its audience (members are enrolled)"))
+    due_at = DateTimeLocalField(
+        _l("Due (required courses; empty: no due date)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
     editor_ids = SelectMultipleField(_l("Editors (organizers who may edit)"), coerce=int)
     cover_image = FileField(_l("Cover image (PNG, JPEG, GIF or WebP)"))
     remove_cover = BooleanField(_l("Remove the cover image"))

@@ -60,6 +60,8 @@ class Course(TimestampMixin, db.Model):
     is_published: Mapped[bool] = mapped_column(default=False)
     # Required for its audience: members of those units are enrolled automatically.
     is_required: Mapped[bool] = mapped_column(default=False)
+    # When a required course should be complete (None: no due date); reminders come before it.
+    due_at: Mapped[datetime | None]
     # Study hours (学时) in hundredths, credited once the whole course is complete; None: its
     # lessons and activities are credited one by one instead (lms.points.hours).
     study_centihours: Mapped[int | None]

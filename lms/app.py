@@ -34,6 +34,7 @@ from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
 from lms.accounts.permissions import enforce_access
 from lms.accounts.session import install_authentication, unauthorized
+from lms.calendar import views as calendar_views
 from lms.core import ranking
 from lms.core.config import CONFIGS
 from lms.core.db import ping_when_idle
@@ -127,6 +128,7 @@ PAGE_BLUEPRINTS = (
     live_views.bp,
     live_stage_views.bp,
     push_views.bp,
+    calendar_views.bp,
     announcement_views.bp,
     notification_views.bp,
     robots_views.bp,
@@ -205,11 +207,13 @@ def _register_cli(app: Flask) -> None:
     from lms import cli  # noqa: PLC0415
     from lms.accounts import cli as accounts_cli  # noqa: PLC0415
     from lms.notifications import cli as notifications_cli  # noqa: PLC0415
+    from lms.reminders import cli as reminders_cli  # noqa: PLC0415
     from question_bank import cli as questions_cli  # noqa: PLC0415
     from quizzes import cli as quizzes_cli  # noqa: PLC0415
 
     cli.lms_group.add_command(notifications_cli.send_notifications)
     cli.lms_group.add_command(notifications_cli.notifications_worker)
+    cli.lms_group.add_command(reminders_cli.send_reminders)
     app.cli.add_command(cli.lms_group)
     app.cli.add_command(accounts_cli.users_group)
     app.cli.add_command(questions_cli.questions_group)

@@ -116,6 +116,7 @@ def seed_courses(admin: User, organizer: User) -> list[Course]:
             tags=spec["tags"],
             units=[org_units.ensure_unit_path(path) for path in spec["units"]],
             is_required=spec["required"],
+            due_at=utcnow() + timedelta(days=30) if spec["required"] else None,
             editors=[organizer],
             created_by=admin,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from courses.item_kinds import KINDS
 from courses.models import Course, CourseItem, CourseModule, LessonAttachment, Tag
 from courses.services.enrolment import enrol_audience
 from lms.accounts.models import OrgUnit, Role, User
+from lms.core.dates import check_moment
 from lms.core.errors import NotFoundError, ValidationError
 from lms.core.extensions import db
 from lms.core.text import check_plain_text
@@ -50,6 +52,11 @@ def _tags(names: list[str]) -> list[Tag]:
     return [existing.get(name) or Tag(name=name) for name in names]
 
 
+def _due(is_required: bool, due_at: datetime | None) -> datetime | None:
+    """Only a required course has a due date: any other loses it."""
+    return check_moment(due_at, field="due_at") if is_required else None
+
+
 def _editors(users: Sequence[User]) -> list[User]:
     for user in users:
         if user.role != Role.ORGANIZER.value:
@@ -67,6 +74,7 @@ def create_course(
     tags: Sequence[str] = (),
     units: Sequence[OrgUnit] = (),
     is_required: bool = False,
+    due_at: datetime | None = None,
     editors: Sequence[User] = (),
     created_by: User | None = None,
 ) -> Course:
@@ -74,6 +82,7 @@ def create_course(
         title=_title(title),
         summary_md=summary_md or "",
         is_required=is_required,
+        due_at=_due(is_required, due_at),
         created_by_id=created_by.id if created_by else None,
     )
     course.tags = _tags(parse_tags(list(tags)))
@@ -92,16 +101,18 @@ def update_course(
     tags: Sequence[str],
     units: Sequence[OrgUnit],
     is_required: bool,
+    due_at: datetime | None,
     editors: Sequence[User] | None = None,
     acting: User | None = None,
 ) -> Course:
     """Change a course. Only administrators choose its editors: from anyone else ``editors``
-    is ignored."""
+    is ignored. A course that is not required has no due date."""
     course.title = _title(title)
     course.summary_md = summary_md or ""
     course.tags = _tags(parse_tags(list(tags)))
     course.units = list(units)
     course.is_required = is_required
+    course.due_at = _due(is_required, due_at)
     if editors is not None and (acting is None or acting.role == Role.ADMIN.value):
         course.editors = _editors(editors)
     db.session.flush()

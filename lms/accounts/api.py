@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts import permissions
+from lms.accounts.calendar_feed import feed_token
 from lms.accounts.models import User
 from lms.accounts.ratelimits import login_attempts, mark_failed
 from lms.accounts.services import auth, tokens, users
@@ -21,7 +22,7 @@ bp = Blueprint("accounts_api", __name__)
 
 USER_SCHEMA = {
     "type": "object",
-    "required": ["id", "username", "display_name", "role", "unit", "language"],
+    "required": ["id", "username", "display_name", "role", "unit", "language", "calendar_url"],
     "properties": {
         "id": {"type": "integer"},
         "username": {"type": "string"},
@@ -29,6 +30,11 @@ USER_SCHEMA = {
         "role": {"type": "string", "enum": ["member", "organizer", "admin"]},
         "unit": {"type": "string", "description": "Unit path, Org/Branch/Group"},
         "language": {"type": "string", "nullable": True},
+        "calendar_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "The user's secret iCalendar feed (reset on the calendar page)",
+        },
     },
 }
 
@@ -41,6 +47,7 @@ def user_json(user: User) -> dict[str, Any]:
         "role": user.role,
         "unit": user.unit.path,
         "language": user.language,
+        "calendar_url": url_for("calendar.feed", token=feed_token(user), _external=True),
     }
 
 

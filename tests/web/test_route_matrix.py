@@ -142,6 +142,12 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "bank.edit": STAFF,
     "questions_api.list_questions": STAFF,
     "questions_api.create_question": STAFF,
+    "calendar.page": AUTHENTICATED,
+    "calendar.reset": AUTHENTICATED,
+    "calendar.feed": PUBLIC,  # the secret address is the key; calendar apps have no session
+    "calendar.activity": AUTHENTICATED,
+    "calendar.quiz": AUTHENTICATED,
+    "calendar.competition": AUTHENTICATED,
 }
 for _area in (
     audience_pages,
