@@ -134,18 +134,21 @@ def _send_batch(batch: list[tuple[int, int, str]]) -> SendReport:
                 for delivery_id, attempts, message in items:
                     if not _mark_sending(delivery_id, attempts):
                         continue  # another sender took it after our lease ran out
+                    # An outcome is committed with the next delivery's "sending" mark (one
+                    # commit a message: each commit makes SQLite readers drop their cache).
                     try:
                         send(message)
                     except DeliveryError as error:
-                        _record(delivery_id, attempts + 1, error, report)
+                        _record(delivery_id, attempts + 1, error, report, commit=False)
                     except Exception as error:  # whether it went out is unknown: never again
                         current_app.logger.exception("Sending delivery %s failed", delivery_id)
-                        _record(delivery_id, attempts + 1, _unexpected(error), report)
+                        _record(delivery_id, attempts + 1, _unexpected(error), report, commit=False)
                     else:
-                        _record(delivery_id, attempts + 1, None, report)
+                        _record(delivery_id, attempts + 1, None, report, commit=False)
         except DeliveryError as error:  # the channel could not connect: nothing was sent
             for delivery_id, attempts, _message in items:
                 _reschedule_unsent(delivery_id, attempts, error, report)
+        db.session.commit()
     return report
 
 
@@ -168,9 +171,15 @@ def _mark_sending(delivery_id: int, attempts: int) -> bool:
 
 
 def _record(
-    delivery_id: int, attempts: int, error: DeliveryError | None, report: SendReport
+    delivery_id: int,
+    attempts: int,
+    error: DeliveryError | None,
+    report: SendReport,
+    *,
+    commit: bool = True,
 ) -> None:
-    """The outcome of attempt number ``attempts``, committed."""
+    """The outcome of attempt number ``attempts``, committed (or left for the caller's next
+    commit: a killed sender then leaves the delivery ``sending``, which is never sent again)."""
     now = utcnow()
     values: dict[str, Any] = {"attempts": attempts, "claimed_until": None}
     if error is None:
@@ -187,7 +196,8 @@ def _record(
         )
         report.retrying += 1
     db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def _reschedule_unsent(
