@@ -90,5 +90,5 @@ def test_openapi_lists_every_api_route(app: Flask, client):
             assert (path, method) in listed
     me = document["paths"]["/api/v1/me"]["get"]
     assert set(me["responses"]["200"]["content"]["application/json"]["schema"]["required"]) == {
-        "id", "username", "display_name", "role", "unit", "language"
+        "id", "username", "display_name", "role", "unit", "language", "calendar_url"
     }  # fmt: skip

@@ -26,9 +26,12 @@ def _me(client, token: str):
 
 
 def _elsewhere(db, sql: str) -> None:
-    """A change made by another worker: straight to the database, past this worker's session."""
+    """A change made by another worker: straight to the database, past this worker's session.
+    Then the read this test's shared session may still hold (a response that read after its
+    commit) ends, as every real request starts in a session of its own."""
     with db.engine.begin() as connection:
         connection.execute(text(sql))
+    db.session.commit()
 
 
 def test_a_remembered_token_needs_no_query_and_is_kept_by_digest(client, db, token, count_queries):

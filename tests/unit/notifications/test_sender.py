@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.notifications import services
 from lms.notifications.kinds import Kind
-from lms.notifications.models import Delivery, DeliveryState
+from lms.notifications.models import Delivery, DeliveryState, Notification
 from lms.notifications.sender import INTERRUPTED, send_due
 from tests.notification_fixtures import free_port
 
@@ -71,7 +71,12 @@ def test_choices_and_missing_addresses_decide_who_gets_email(
     services.notify(everyone, Kind.POINTS_AWARDED, key="p:2", url=None, message=_results)
     db.session.commit()
 
-    assert [(d.channel, d.key) for d in _deliveries(db)] == [("email", "email:6")]
+    wanted = db.session.scalar(
+        select(Notification.id).where(
+            Notification.user_id == chose_on.id, Notification.kind == Kind.POINTS_AWARDED.value
+        )
+    )
+    assert [(d.channel, d.key) for d in _deliveries(db)] == [("email", f"email:{wanted}")]
     assert services.channel_choices(chose_on)[(Kind.POINTS_AWARDED.value, "email")] is True
     assert services.channel_choices(chose_on)[(Kind.RESULTS_PUBLISHED.value, "email")] is False
 
