@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.models import LiveSession
+from live.models import Format, LiveSession
 from lms.core import push
 from lms.core.extensions import db
 
@@ -48,11 +48,14 @@ def changed(session: LiveSession) -> None:
 
         message = board.state_for(session, screen=True)
         results = board.player_results(session)
-        by_bucket: dict[int, dict[str, list[int]]] = {
-            bucket: {} for bucket in board.player_buckets(session, PLAYER_BUCKETS)
-        }
+        # A stage session's team phones listen on ``live-<id>`` (stage_pages): no buckets.
+        buckets = (
+            [] if session.format == Format.STAGE else board.player_buckets(session, PLAYER_BUCKETS)
+        )
+        by_bucket: dict[int, dict[str, list[int]]] = {bucket: {} for bucket in buckets}
         for player_id, result in results.items():
-            by_bucket.setdefault(int(player_id) % PLAYER_BUCKETS, {})[player_id] = result
+            if buckets:
+                by_bucket.setdefault(int(player_id) % PLAYER_BUCKETS, {})[player_id] = result
         push.publish_each(
             [(channel(session), message)]
             + [

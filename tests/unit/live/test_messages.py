@@ -10,6 +10,7 @@ from live.services import answers, messages, sessions
 from lms.core import push
 from tests.factories import UserFactory
 from tests.unit.live.helpers import right, wrong
+from tests.unit.live.stage_helpers import make_stage
 
 
 @pytest.fixture
@@ -52,3 +53,11 @@ def test_messages_carry_what_each_page_needs(db, make_session, sent):
     assert good_phones["results"] == {str(good.id): [100, 1, 100, 1]}  # its own bucket's only
     assert bad_phones["results"] == {str(bad.id): [0, 2, 0, 0]}
     assert messages.channel(session) == main
+
+
+def test_a_stage_session_publishes_no_phone_buckets(db, sent):
+    """Team phones of a stage session listen on ``live-<id>``: nothing goes to buckets."""
+    played = make_stage(db)
+    sent.clear()
+    messages.changed(played.session)
+    assert [c for c, _m in sent] == [f"live-{played.session.id}"]
