@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from live.models import LiveSession
 from lms.accounts.models import OrgUnit, Role, User
+from lms.accounts.services import org_units
 from lms.core.extensions import db
 from quizzes.models import Quiz
 
@@ -56,8 +57,8 @@ def in_unit(user: User | Any, unit: OrgUnit | None) -> bool:
     """Whether the user belongs to ``unit`` or a unit below it (no unit: everyone)."""
     if unit is None:
         return True
-    path = user.unit.path if getattr(user, "unit", None) is not None else ""
-    return path == unit.path or path.startswith(unit.path + "/")
+    own = getattr(user, "unit", None)
+    return own is not None and org_units.is_in_or_below(own, [unit])
 
 
 def can_join(user: User | Any, session: LiveSession) -> bool:
@@ -73,6 +74,4 @@ def can_see_results(user: User | Any, session: LiveSession) -> bool:
     if can_host(user, session) or user.has_role(Role.ORGANIZER, Role.ADMIN):
         return True
     unit = session.unit
-    return unit is not None and any(
-        unit.path == led.path or unit.path.startswith(led.path + "/") for led in led_units(user)
-    )
+    return unit is not None and org_units.is_in_or_below(unit, led_units(user))

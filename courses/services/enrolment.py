@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from courses.models import Course, Enrolment
 from courses.permissions import can_take_course, in_audience
 from lms.accounts.models import OrgUnit, Role, User
+from lms.accounts.services import org_units
 from lms.accounts.signals import unit_assigned
 from lms.core.errors import NotFoundError
 from lms.core.extensions import db
@@ -85,20 +86,10 @@ def enrol_audience(course: Course) -> int:
         )
     )
     if course.units:
-        audience = audience.where(_in_or_below(course.units))
+        audience = audience.where(org_units.in_or_below(course.units))
     user_ids = db.session.scalars(audience).all()
     db.session.add_all(
         Enrolment(course_id=course.id, user_id=user_id, is_automatic=True) for user_id in user_ids
     )
     db.session.flush()
     return len(user_ids)
-
-
-def _in_or_below(units: list[OrgUnit]) -> ColumnElement[bool]:
-    conditions = []
-    for unit in units:
-        prefix = unit.path + "/"
-        conditions.append(
-            or_(OrgUnit.id == unit.id, func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
-        )
-    return or_(*conditions)

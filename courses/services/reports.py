@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select, 
 
 from courses.models import Course, CourseItem, CourseModule, Enrolment, ItemProgress
 from lms.accounts.models import OrgUnit, Role, User
+from lms.accounts.services import org_units
 from lms.core.errors import NotFoundError, PermissionDeniedError
 from lms.core.extensions import db
 
@@ -64,15 +65,7 @@ def report_scope(user: User) -> list[OrgUnit] | None:
 
 
 def _in_scope(scope: list[OrgUnit] | None) -> ColumnElement[bool]:
-    if scope is None:
-        return OrgUnit.id.is_not(None)
-    conditions = []
-    for unit in scope:
-        prefix = unit.path + "/"
-        conditions.append(
-            or_(OrgUnit.id == unit.id, func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
-        )
-    return or_(*conditions) if conditions else false()
+    return OrgUnit.id.is_not(None) if scope is None else org_units.in_or_below(scope)
 
 
 def course_report(course: Course, scope: list[OrgUnit] | None) -> CourseReport:
