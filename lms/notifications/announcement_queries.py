@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import OrgUnit, User
 from lms.core.extensions import db
+from lms.core.paging import Page
 from lms.notifications.announcement_models import Announcement, AnnouncementReceipt
 from lms.notifications.announcements import audience_query, visible_clause
 
@@ -33,34 +34,6 @@ class ReaderItem:
     @property
     def awaits_ack(self) -> bool:
         return self.announcement.requires_ack and self.acknowledged_at is None
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _reader_select(user: User) -> Any:
@@ -90,7 +63,7 @@ def for_reader(user: User, page: int = 1, per_page: int = 20) -> Page:
     query = _reader_select(user)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
     items = [ReaderItem(*row) for row in rows]
-    return Page(items, _count(query), page, per_page)
+    return Page(items=items, total=_count(query), page=page, per_page=per_page)
 
 
 def for_home(user: User, limit: int = HOME_LIMIT) -> list[ReaderItem]:
@@ -154,7 +127,7 @@ def managed_by(user: User, page: int = 1, per_page: int = 20) -> Page:
         query = query.where(Announcement.author_id == user.id)
     found = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
     items = [ManagedItem(a, tally(a)) for a in found]
-    return Page(items, _count(query), page, per_page)
+    return Page(items=items, total=_count(query), page=page, per_page=per_page)
 
 
 @dataclass(frozen=True)

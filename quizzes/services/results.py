@@ -21,6 +21,7 @@ from courses.services.reports import report_scope
 from lms.accounts.models import OrgUnit, User
 from lms.core.errors import NotFoundError
 from lms.core.extensions import db
+from lms.core.paging import Page
 from question_bank.models import QuestionVersion
 from quizzes.models import Attempt, AttemptItem, Quiz, State
 from quizzes.permissions import can_manage_quiz
@@ -105,36 +106,6 @@ class QuizResults:
         return grading.has_pass_mark(self.quiz)
 
 
-@dataclass(frozen=True)
-class RowsPage:
-    """One page of rows, shaped like a Flask-SQLAlchemy page for the pager macro."""
-
-    items: list[MemberResult]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def in_subtree(unit: OrgUnit) -> ColumnElement[bool]:
     prefix = unit.path + "/"
     return or_(OrgUnit.id == unit.id, func.substr(OrgUnit.path, 1, len(prefix)) == prefix)
@@ -203,11 +174,11 @@ def quiz_results(quiz: Quiz, scope: list[OrgUnit] | None, filters: ResultFilters
     return results
 
 
-def page_of(rows: list[MemberResult], page: int, per_page: int) -> RowsPage:
+def page_of(rows: list[MemberResult], page: int, per_page: int) -> Page:
     last = max(1, math.ceil(len(rows) / per_page))
     page = min(max(page, 1), last)
     start = (page - 1) * per_page
-    return RowsPage(rows[start : start + per_page], page, per_page, len(rows))
+    return Page(items=rows[start : start + per_page], total=len(rows), page=page, per_page=per_page)
 
 
 def duration(seconds: int | None) -> str:
