@@ -1,6 +1,7 @@
 """A live hosted round: LMS_BENCH_PLAYERS (2,000) phones through nginx + Nchan, 10 questions.
 
-gunicorn (LMS_BENCH_WORKERS x LMS_BENCH_THREADS, default 2 x 4) behind nginx + Nchan
+gunicorn (LMS_BENCH_WORKERS x LMS_BENCH_THREADS, default 2 x 2: one worker per core with two
+threads, as docs/operations.md advises for two cores) behind nginx + Nchan
 (``deploy/nginx/test.conf.template`` via ``tests.push_tier``); the app publishes each change
 after its commit. One client process (``bench.live_round.players``) holds every phone's
 EventSource stream and answers; this process is the host, pressing "next" through the API.
@@ -46,7 +47,7 @@ PLAYERS = int(os.environ.get("LMS_BENCH_PLAYERS", "2000"))
 QUESTIONS = int(os.environ.get("LMS_BENCH_QUESTIONS", "10"))
 WINDOW = float(os.environ.get("LMS_BENCH_ANSWER_WINDOW", "4.5"))
 WORKERS = int(os.environ.get("LMS_BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("LMS_BENCH_THREADS", "4"))
+THREADS = int(os.environ.get("LMS_BENCH_THREADS", "2"))
 
 
 def _lines(process: subprocess.Popen[str]) -> Queue[str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask_login import current_user
 
-from live.api.access import (
-    player_of_request,
-)
+from live.api.access import guest_key, player_of_request
 from live.api.blueprint import TAGS, bp
 from live.api_schemas import (
     ACCEPTED,
@@ -36,12 +35,21 @@ from lms.core.extensions import db
     tags=TAGS,
 )
 def answer(session_id: int) -> Any:
-    session, player = player_of_request(session_id)
     data = json_body()
-    if session.format == Format.STAGE:  # one answer per answering team, judged by the judges
-        stored = stage.answer_on_device(session, player, data.get("answer"), data.get("index"))
-    else:
-        stored = answers.submit(session, player, data.get("index"), data.get("answer"))
+    index, given = data.get("index"), data.get("answer")
+    stored = answers.submit_at_once(
+        session_id,
+        index,
+        given,
+        user_id=current_user.id if current_user.is_authenticated else None,
+        guest_key=guest_key(session_id),
+    )
+    if stored is None:  # not the common case: the general path decides and explains
+        session, player = player_of_request(session_id)
+        if session.format == Format.STAGE:  # one answer per answering team, judged by judges
+            stored = stage.answer_on_device(session, player, given, index)
+        else:
+            stored = answers.submit(session, player, index, given)
     db.session.commit()
     return jsonify(
         {"accepted": True, "received_at": iso(stored.received_at), "index": stored.index}

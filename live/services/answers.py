@@ -7,27 +7,44 @@ tells a phone whether it was right before the reveal. The time is the server's: 
 the request is handled, measured from the question's opening with pauses left out. A second
 answer of the same player is refused by the database's unique constraint even when both arrive
 at once.
+
+Phones come in thousands within seconds, so their answers take :func:`submit_at_once` first:
+one read and one insert, no ORM object. Anything but the common answer falls through to
+:func:`submit`, which every other caller uses and which decides and explains every refusal.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from live.models import LiveAnswer, LivePlayer, LiveQuestion, LiveSession, LiveState, Scoring
+from live.models import (
+    Format,
+    LiveAnswer,
+    LivePlayer,
+    LiveQuestion,
+    LiveSession,
+    LiveState,
+    Scoring,
+)
 from live.services import messages
-from live.services.clock import elapsed_ms
+from live.services.clock import elapsed_since
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.services.questions import read_answer
 from live.services.sessions import settle
 from lms.core.clock import utcnow
+from lms.core.db import built_once
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
+from question_bank.models import QuestionVersion
 from question_bank.types import get_type
 from quizzes.services.grading import RIGHT_FRACTION
 
@@ -38,18 +55,39 @@ STREAK_MAX_STEPS = 5
 
 
 def points_for(
-    session: LiveSession, *, correct: bool, elapsed: int, limit_ms: int, streak: int
+    scoring: str, streak_bonus: bool, *, correct: bool, elapsed: int, limit_ms: int, streak: int
 ) -> int:
-    """Points for one answer; ``streak``: right answers in a row before this one."""
+    """Points for one answer in a session scored by ``scoring``; ``streak``: right answers in a
+    row before this one."""
     if not correct:
         return 0
-    if session.scoring == Scoring.SPEED:
+    if scoring == Scoring.SPEED:
         share = min(max(elapsed / limit_ms, 0.0), 1.0) if limit_ms > 0 else 1.0
         base, full = round(SPEED_POINTS * (1 - share / 2)), SPEED_POINTS
     else:
         base, full = ACCURACY_POINTS, ACCURACY_POINTS
-    bonus = round(full * STREAK_STEP * min(streak, STREAK_MAX_STEPS)) if session.streak_bonus else 0
+    bonus = round(full * STREAK_STEP * min(streak, STREAK_MAX_STEPS)) if streak_bonus else 0
     return base + bonus
+
+
+class _SessionClock(Protocol):
+    """The session's facts an answer's points need: a LiveSession, or a row that read them."""
+
+    scoring: str
+    streak_bonus: bool
+    question_opened_at: datetime | None
+    paused_ms: int
+
+
+@dataclass(frozen=True)
+class _Intake:
+    """What storing an answer to the open question needs, however it was read."""
+
+    session_id: int
+    clock: _SessionClock
+    player_id: int
+    streak: int
+    question: LiveQuestion
 
 
 def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) -> LiveAnswer:
@@ -67,21 +105,72 @@ def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) ->
         raise ClosedError(_("This question is not open for answers."))
     if session.paused_at is not None:
         raise ClosedError(_("The host has paused the question."), code="paused")
+    return _store(
+        _Intake(session.id, session, player.id, player.streak, question), index, answer, now
+    )
+
+
+def submit_at_once(
+    session_id: int, index: Any, answer: Any, *, user_id: int | None, guest_key: str | None
+) -> LiveAnswer | None:
+    """The common answer of a hosted round (a player's first answer to the open question, in
+    time), read in one statement: the session (FOR SHARE, as in :func:`submit`), the player and
+    the open question with its version. None when the answer is anything else (not a player, a
+    stage session, paused, past the deadline, another index): :func:`submit` then decides and
+    explains, as it does for every answer. 2,000 phones answer within seconds; this is their
+    path, with no ORM object loaded."""
+    if isinstance(index, bool) or not isinstance(index, int):
+        return None
+    if user_id is not None:
+        row = db.session.execute(_read_open(by_guest=False), {"s": session_id, "who": user_id})
+    elif guest_key:
+        row = db.session.execute(_read_open(by_guest=True), {"s": session_id, "who": guest_key})
+    else:
+        return None
+    found = row.first()
+    now = utcnow()
+    if (
+        found is None
+        or found.format != Format.HOSTED
+        or found.state != LiveState.QUESTION
+        or found.paused_at is not None
+        or found.current_index != index
+        or found.question_deadline is None
+        or now >= found.question_deadline
+    ):
+        return None
+    question = LiveQuestion(
+        index=index,
+        choices=found.choices,
+        seconds=found.seconds,
+        version=QuestionVersion(type=found.type, definition=found.definition),
+    )
+    return _store(
+        _Intake(session_id, found, found.player_id, found.streak, question), index, answer, now
+    )
+
+
+def _store(intake: _Intake, index: int, answer: Any, now: datetime) -> LiveAnswer:
+    """Grade, score and insert the answer once (AlreadyAnsweredError for a second one)."""
+    question = intake.question
     response, tokens = read_answer(question, answer)
     version = question.version
     fraction = get_type(version.type).grade(version.definition, response) or 0.0
     correct = fraction >= RIGHT_FRACTION
-    elapsed = min(elapsed_ms(session, now), question.seconds * 1000)
+    limit_ms = question.seconds * 1000
+    clock = intake.clock
+    elapsed = min(elapsed_since(clock.question_opened_at, clock.paused_ms, now), limit_ms)
     points = points_for(
-        session,
+        clock.scoring,
+        clock.streak_bonus,
         correct=correct,
         elapsed=elapsed,
-        limit_ms=question.seconds * 1000,
-        streak=player.streak,
+        limit_ms=limit_ms,
+        streak=intake.streak,
     )
     values = {
-        "session_id": session.id,
-        "player_id": player.id,
+        "session_id": intake.session_id,
+        "player_id": intake.player_id,
         "index": index,
         "tokens": tokens,
         "response": response,
@@ -94,7 +183,7 @@ def submit(session: LiveSession, player: LivePlayer, index: Any, answer: Any) ->
     answer_id = _insert_once(values)
     if answer_id is None:
         raise AlreadyAnsweredError(_("You have already answered this question."))
-    messages.answered(session, index)
+    messages.answered(intake.session_id, index)
     return LiveAnswer(id=answer_id, **values)
 
 
@@ -123,6 +212,50 @@ def _open_question(session: LiveSession) -> LiveQuestion | None:
             LiveQuestion.index == session.current_index,
         )
     )
+
+
+def _read_open(*, by_guest: bool) -> Any:
+    """The statement of :func:`submit_at_once` for this database, built once per process."""
+    return built_once(db.session, _OPEN_BUILDERS[by_guest])
+
+
+def _build_open(by_guest: bool, _upsert: Any) -> Any:
+    sessions, players = LiveSession.__table__, LivePlayer.__table__
+    questions, versions = LiveQuestion.__table__, QuestionVersion.__table__
+    who = players.c.guest_key if by_guest else players.c.user_id
+    statement = (
+        select(
+            sessions.c.format,
+            sessions.c.state,
+            sessions.c.current_index,
+            sessions.c.paused_at,
+            sessions.c.question_opened_at,
+            sessions.c.question_deadline,
+            sessions.c.paused_ms,
+            sessions.c.scoring,
+            sessions.c.streak_bonus,
+            players.c.id.label("player_id"),
+            players.c.streak,
+            questions.c.choices,
+            questions.c.seconds,
+            versions.c.type,
+            versions.c.definition,
+        )
+        .join(players, (players.c.session_id == sessions.c.id) & (who == bindparam("who")))
+        .join(
+            questions,
+            (questions.c.session_id == sessions.c.id)
+            & (questions.c.index == sessions.c.current_index),
+        )
+        .join(versions, versions.c.id == questions.c.question_version_id)
+        .where(sessions.c.id == bindparam("s"))
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(read=True, of=sessions)
+    return statement
+
+
+_OPEN_BUILDERS = {by_guest: partial(_build_open, by_guest) for by_guest in (False, True)}
 
 
 def _insert_once(values: dict[str, Any]) -> int | None:

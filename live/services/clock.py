@@ -41,7 +41,11 @@ def seconds_left(session: LiveSession, now: datetime | None = None) -> float | N
 
 def elapsed_ms(session: LiveSession, now: datetime) -> int:
     """Time since the question opened, pauses excluded, in milliseconds."""
-    if session.question_opened_at is None:
+    return elapsed_since(session.question_opened_at, session.paused_ms, now)
+
+
+def elapsed_since(opened_at: datetime | None, paused_ms: int, now: datetime) -> int:
+    """Milliseconds from ``opened_at`` to ``now`` less ``paused_ms`` (0 before opening)."""
+    if opened_at is None:
         return 0
-    total = (now - session.question_opened_at).total_seconds() * 1000 - session.paused_ms
-    return max(0, int(total))
+    return max(0, int((now - opened_at).total_seconds() * 1000 - paused_ms))

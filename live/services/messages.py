@@ -84,11 +84,10 @@ def joined(session: LiveSession) -> None:
         )
 
 
-def answered(session: LiveSession, index: int) -> None:
+def answered(session_id: int, index: int) -> None:
     """The count of answers for the big screen and the host, coalesced (``push``): 2,000
     answers in a few seconds lead to a message every interval, not a count and a POST each."""
     if push.enabled():
-        session_id = session.id
         push.publish_coalesced(
             f"live-{session_id}-answered", lambda: _answered_message(session_id, index)
         )

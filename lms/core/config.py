@@ -72,8 +72,10 @@ class Config:
     LIVE_PIN_RATE_LIMIT_ADDRESS = "60 per minute"  # and per address
     RATELIMIT_ENABLED = True
     API_TOKEN_TTL_HOURS = 24 * 30
-    # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache).
-    API_TOKEN_CACHE_SECONDS = 5
+    # Seconds a worker remembers whom a bearer token belongs to (accounts.services.token_cache):
+    # changes through the app apply at once (a version stamp); this bounds changes by hand. A
+    # live round's phones answer every 10 to 30 s: at 5 s every answer loaded its token again.
+    API_TOKEN_CACHE_SECONDS = 60
     # Seconds the leaderboard API may serve a worker's last-built public board while scores keep
     # changing (the viewer's own row is always live; live pages and big screens never wait).
     LEADERBOARD_API_MAX_AGE_SECONDS = 1.0
