@@ -11,7 +11,9 @@ import tempfile
 
 bind = os.environ.get("LMS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("LMS_WORKERS", "2"))
-threads = int(os.environ.get("LMS_THREADS", "4"))
+# One worker per core with two threads each served best on two cores: more threads in a
+# process queue for its one interpreter lock (docs/performance.md, live rounds).
+threads = int(os.environ.get("LMS_THREADS", "2"))
 worker_class = "gthread"
 # The app writes its own access log (JSON lines with the request id, LMS_ACCESS_LOG).
 accesslog = None
