@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, not_, or_, select
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
@@ -171,10 +172,16 @@ def update(editor: User, announcement: Announcement, draft: AnnouncementDraft) -
 
 
 def withdraw(editor: User, announcement: Announcement) -> None:
+    """Delete the announcement with its readers' notifications and their outbox entries (an
+    email not sent yet stays unsent), so no bell points at a page that is gone."""
     if not can_manage(editor, announcement):
         raise PermissionDeniedError(
             _("Only its author or an admin may withdraw this announcement.")
         )
+    db.session.execute(
+        sql_delete(Notification).where(Notification.key == _key(announcement)),
+        execution_options={"synchronize_session": False},
+    )
     db.session.delete(announcement)
     db.session.flush()
 

@@ -24,6 +24,7 @@ class Notification(db.Model):
         UniqueConstraint("user_id", "key"),
         Index("ix_notifications_user_unread", "user_id", "read_at"),
         Index("ix_notifications_user_created", "user_id", "created_at"),
+        Index("ix_notifications_key", "key"),  # a withdrawn announcement's, for every reader
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +83,11 @@ class Delivery(db.Model):
     """
 
     __tablename__ = "notification_deliveries"
-    __table_args__ = (Index("ix_notification_deliveries_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notification_deliveries_due", "state", "next_attempt_at"),
+        # a group robot's latest posts (its admin page), newest first
+        Index("ix_notification_deliveries_channel_target", "channel", "target", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

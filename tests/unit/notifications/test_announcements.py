@@ -12,7 +12,7 @@ from lms.notifications import announcement_queries as queries
 from lms.notifications import announcements
 from lms.notifications.announcement_export import readers_workbook
 from lms.notifications.announcements import AnnouncementDraft
-from lms.notifications.models import Notification
+from lms.notifications.models import Delivery, Notification
 from tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -179,3 +179,28 @@ def test_only_the_author_or_an_admin_manages(tree: dict[str, Any]) -> None:
     announcements.withdraw(tree["admin"], sent)
     with pytest.raises(NotFoundError):
         announcements.get_for(tree["in_b"], sent.id)
+
+
+def test_withdrawing_takes_the_readers_notifications_and_unsent_emails_along(
+    tree: dict[str, Any],
+) -> None:
+    kept = announcements.publish(
+        tree["organizer"], AnnouncementDraft("Kept", unit_ids=[tree["a"].id])
+    )
+    gone = announcements.publish(
+        tree["organizer"], AnnouncementDraft("Gone", unit_ids=[tree["a"].id])
+    )
+    session = announcements.db.session
+    session.add(Delivery(key="email:test", channel="email", notification_id=_note(gone).id))
+    session.commit()
+    announcements.withdraw(tree["organizer"], gone)
+    session.commit()
+    keys = set(session.scalars(select(Notification.key)))
+    assert f"announcement:{kept.id}" in keys and f"announcement:{gone.id}" not in keys
+    assert session.scalars(select(Delivery).where(Delivery.key == "email:test")).all() == []
+
+
+def _note(announcement: Any) -> Notification:
+    return announcements.db.session.scalars(
+        select(Notification).where(Notification.key == f"announcement:{announcement.id}")
+    ).first()
