@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
@@ -80,32 +80,40 @@ def _notify(
         for user_id, language in rows:
             if user_id not in already:
                 by_language[language or default_language].append(user_id)
-    created: list[Notification] = []
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
     for language, members in sorted(by_language.items()):
         with force_locale(language):
             title, body = message()
         title, body = str(title)[:TITLE_LENGTH], str(body)
-        created.extend(
-            Notification(
-                user_id=user_id, kind=kind.value, key=key, title=title, body_md=body, url=url
-            )
+        rows.extend(
+            {
+                "user_id": user_id,
+                "kind": kind.value,
+                "key": key,
+                "title": title,
+                "body_md": body,
+                "url": url,
+                "created_at": now,
+            }
             for user_id in members
         )
-    if not created:
+    if not rows:
         return 0
-    db.session.add_all(created)
-    db.session.flush()
-    _queue_member_deliveries(kind, created)
-    return len(created)
+    returned = db.session.execute(  # multi-row INSERTs: 10,000 members are a few statements
+        insert(Notification).returning(Notification.user_id, Notification.id), rows
+    )
+    _queue_member_deliveries(kind, {user_id: id_ for user_id, id_ in returned})
+    return len(rows)
 
 
-def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> None:
+def _queue_member_deliveries(kind: Kind, notification_ids: dict[int, int]) -> None:
+    """Outbox entries for the channels each user chose; ``notification_ids``: user -> id."""
     channels = member_channels()
     if not channels:
         return
-    by_user = {notification.user_id: notification for notification in notifications}
-    queued = 0
-    for batch in batched(by_user, BATCH):
+    deliveries: list[dict[str, Any]] = []
+    for batch in batched(notification_ids, BATCH):
         choices: dict[str, dict[int, bool]] = defaultdict(dict)
         for user_id, channel, enabled in db.session.execute(
             select(
@@ -121,17 +129,16 @@ def _queue_member_deliveries(kind: Kind, notifications: list[Notification]) -> N
             default = kind in channel.default_kinds
             chosen = [u for u in batch if choices[channel.key].get(u, default)]
             for user_id in sorted(channel.reachable(chosen)) if chosen else ():
-                notification = by_user[user_id]
-                db.session.add(
-                    Delivery(
-                        key=f"{channel.key}:{notification.id}",
-                        channel=channel.key,
-                        notification_id=notification.id,
-                    )
+                notification_id = notification_ids[user_id]
+                deliveries.append(
+                    {
+                        "key": f"{channel.key}:{notification_id}",
+                        "channel": channel.key,
+                        "notification_id": notification_id,
+                    }
                 )
-                queued += 1
-    if queued:
-        db.session.flush()
+    if deliveries:
+        db.session.execute(insert(Delivery), deliveries)
         db.session.info[QUEUED_FLAG] = True
 
 
