@@ -8,6 +8,14 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses.api_schemas import (
+    COURSE_INPUT,
+    COURSE_SCHEMA,
+    COURSE_SUMMARY,
+    ID_SCHEMA,
+    LESSON_SCHEMA,
+    VIDEO_PROGRESS_INPUT,
+)
 from courses.item_kinds import KINDS
 from courses.models import Course
 from courses.permissions import can_create_course, can_edit_course
@@ -34,95 +42,6 @@ from lms.core.sqlite import writes_on_get
 from lms.points.hours.services import minutes_per_hour
 
 bp = Blueprint("courses_api", __name__)
-
-DUE_AT = {
-    "type": "string",
-    "format": "date-time",
-    "nullable": True,
-    "description": "when a required course should be complete",
-}
-COURSE_INPUT = {
-    "type": "object",
-    "properties": {
-        "title": {"type": "string"},
-        "summary": {"type": "string", "description": "Markdown"},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "units": {"type": "array", "items": {"type": "string"}, "description": "unit paths"},
-        "required": {"type": "boolean"},
-        "due_at": DUE_AT,
-        "published": {"type": "boolean"},
-        "study_hours": {"type": "number", "nullable": True, "description": "null: its items'"},
-    },
-}
-ITEM_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "title": {"type": "string"},
-        "completed": {"type": "boolean"},
-    },
-}
-COURSE_SCHEMA = {
-    "type": "object",
-    "required": ["id", "title", "enrolled", "progress", "modules"],
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "summary_html": {"type": "string"},
-        "enrolled": {"type": "boolean"},
-        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-        "study_hours": {"type": "number", "description": "its own, or its items' sum"},
-        "due_at": DUE_AT,
-        "modules": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "title": {"type": "string"},
-                    "locked": {"type": "boolean"},
-                    "items": {"type": "array", "items": ITEM_SCHEMA},
-                },
-            },
-        },
-    },
-}
-ID_SCHEMA = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}
-COURSE_SUMMARY = {
-    "type": "object",
-    "required": ["id", "title", "summary_html", "enrolled"],
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "summary_html": {"type": "string"},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "required": {"type": "boolean"},
-        "due_at": DUE_AT,
-        "enrolled": {"type": "boolean"},
-        "progress": {"type": "integer", "nullable": True, "description": "when enrolled"},
-    },
-}
-LESSON_SCHEMA = {
-    "type": "object",
-    "required": ["id", "title", "body_html", "minutes", "completed"],
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "body_html": {"type": "string"},
-        "minutes": {"type": "integer"},
-        "completed": {"type": "boolean"},
-        "can_complete_at": {"type": "string", "format": "date-time", "nullable": True},
-        "completed_by": {"type": "string", "enum": ["reading", "watching"]},
-        "video_seconds": {"type": "integer", "nullable": True},
-        "watched_percent": {"type": "integer", "minimum": 0, "maximum": 100},
-    },
-}
-VIDEO_PROGRESS_INPUT = {
-    "type": "object",
-    "required": ["watched_seconds"],
-    "properties": {"watched_seconds": {"type": "number", "minimum": 0}},
-}
 
 
 def _course_json(course: Course) -> dict[str, Any]:

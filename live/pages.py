@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 from live.forms import SessionForm
 from live.models import Format, LiveAnswer, LivePlayer, LiveSession, LiveState
 from live.permissions import can_use_any_unit, led_units, may_use_bank
-from live.services import board, messages, picking, questions, sessions
+from live.services import board, joining, messages, picking, questions, sessions
 from live.viewer import guest_cookie_name, viewer_for
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services import org_units
@@ -187,10 +187,10 @@ def join(form: Any, user: Any) -> tuple[LivePlayer, str | None]:
     their cookie keeps, so a reload finds the same player)."""
     pin = form.pin.data
     if getattr(user, "is_authenticated", False):
-        return sessions.join(pin, user=user), None
-    live_session = sessions.open_session_by_pin(pin)
+        return joining.join(pin, user=user), None
+    live_session = joining.open_session_by_pin(pin)
     key = request.cookies.get(guest_cookie_name(live_session.id))
-    player = sessions.join(pin, nickname=form.nickname.data, guest_key=key)
+    player = joining.join(pin, nickname=form.nickname.data, guest_key=key)
     return player, player.guest_key
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from live import permissions as live_permissions
 from live.models import Format, LiveSession, LiveTeam
-from live.services import sessions, stage, stage_scoring, stage_state
+from live.services import joining, stage, stage_scoring, stage_state
 from live.stage_api_schemas import (
     ACTION_INPUT,
     ACTIONS,
@@ -103,7 +103,7 @@ def _integer(data: dict[str, Any], name: str) -> int:
 )
 def get_stage(session_id: int) -> Any:
     session = _session(session_id)
-    if not _insider(session) and sessions.player_of(session, current_user) is None:
+    if not _insider(session) and joining.player_of(session, current_user) is None:
         raise NotFoundError(_("This live session does not exist."))
     return _state(session)
 
@@ -182,7 +182,7 @@ def adjust(session_id: int) -> Any:
 def risk(session_id: int) -> Any:
     session = _session(session_id)
     value = _integer(json_body(), "value")
-    player = sessions.player_of(session, current_user)
+    player = joining.player_of(session, current_user)
     if live_permissions.can_host(current_user, session) and player is None:
         question = stage_scoring.current_question(session)
         turn = stage_scoring.turn_of(session, question.index) if question else None

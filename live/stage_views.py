@@ -27,7 +27,7 @@ from live import permissions as live_permissions
 from live import stage_pages
 from live.models import Format, LivePlayer, LiveSession, LiveTeam
 from live.pin_limits import limit_pin_guessing
-from live.services import sessions, stage, stage_scoring, stage_state
+from live.services import joining, stage, stage_scoring, stage_state
 from live.stage_forms import AdjustForm, MarkForm, PinForm, RiskForm, StageForm, TeamForm, numbers
 from lms.accounts import permissions
 from lms.accounts.forms import ConfirmForm
@@ -63,7 +63,7 @@ def _hosted(session_id: int) -> LiveSession:
 
 
 def _player(session: LiveSession) -> LivePlayer | None:
-    return sessions.player_of(session, current_user)
+    return joining.player_of(session, current_user)
 
 
 def _act(session: LiveSession, action: Any) -> None:
@@ -229,7 +229,7 @@ def _refused_join(response: Response) -> bool:
 def join() -> Any:
     form = PinForm(request.form if request.method == "POST" else None, pin=request.args.get("pin"))
     if form.validate_on_submit():
-        outcome = submit(form, lambda: sessions.join(form.pin.data or "", user=current_user))
+        outcome = submit(form, lambda: joining.join(form.pin.data or "", user=current_user))
         if outcome.ok and outcome.value is not None:
             return redirect(url_for("live_stage.team", session_id=outcome.value.session_id))
     return render_template("live/stage/join.html", form=form)

@@ -10,7 +10,7 @@ from typing import Any
 
 from live.models import LivePlayer, LiveSession
 from live.permissions import can_host
-from live.services import sessions
+from live.services import joining
 
 GUEST_COOKIE = "live_guest_{id}"  # a guest's key for session {id}; HttpOnly, one per session
 
@@ -44,9 +44,9 @@ def viewer_for(
     """The viewer's roles in ``session`` (none of them: may not watch)."""
     player = None
     if getattr(user, "is_authenticated", False):
-        player = sessions.player_of(session, user)
+        player = joining.player_of(session, user)
     if player is None and guest_key:
-        player = sessions.guest_player(session, guest_key)
+        player = joining.guest_player(session, guest_key)
     return Viewer(
         session=session,
         player=player,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from live.models import LiveSession
-from live.services import answers, sessions
+from live.services import answers, joining, sessions
 from live.services.questions import HOSTED_TYPES
 from live.services.sessions import SessionSettings
 from lms.accounts.models import User
@@ -41,10 +41,10 @@ def add_live_tour_data(organizer: str, member: str) -> None:
     ids = _question_ids(4)
     long = SessionSettings(title=UNDER_WAY, seconds_per_question=600, scoring="speed")
     under_way = sessions.create_session(host, long, question_ids=ids)
-    sessions.join(under_way.pin, user=player_user)
+    joining.join(under_way.pin, user=player_user)
     sessions.advance(under_way)
     done = sessions.create_session(host, SessionSettings(title=FINISHED), question_ids=ids[:2])
-    player = sessions.join(done.pin, user=player_user)
+    player = joining.join(done.pin, user=player_user)
     sessions.advance(done)
     question = done.questions[0]
     answers.submit(done, player, 0, question.choices["options"][0][0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from live.models import LiveSession
-from live.services import sessions, stage
+from live.services import joining, stage
 from lms.accounts.models import User
 from lms.core.extensions import db
 from question_bank.models import Question
@@ -32,7 +32,7 @@ def add_stage_data(organizer: User, member: User) -> None:
             risk_ids=ids[1:3],
         ),
     )
-    sessions.join(session.pin, user=member)
+    joining.join(session.pin, user=member)
     stage.next_question(session)
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bench.competition_load.data import _app, _reset, _users
-from live.services import sessions
+from live.services import joining, sessions
 from live.services.sessions import SessionSettings
 from lms.accounts.models import Role, User
 from lms.accounts.services import tokens
@@ -63,7 +63,7 @@ def prepare(
             SessionSettings(title="Bench live round", scoring="speed"),
             question_ids=_questions(question_count),
         )
-        player_ids = [sessions.join(session.pin, user=member).id for member in members]
+        player_ids = [joining.join(session.pin, user=member).id for member in members]
         db.session.commit()
         members = list(db.session.scalars(select(User).where(User.id.in_([m.id for m in members]))))
         bearers = [tokens.issue_api_token(member).secret for member in members]

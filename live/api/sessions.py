@@ -28,7 +28,7 @@ from live.api_schemas import (
 )
 from live.permissions import can_create_sessions
 from live.pin_limits import limit_pin_guessing
-from live.services import board, results, sessions
+from live.services import board, joining, results, sessions
 from live.viewer import guest_cookie_name
 from lms.accounts import permissions
 from lms.core.api import documented, json_body
@@ -84,8 +84,8 @@ def join() -> Any:
     data = json_body()
     pin, nickname = data.get("pin"), data.get("nickname")
     signed_in = getattr(current_user, "is_authenticated", False)
-    session = sessions.open_session_by_pin(pin if isinstance(pin, str) else "")
-    player = sessions.join(
+    session = joining.open_session_by_pin(pin if isinstance(pin, str) else "")
+    player = joining.join(
         session.pin,
         user=current_user if signed_in else None,
         nickname=nickname if isinstance(nickname, str) else None,

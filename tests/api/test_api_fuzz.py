@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, Case, GenerationMode
 
 from competitions.services import registration
+from live.services import joining
 from live.services import sessions as live_sessions
 from live.services.sessions import SessionSettings
 from lms.accounts.models import User
@@ -71,7 +72,7 @@ def world(db: Any) -> dict[str, Any]:
         SessionSettings(guests=True),
         question_ids=[q.id for q in make_bank("Live bank", types=("single_choice", "true_false"))],
     )
-    live_sessions.join(live.pin, user=users["member"])
+    joining.join(live.pin, user=users["member"])
     live_sessions.advance(live)  # its first question is open
     notice = announcements.publish(
         users["organizer"], AnnouncementDraft("Fuzzed notice", requires_ack=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from live.models import LivePlayer, LiveSession, LiveTeam
-from live.services import sessions, stage
+from live.services import joining, stage
 from lms.accounts.models import User
 from tests.factories import UserFactory
 from tests.quiz_factories import make_bank
@@ -43,8 +43,8 @@ def make_stage(db: Any, *, judge_count: int = 2, **plan: Any) -> Stage:
     session = stage.create_stage(host, stage.StagePlan(**settings))
     red, blue = session.teams
     red_user, blue_user = UserFactory(username="redplayer"), UserFactory(username="blueplayer")
-    red_player = sessions.join(session.pin, user=red_user)
-    blue_player = sessions.join(session.pin, user=blue_user)
+    red_player = joining.join(session.pin, user=red_user)
+    blue_player = joining.join(session.pin, user=blue_user)
     stage.choose_team(session, red_player, red)
     stage.choose_team(session, blue_player, blue)
     db.session.commit()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from live.models import LiveAnswer
-from live.services import answers, sessions
+from live.services import answers, joining, sessions
 from live.services.errors import AlreadyAnsweredError
 from lms.core.errors import ValidationError
 from tests.factories import UserFactory
@@ -17,7 +17,7 @@ from tests.unit.live.stage_helpers import go_to, make_stage
 
 
 def _players(session, count):
-    return [sessions.join(session.pin, user=UserFactory()) for _ in range(count)]
+    return [joining.join(session.pin, user=UserFactory()) for _ in range(count)]
 
 
 def _stored(db, session) -> int:
@@ -91,7 +91,7 @@ def test_a_second_answer_and_a_bad_answer_are_refused(db, make_session):
 
 def test_a_guest_answers_by_the_key_in_their_cookie(db, make_session):
     session = make_session(guests=True)
-    guest = sessions.join(session.pin, nickname="Visitor")
+    guest = joining.join(session.pin, nickname="Visitor")
     sessions.advance(session)
     question = sessions.current_question(session)
     assert (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from live.services import answers, messages, sessions
+from live.services import answers, joining, messages, sessions
 from lms.core import push
 from tests.factories import UserFactory
 from tests.unit.live.helpers import right, wrong
@@ -29,8 +29,8 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
 def test_messages_carry_what_each_page_needs(db, make_session, sent):
     session = make_session()
     main, screen = f"live-{session.id}", f"live-{session.id}-screen"
-    good = sessions.join(session.pin, user=UserFactory())
-    bad = sessions.join(session.pin, user=UserFactory())
+    good = joining.join(session.pin, user=UserFactory())
+    bad = joining.join(session.pin, user=UserFactory())
     assert [c for c, _m in sent] == [screen, screen]
     assert sent[-1][1]["player_count"] == 2
     sent.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from live.services import answers, board, sessions
+from live.services import answers, board, joining, sessions
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from lms.core.errors import ValidationError
 from lms.points.models import PointEntry
@@ -14,7 +14,7 @@ from tests.unit.live.helpers import right, wrong
 
 
 def _players(session, count):
-    return [sessions.join(session.pin, user=UserFactory()) for _ in range(count)]
+    return [joining.join(session.pin, user=UserFactory()) for _ in range(count)]
 
 
 def test_speed_points_fall_with_the_server_measured_time(db, make_session, clock):
@@ -114,7 +114,7 @@ def test_true_false_takes_an_option_id_or_a_boolean(db, make_session):
 def test_finishing_gives_study_points_once_to_members_who_played(db, make_session):
     session = make_session(guests=True)
     played, idle = _players(session, 2)
-    guest = sessions.join(session.pin, nickname="Visitor")
+    guest = joining.join(session.pin, nickname="Visitor")
     sessions.advance(session)
     question = sessions.current_question(session)
     answers.submit(session, played, 0, wrong(question))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from live.models import LiveState
-from live.services import sessions
+from live.services import joining, sessions
 from live.services.errors import WrongStateError
 from live.services.sessions import SessionSettings
 from lms.core.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -38,23 +38,23 @@ def test_only_tap_answer_types_go_live(db, host):
 def test_joining_twice_returns_the_same_player(db, make_session):
     session = make_session()
     member = UserFactory()
-    first = sessions.join(session.pin, user=member)
-    again = sessions.join(session.pin, user=member)
+    first = joining.join(session.pin, user=member)
+    again = joining.join(session.pin, user=member)
     assert first.id == again.id
     with pytest.raises(NotFoundError):
-        sessions.join("000000" if session.pin != "000000" else "111111", user=member)
+        joining.join("000000" if session.pin != "000000" else "111111", user=member)
 
 
 def test_guests_need_the_session_to_take_them(db, make_session):
     closed = make_session()
     with pytest.raises(PermissionDeniedError):
-        sessions.join(closed.pin, nickname="Visitor")
+        joining.join(closed.pin, nickname="Visitor")
     open_ = make_session(guests=True)
-    guest = sessions.join(open_.pin, nickname="  Visitor  ")
+    guest = joining.join(open_.pin, nickname="  Visitor  ")
     assert guest.nickname == "Visitor" and guest.guest_key
-    assert sessions.join(open_.pin, guest_key=guest.guest_key).id == guest.id
+    assert joining.join(open_.pin, guest_key=guest.guest_key).id == guest.id
     with pytest.raises(ValidationError):
-        sessions.join(open_.pin, nickname="Visitor")
+        joining.join(open_.pin, nickname="Visitor")
 
 
 def test_the_host_walks_the_states_to_the_end(db, make_session):

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from live.models import LiveState, QuestionKind
-from live.services import questions, sessions, stage, stage_scoring, stage_state
+from live.services import joining, questions, stage, stage_scoring, stage_state
 from live.stage_models import ScoreEvent
 from lms.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from question_bank.render import correct_answer_text
@@ -233,7 +233,7 @@ def test_teams_may_be_the_organisations_branches_and_players_play_for_theirs(db)
         stage.StagePlan(title="Branches", team_depth=2, judges=["unitjudge"], required_ids=ids),
     )
     assert sorted(t.unit_id for t in session.teams) == sorted([east.id, west.id])
-    player = sessions.join(session.pin, user=UserFactory(unit=west))
+    player = joining.join(session.pin, user=UserFactory(unit=west))
     assert player.team.unit_id == west.id
     other = next(t for t in session.teams if t.unit_id == east.id)
     with pytest.raises(ConflictError):

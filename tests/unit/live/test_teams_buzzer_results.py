@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from live.models import QuestionKind
-from live.services import answers, board, buzzer, results, sessions
+from live.services import answers, board, buzzer, joining, results, sessions
 from live.services.errors import WrongStateError
 from live.services.sessions import SessionSettings
 from lms.accounts.services.org_units import ensure_unit_path
@@ -24,14 +24,14 @@ def test_members_play_for_their_units_ancestor_at_the_depth(db, make_session):
     top = UserFactory(unit=ensure_unit_path("Org"))
     session = make_session(mode="teams", team_depth=2)
     assert {team.name for team in session.teams} == {"East", "West"}
-    assert sessions.join(session.pin, user=east).team.name == "East"
-    assert sessions.join(session.pin, user=west).team.name == "West"
-    assert sessions.join(session.pin, user=top).team is None  # above the depth
+    assert joining.join(session.pin, user=east).team.name == "East"
+    assert joining.join(session.pin, user=west).team.name == "West"
+    assert joining.join(session.pin, user=top).team is None  # above the depth
 
 
 def test_host_formed_teams_fill_evenly_and_rank_by_average(db, make_session):
     session = make_session(mode="teams", team_names=("Red", "Blue"))
-    players = [sessions.join(session.pin, user=UserFactory()) for _ in range(4)]
+    players = [joining.join(session.pin, user=UserFactory()) for _ in range(4)]
     assert sorted(p.team.name for p in players) == ["Blue", "Blue", "Red", "Red"]
     sessions.advance(session)
     question = sessions.current_question(session)
@@ -53,15 +53,15 @@ def test_a_units_session_takes_that_units_members_only(db, host, live_quiz):
     session = sessions.create_session(host, SessionSettings(), quiz=live_quiz, unit=branch)
     inside = UserFactory(unit=ensure_unit_path("Org/East/Group 1"))
     outside = UserFactory(unit=ensure_unit_path("Org/West"))
-    assert sessions.join(session.pin, user=inside)
+    assert joining.join(session.pin, user=inside)
     with pytest.raises(PermissionDeniedError):
-        sessions.join(session.pin, user=outside)
+        joining.join(session.pin, user=outside)
 
 
 def test_buzzes_take_orders_and_an_early_buzz_is_a_foul(db, make_session):
     session = make_session()
     session.questions[0].kind = QuestionKind.BUZZER
-    early, first, second = (sessions.join(session.pin, user=UserFactory()) for _ in range(3))
+    early, first, second = (joining.join(session.pin, user=UserFactory()) for _ in range(3))
     sessions.advance(session)
     foul = buzzer.buzz(session, early, 0)
     assert foul.is_foul and foul.order is None
@@ -77,9 +77,9 @@ def test_buzzes_take_orders_and_an_early_buzz_is_a_foul(db, make_session):
 def test_the_report_groups_players_by_unit_and_the_export_has_every_answer(db, make_session):
     east = ensure_unit_path("Org/East")
     session = make_session(guests=True)
-    a = sessions.join(session.pin, user=UserFactory(unit=east, display_name="Ann"))
-    b = sessions.join(session.pin, user=UserFactory(unit=east, display_name="Bo"))
-    guest = sessions.join(session.pin, nickname="=cmd()")
+    a = joining.join(session.pin, user=UserFactory(unit=east, display_name="Ann"))
+    b = joining.join(session.pin, user=UserFactory(unit=east, display_name="Bo"))
+    guest = joining.join(session.pin, nickname="=cmd()")
     sessions.advance(session)
     question = sessions.current_question(session)
     answers.submit(session, a, 0, right(question))

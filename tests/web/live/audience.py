@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from live.services import sessions
+from live.services import joining, sessions
 from live.services.sessions import SessionSettings
 from lms.accounts.permissions import AUTHENTICATED, PUBLIC
 
@@ -38,5 +38,5 @@ def url_values(objects: dict[str, Any]) -> dict[str, Any]:
     session = sessions.create_session(
         objects["user"], SessionSettings(title="Sample live"), quiz=objects["quiz"]
     )
-    player = sessions.join(session.pin, user=objects["user"])
+    player = joining.join(session.pin, user=objects["user"])
     return {"session_id": session.id, "player_id": player.id}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from live.services import sessions
+from live.services import joining, sessions
 from live.services.sessions import SessionSettings
 from lms.accounts.models import User
 from tests.factories import UserFactory
@@ -47,7 +47,7 @@ def make_session_for_channels(db: Any, host: User, live_quiz: Any) -> Any:
     """A session with a member and a guest joined: (session, host, member's player, guest)."""
     session = sessions.create_session(host, SessionSettings(guests=True), quiz=live_quiz)
     member = UserFactory(username="player")
-    sessions.join(session.pin, user=member)
-    guest = sessions.join(session.pin, nickname="Guest")
+    joining.join(session.pin, user=member)
+    guest = joining.join(session.pin, nickname="Guest")
     db.session.commit()
     return session, host, member, guest

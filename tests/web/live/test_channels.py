@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import g
 from flask_login import login_user
 
-from live.services import sessions
+from live.services import joining
 from live.services.messages import PLAYER_BUCKETS, player_channel
 from live.viewer import guest_cookie_name
 from lms.core import push
@@ -52,7 +52,7 @@ def test_nchans_question_reaches_the_live_channels(client, db, make_session_for_
 def test_a_phones_bucket_admits_its_own_players_and_the_host(app, db, make_session_for_channels):
     session, host, member, guest = make_session_for_channels
     db.session.commit()
-    player = sessions.player_of(session, member)
+    player = joining.player_of(session, member)
     own, other = player_channel(session, player.id), player_channel(session, player.id + 1)
     assert _may(app, own, member) and not _may(app, other, member)
     assert _may(app, own, host) and _may(app, other, host)

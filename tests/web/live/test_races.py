@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from live.models import LiveAnswer, LiveBuzz, LiveSession, QuestionKind
-from live.services import sessions
+from live.services import joining, sessions
 from live.services.sessions import SessionSettings
 from tests.factories import PASSWORD, UserFactory
 from tests.quiz_factories import make_bank, make_quiz
@@ -35,7 +35,7 @@ def _open_session(db: Any, players: int, *, buzzer: bool = False) -> tuple[int, 
     )
     names = [f"racer{n}" for n in range(players)]
     for name in names:
-        sessions.join(session.pin, user=UserFactory(username=name))
+        joining.join(session.pin, user=UserFactory(username=name))
     if buzzer:
         session.questions[0].kind = QuestionKind.BUZZER
     sessions.advance(session)
