@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Browser
 
@@ -44,6 +45,7 @@ def test_every_page_is_on_the_tour_or_left_out_with_a_reason(app: Flask, db: Any
     assert toured & set(LEFT_OUT) == set()
 
 
+@pytest.mark.timeout(600)
 def test_the_tour_finds_nothing_wrong(app: Flask, site: str, db: Any, browser: Browser) -> None:
     stops = _demo_stops(app, db)
     if ON_POSTGRESQL:
