@@ -63,6 +63,10 @@ def bearer_secret() -> str | None:
 @documented(
     "Exchange a username and password for a bearer token",
     auth=False,
+    errors={
+        503: "directory_unavailable: the site signs this person in through a directory (LDAP) "
+        "that does not answer now; administrators can still use their local password",
+    },
     request_schema={
         "type": "object",
         "required": ["username", "password"],

@@ -117,10 +117,12 @@ def documented(
     tags: tuple[str, ...] = (),
     status: int | tuple[int, ...] = 200,
     query: dict[str, dict[str, Any]] | None = None,
+    errors: dict[int, str] | None = None,
 ) -> Callable[[F], F]:
     """Attach the OpenAPI description of an endpoint to its handler: its request body and
     success answer (JSON schemas), the success status (or statuses, e.g. 201 created and 200
-    resumed), and its query parameters as ``{name: schema}``."""
+    resumed), its query parameters as ``{name: schema}``, and the error answers beyond the
+    4xx every endpoint has, as ``{status: when}`` (e.g. 503 when a service it needs is down)."""
 
     def decorator(view: F) -> F:
         setattr(
@@ -134,6 +136,7 @@ def documented(
                 "tags": list(tags),
                 "status": (status,) if isinstance(status, int) else tuple(status),
                 "query": dict(query or {}),
+                "errors": dict(errors or {}),
             },
         )
         return view

@@ -61,10 +61,13 @@ def _responses(doc: dict[str, Any]) -> dict[str, Any]:
         str(status): {"description": _STATUS_TEXT.get(status, "OK"), "content": body}
         for status in doc.get("status") or (200,)
     }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     responses["4XX"] = {
         "description": "Refused: bad input, not logged in, not allowed, not found, conflict",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": error,
     }
+    for status, when in sorted((doc.get("errors") or {}).items()):
+        responses[str(status)] = {"description": when, "content": error}
     return responses
 
 

@@ -138,3 +138,10 @@ def test_every_operation_has_typed_answers_and_the_error_body(document):
             if method in {"post", "put", "patch"} and "requestBody" in operation:
                 schema = operation["requestBody"]["content"]["application/json"]["schema"]
                 assert not _untyped_objects(schema, f"{method} {path} request")
+
+
+def test_a_token_request_documents_the_directory_being_down(document):
+    responses = _operation(document, "post", "/auth/token")["responses"]
+    assert "directory_unavailable" in responses["503"]["description"]
+    error = _resolve(document, responses["503"]["content"]["application/json"]["schema"])
+    assert error["required"] == ["error"]
