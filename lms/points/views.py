@@ -25,6 +25,12 @@ from lms.points.rules import RULES, effective
 
 bp = Blueprint("points", __name__)
 LOGIN_DAY_KEY = "points_login_day"
+# Requests no person makes: nginx asking whether a page may listen to a push channel (its
+# answer's cookie never reaches the browser, so the day would be checked on every subscription),
+# probes and scrapes.
+NOT_A_VISIT = frozenset(
+    {None, "static", "push.authorise", "home.health", "monitoring.ready", "monitoring.prometheus"}
+)
 ADJUSTABLE_RULES = tuple(key for key in RULES if key != "manual")
 
 
@@ -33,7 +39,7 @@ def _award_daily_login() -> None:
     """The first request of a local day earns the login points; the session remembers the
     day, so later requests cost no query. The award runs in its own short write transaction:
     a GET's transaction is read-only on SQLite."""
-    if request.endpoint in (None, "static") or bearer_secret() is not None:
+    if request.endpoint in NOT_A_VISIT or bearer_secret() is not None:
         return
     session_user = session.get("_user_id")
     if not session_user:

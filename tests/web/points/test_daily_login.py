@@ -68,3 +68,19 @@ def test_a_post_as_the_first_request_counts_and_still_saves(
     entries = _logins(db)
     assert [entry.points for entry in entries] == [1, 1]  # awarded before the new values applied
     assert get_setting("points.daily_login.points") == 2
+
+
+def test_requests_no_person_makes_earn_nothing(
+    app: Any, client: Any, db: Any, member: Any, login_as: Any, clock: Any
+) -> None:
+    """nginx's question whether a page may listen to a push channel comes with the member's
+    cookie, but its answer's cookie never reaches the browser: it must not check the day (a
+    write on every subscription); nor may health probes and scrapes."""
+    app.config["PUSH_SUBSCRIBE_PATH"] = "/push/sub"
+    login_as(member)
+    client.get("/push/auth", headers={"X-Original-URI": "/push/sub/live-1"})
+    client.get("/healthz")
+    client.get("/readyz")
+    assert _logins(db) == []
+    client.get("/")
+    assert len(_logins(db)) == 1
