@@ -36,7 +36,7 @@ from live.models import (
     Scoring,
 )
 from live.services import messages
-from live.services.clock import elapsed_since
+from live.services.clock import SessionClock, deadline_passed, elapsed_ms
 from live.services.errors import AlreadyAnsweredError, ClosedError
 from live.services.questions import read_answer
 from live.services.sessions import settle
@@ -70,13 +70,11 @@ def points_for(
     return base + bonus
 
 
-class _SessionClock(Protocol):
+class _ScoredClock(SessionClock, Protocol):
     """The session's facts an answer's points need: a LiveSession, or a row that read them."""
 
     scoring: str
     streak_bonus: bool
-    question_opened_at: datetime | None
-    paused_ms: int
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ class _Intake:
     """What storing an answer to the open question needs, however it was read."""
 
     session_id: int
-    clock: _SessionClock
+    clock: _ScoredClock
     player_id: int
     streak: int
     question: LiveQuestion
@@ -119,15 +117,11 @@ def submit_at_once(
     stage session, paused, past the deadline, another index): :func:`submit` then decides and
     explains, as it does for every answer. 2,000 phones answer within seconds; this is their
     path, with no ORM object loaded."""
-    if isinstance(index, bool) or not isinstance(index, int):
+    who = user_id if user_id is not None else guest_key
+    if isinstance(index, bool) or not isinstance(index, int) or not who:
         return None
-    if user_id is not None:
-        row = db.session.execute(_read_open(by_guest=False), {"s": session_id, "who": user_id})
-    elif guest_key:
-        row = db.session.execute(_read_open(by_guest=True), {"s": session_id, "who": guest_key})
-    else:
-        return None
-    found = row.first()
+    statement = _read_open(by_guest=user_id is None)
+    found = db.session.execute(statement, {"s": session_id, "who": who}).first()
     now = utcnow()
     if (
         found is None
@@ -135,8 +129,7 @@ def submit_at_once(
         or found.state != LiveState.QUESTION
         or found.paused_at is not None
         or found.current_index != index
-        or found.question_deadline is None
-        or now >= found.question_deadline
+        or deadline_passed(found, now)
     ):
         return None
     question = LiveQuestion(
@@ -159,7 +152,7 @@ def _store(intake: _Intake, index: int, answer: Any, now: datetime) -> LiveAnswe
     correct = fraction >= RIGHT_FRACTION
     limit_ms = question.seconds * 1000
     clock = intake.clock
-    elapsed = min(elapsed_since(clock.question_opened_at, clock.paused_ms, now), limit_ms)
+    elapsed = min(elapsed_ms(clock, now), limit_ms)
     points = points_for(
         clock.scoring,
         clock.streak_bonus,

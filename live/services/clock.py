@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from live.models import LiveQuestion, LiveSession, LiveState
 from lms.core.clock import utcnow
@@ -15,7 +16,17 @@ def current_question(session: LiveSession) -> LiveQuestion | None:
     return None
 
 
-def deadline_passed(session: LiveSession, now: datetime) -> bool:
+class SessionClock(Protocol):
+    """A session's clock columns: a LiveSession, or a row that read them."""
+
+    state: str
+    paused_at: datetime | None
+    paused_ms: int
+    question_opened_at: datetime | None
+    question_deadline: datetime | None
+
+
+def deadline_passed(session: SessionClock, now: datetime) -> bool:
     return (
         session.state == LiveState.QUESTION
         and session.paused_at is None
@@ -39,13 +50,9 @@ def seconds_left(session: LiveSession, now: datetime | None = None) -> float | N
     return max(0.0, round((session.question_deadline - moment).total_seconds(), 3))
 
 
-def elapsed_ms(session: LiveSession, now: datetime) -> int:
+def elapsed_ms(session: SessionClock, now: datetime) -> int:
     """Time since the question opened, pauses excluded, in milliseconds."""
-    return elapsed_since(session.question_opened_at, session.paused_ms, now)
-
-
-def elapsed_since(opened_at: datetime | None, paused_ms: int, now: datetime) -> int:
-    """Milliseconds from ``opened_at`` to ``now`` less ``paused_ms`` (0 before opening)."""
-    if opened_at is None:
+    if session.question_opened_at is None:
         return 0
-    return max(0, int((now - opened_at).total_seconds() * 1000 - paused_ms))
+    total = (now - session.question_opened_at).total_seconds() * 1000 - session.paused_ms
+    return max(0, int(total))

@@ -47,14 +47,11 @@ def changed(session: LiveSession) -> None:
         from live.services import board  # noqa: PLC0415 - board reads sessions, which calls here
 
         message = board.state_for(session, screen=True)
-        results = board.player_results(session)
+        by_bucket: dict[int, dict[str, list[int]]] = {}
         # A stage session's team phones listen on ``live-<id>`` (stage_pages): no buckets.
-        buckets = (
-            [] if session.format == Format.STAGE else board.player_buckets(session, PLAYER_BUCKETS)
-        )
-        by_bucket: dict[int, dict[str, list[int]]] = {bucket: {} for bucket in buckets}
-        for player_id, result in results.items():
-            if buckets:
+        if session.format != Format.STAGE:
+            by_bucket = {bucket: {} for bucket in board.player_buckets(session, PLAYER_BUCKETS)}
+            for player_id, result in board.player_results(session).items():
                 by_bucket.setdefault(int(player_id) % PLAYER_BUCKETS, {})[player_id] = result
         push.publish_each(
             [(channel(session), message)]

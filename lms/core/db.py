@@ -111,9 +111,9 @@ _BUILT: dict[tuple[str, Callable[..., Any]], Any] = {}
 def built_once(session: Any, build: Callable[[Callable[[Any], Any]], Any]) -> Any:
     """The statement ``build`` makes for the session's database, made once per process.
 
-    For the hottest writes: building a statement (its clauses, then its cache key) costs more
-    CPU than running it. ``build`` receives ``upsert(model)`` for this database and must take
-    every changing value as a ``bindparam``."""
+    For the hottest statements (writes, and the read of a phone's answer): building a statement
+    (its clauses, then its cache key) costs more CPU than running it. ``build`` receives
+    ``upsert(model)`` for this database and must take every changing value as a ``bindparam``."""
     dialect = session.get_bind().dialect.name
     key = (dialect, build)
     statement = _BUILT.get(key)
