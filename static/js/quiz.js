@@ -188,6 +188,26 @@
     var article = event.target.closest("article.question");
     if (article) { save(article.getAttribute("data-slot")); }
   });
+
+  // An answer given before this script ran (a quick tap while the page loads) or put back by
+  // the browser after a reload differs from what the server rendered, and no change event will
+  // come for it: save it now.
+  function changedSinceRendered(field) {
+    if (field.type === "hidden" || !field.name) { return false; }
+    if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+    if (field.tagName === "SELECT") {
+      var initial = 0;
+      Array.prototype.forEach.call(field.options, function (option, index) {
+        if (option.defaultSelected) { initial = index; }
+      });
+      return field.selectedIndex !== initial;
+    }
+    return field.value !== field.defaultValue;
+  }
+  Object.keys(slots).forEach(function (slot) {
+    var fields = slots[slot].article.querySelectorAll("input, select, textarea");
+    if (Array.prototype.some.call(fields, changedSinceRendered)) { save(slot); }
+  });
   form.addEventListener("input", function (event) {
     var article = event.target.closest("article.question");
     if (!article || !event.target.matches("input[type=text], input[type=number], textarea")) { return; }
