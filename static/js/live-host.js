@@ -192,13 +192,17 @@
   find("[data-end]").addEventListener("click", function () { dialog.showModal(); });
   find("[data-end-cancel]").addEventListener("click", function () { dialog.close(); });
 
-  // When the countdown ends the console closes the question, so the reveal is published to
-  // every phone and the big screen at once (the server would also read it closed by itself).
+  // When the countdown ends, or as soon as every player has answered (as in Kahoot), the
+  // console closes the question, so the reveal is published to every phone and the big screen
+  // at once (the server would also read it closed by itself at the deadline).
   var closedFor = null;
+  function everyoneAnswered(s) {
+    return s.player_count > 0 && s.question.answered >= s.player_count;
+  }
   window.setInterval(function () {
     if (!state || state.state !== "question" || state.question.paused) { return; }
     var key = state.question.index + ":" + state.version;
-    if (L.secondsLeft(state) > 0 || closedFor === key) { return; }
+    if ((L.secondsLeft(state) > 0 && !everyoneAnswered(state)) || closedFor === key) { return; }
     closedFor = key;
     act("close");
   }, 250);

@@ -143,15 +143,16 @@ def test_a_live_quiz_from_lobby_to_podium(
     _shot(zhang, "question-phone")
     _answer(wang, "Paris")
     _answer(li, "Lyon")
-    _answer(zhang, "Paris")
-    expect(host.get_by_test_id("answered-count")).to_contain_text("3", timeout=WAIT)
+    expect(host.get_by_test_id("answered-count")).to_have_text("已答 2 / 3 人", timeout=WAIT)
     _shot(wang, "answered-phone")
     _shot(screen, "screen-question-desktop")
     _shot(host, "host-question-desktop")
 
-    # The reveal: the distribution and the right answer; right or wrong on each phone.
-    host.get_by_role("button", name="公布答案").click()
+    # The last player answers with 50 seconds left: the question closes at once (as in Kahoot),
+    # and the reveal shows the distribution and the right answer; right or wrong on each phone.
+    zhang.get_by_role("button", name=re.compile("Paris")).click()
     expect(screen.get_by_test_id("correct-answer")).to_contain_text("Paris", timeout=WAIT)
+    expect(host.get_by_role("button", name="显示排行榜")).to_be_visible()
     expect(wang.get_by_role("heading", name="答对了！")).to_be_visible(timeout=WAIT)
     expect(li.get_by_role("heading", name="回答错误")).to_be_visible(timeout=WAIT)
     expect(zhang.get_by_text("+100 分")).to_be_visible(timeout=WAIT)
