@@ -2,9 +2,10 @@
 
 A page fails the tour when it answers a 5xx (or another status than expected), logs a console
 error, is wider than the window, or has a serious or critical axe-core violation. Screenshots
-land in ``$LMS_TOUR_DIR`` (default ``test-results/tour/``). On the PostgreSQL pass the tour only
-opens each page once (Chinese, desktop, no axe, no screenshots): the looks do not depend on the
-database, the answers might.
+land in ``$LMS_TOUR_DIR`` (default ``test-results/tour/``); under ``CI=true`` only when that is
+set, as nobody looks at a CI clone's files (they are a third of the tour's time). On the
+PostgreSQL pass the tour only opens each page once (Chinese, desktop, no axe, no screenshots):
+the looks do not depend on the database, the answers might.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tools.tour import Tour, folder_from_environment, walk
 from tools.tour_stops import LEFT_OUT, Stop, add_tour_data, tour_stops
 
 ON_POSTGRESQL = os.environ.get("LMS_TEST_BACKEND", "sqlite") == "postgresql"
+SCREENSHOTS = os.environ.get("CI", "").lower() != "true" or bool(os.environ.get("LMS_TOUR_DIR"))
 
 
 def _demo_stops(app: Flask, db: Any) -> list[tuple[Stop, str]]:
@@ -51,7 +53,7 @@ def test_the_tour_finds_nothing_wrong(app: Flask, site: str, db: Any, browser: B
     if ON_POSTGRESQL:
         tour = Tour(folder=None, languages=("zh_Hans",), sizes=("desktop",), axe_sizes={})
     else:
-        tour = Tour(folder=folder_from_environment())
+        tour = Tour(folder=folder_from_environment() if SCREENSHOTS else None)
 
     walk(tour, browser, site, stops)
 
