@@ -30,11 +30,11 @@ def log_in(page: Page, site: str, username: str, password: str) -> None:
 
 
 def open_menu(page: Page) -> None:
-    """On a phone (narrower than 768 px) the menu is folded behind the ☰ button."""
+    """On a phone or a tablet (narrower than 1024 px) the menu is folded behind the ☰ button."""
     page.wait_for_load_state()
     viewport = page.viewport_size or {"width": 1280}
     menu = page.locator("#main-menu")
-    if viewport["width"] < 768 and not menu.is_visible():
+    if viewport["width"] < 1024 and not menu.is_visible():
         page.get_by_role("button", name=either("菜单", "Menu")).click()
     expect(menu).to_be_visible()
     manage = page.locator("details.nav-manage")
