@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import timedelta
 
 import click
@@ -15,6 +17,7 @@ from courses.services.study_hours import credit_completed_work
 from lms.accounts.models import Role, User
 from lms.accounts.services import org_units, users
 from lms.core.backup import BackupError, restore_backup, write_backup
+from lms.core.backup.archive import on_disk
 from lms.core.clock import utcnow
 from lms.core.extensions import db
 from lms.core.storage import StorageUnavailableError, get_storage
@@ -161,7 +164,7 @@ def backup(output: str, quiet: bool) -> None:
 
 
 @lms_group.command("restore")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--replace",
     is_flag=True,
@@ -169,11 +172,17 @@ def backup(output: str, quiet: bool) -> None:
 )
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 def restore(archive: str, replace: bool, quiet: bool) -> None:
-    """Fill an empty database and storage from an archive of `lms backup`, checked first."""
+    """Fill an empty database and storage from an archive of `lms backup`, checked first.
+
+    ARCHIVE is a file, or - for standard input (copied to a private temporary file first)."""
     if quiet:
         logging.disable(logging.INFO)  # the migrations' log lines
     try:
-        manifest = restore_backup(archive, replace=replace, progress=_progress(quiet))
+        with ExitStack() as stack:
+            path = archive
+            if archive == "-":
+                path = stack.enter_context(on_disk(sys.stdin.buffer))
+            manifest = restore_backup(path, replace=replace, progress=_progress(quiet))
     except BACKUP_FAILURES as error:
         raise click.ClickException(f"nothing restored: {_reason(error)}") from error
     finally:

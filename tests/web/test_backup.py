@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,21 @@ def test_sqlite_to_sqlite_then_a_second_restore_is_refused(source, source_state,
     replaced = cli(target, "restore", "--replace", "--quiet", str(archive))
     assert replaced.exit_code == 0, replaced.output
     _same_site(target, source_state)
+
+
+def test_a_restore_reads_the_archive_from_standard_input(source, source_state, tmp_path):
+    """``lms backup -o - | ssh host 'flask lms restore -'``: the archive comes through a pipe."""
+    _app, archive = source
+    target = sqlite_site(tmp_path / "piped")
+    runner = target.test_cli_runner()
+    empty = runner.invoke(args=["lms", "restore", "-"], input=b"")
+    assert empty.exit_code == 1
+    assert "is not a readable backup archive" in empty.output
+    result = runner.invoke(args=["lms", "restore", "-"], input=archive.read_bytes())
+    assert result.exit_code == 0, result.output
+    assert "restored - (made " in result.stderr
+    _same_site(target, source_state)
+    assert not list(Path(tempfile.gettempdir()).glob("lms-restore-*"))  # the copy is gone
 
 
 def test_a_damaged_archive_is_refused_and_changes_nothing(source, tmp_path):

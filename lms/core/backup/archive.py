@@ -15,9 +15,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import tarfile
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
@@ -34,6 +37,17 @@ CHUNK = 1024 * 1024
 
 class BackupError(Exception):
     """A backup or restore was refused; the message says why and what to do."""
+
+
+@contextmanager
+def on_disk(stream: IO[bytes]) -> Iterator[str]:
+    """A private temporary copy of an archive read from ``stream`` (say, standard input), for
+    the restore, which reads an archive twice: checked whole first, then loaded. The copy is
+    readable by its owner only, and gone afterwards."""
+    with tempfile.NamedTemporaryFile(prefix="lms-restore-", suffix=".tar") as copy:
+        shutil.copyfileobj(stream, copy, CHUNK)
+        copy.flush()
+        yield copy.name
 
 
 class _Hashing(io.RawIOBase):
