@@ -25,6 +25,7 @@ from lms.core.uploads import stray_keys, unused_uploads
 from lms.demo_announcements import seed_announcements
 from lms.demo_competitions import seed_competitions
 from lms.demo_content import seed_activities, seed_courses, seed_progress, seed_questions
+from lms.demo_live import seed_live
 from lms.demo_quizzes import seed_quizzes
 from lms.points.hours import services as hours
 from lms.points.hours.queries import this_year
@@ -75,6 +76,7 @@ def seed_demo_data() -> bool:
     seed_quizzes(created["organizer"], [created["lisi"], created["zhaoliu"]], governance)
     members = [created[name] for name in ("zhangsan", "lisi", "wangwu", "zhaoliu")]
     seed_competitions(created["organizer"], members)
+    seed_live(created["organizer"], members)
     hours.set_target(year=this_year(), unit=None, role=None, centihours=3200)
     seed_announcements(created["organizer"], created["zhangsan"], created["lisi"])
     return True

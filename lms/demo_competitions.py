@@ -7,9 +7,7 @@ award and point is exactly what the product would have recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from competitions.models import Competition, UnitMetric
 from competitions.services import authoring, registration, results
@@ -23,15 +21,6 @@ from question_bank.types import get_type
 from quizzes.services import answers, attempts, responses
 from quizzes.services import authoring as quiz_authoring
 from quizzes.services.authoring import QuizSettings, SlotSpec
-
-
-@contextmanager
-def _at(moment: datetime) -> Iterator[None]:
-    clock.set_clock(lambda: moment)
-    try:
-        yield
-    finally:
-        clock.set_clock(None)
 
 
 def _round(title: str, organizer: User, count: int) -> object:
@@ -56,7 +45,7 @@ def _take_part(member: User, competition: Competition, right: int, minutes: int)
         answer = kind.correct_response(item.version.definition) if sequence <= right else None
         if answer is not None:
             answers.save_answer(attempt, item.slot, responses.to_client(item, answer), sequence)
-    with _at(attempt.started_at + timedelta(minutes=minutes)):
+    with clock.standing_at(attempt.started_at + timedelta(minutes=minutes)):
         attempts.submit(attempt)
 
 
@@ -78,7 +67,7 @@ def seed_competitions(organizer: User, members: list[User]) -> None:
     )
     authoring.set_published(finished, True)
     for number, member in enumerate(members):
-        with _at(finished_start + timedelta(hours=1 + number)):
+        with clock.standing_at(finished_start + timedelta(hours=1 + number)):
             _take_part(member, finished, right=5 - number, minutes=4 + number)
     results.publish_results(finished, organizer)
 
@@ -99,7 +88,7 @@ def seed_competitions(organizer: User, members: list[User]) -> None:
     authoring.set_published(running, True)
     authoring.new_display_token(running)
     for number, member in enumerate(members[:2]):
-        with _at(now - timedelta(minutes=90 - 10 * number)):
+        with clock.standing_at(now - timedelta(minutes=90 - 10 * number)):
             _take_part(member, running, right=4 - number, minutes=3 + number)
     for member in members[2:]:
         registration.register(member, running)
@@ -107,6 +96,6 @@ def seed_competitions(organizer: User, members: list[User]) -> None:
     for days_ago in range(6, 0, -1):
         for number, member in enumerate(members):
             if (days_ago + number) % 3:
-                with _at(now - timedelta(days=days_ago)):
+                with clock.standing_at(now - timedelta(days=days_ago)):
                     award_daily_login(member)
     db.session.flush()

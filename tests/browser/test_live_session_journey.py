@@ -26,6 +26,14 @@ PASSWORD = "live-pass-1"
 WAIT = 8000  # ms: a pushed change shows well within this
 
 
+BARS_IN_PROPORTION = """() => {
+  const width = (text) => [...document.querySelectorAll("[data-bars] li")]
+    .find((bar) => bar.textContent.includes(text))
+    .querySelector(".bar-fill").getBoundingClientRect().width;
+  return width("Lyon") > 0 && width("Paris") > 1.5 * width("Lyon");
+}"""
+
+
 @pytest.fixture
 def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
     made: list[BrowserContext] = []
@@ -153,6 +161,7 @@ def test_a_live_quiz_from_lobby_to_podium(
     zhang.get_by_role("button", name=re.compile("Paris")).click()
     expect(screen.get_by_test_id("correct-answer")).to_contain_text("Paris", timeout=WAIT)
     expect(host.get_by_role("button", name="显示排行榜")).to_be_visible()
+    host.wait_for_function(BARS_IN_PROPORTION)  # the console's bars: Paris 2, Lyon 1
     expect(wang.get_by_role("heading", name="答对了！")).to_be_visible(timeout=WAIT)
     expect(li.get_by_role("heading", name="回答错误")).to_be_visible(timeout=WAIT)
     expect(zhang.get_by_text("+100 分")).to_be_visible(timeout=WAIT)

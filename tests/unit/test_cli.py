@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from competitions.models import Award, Competition
+from live.models import LiveAnswer, LivePlayer, LiveSession
+from live.services import awards
+from live.services.questions import HOSTED_TYPES
 from lms.accounts.models import OrgUnit, User
 from lms.accounts.services.passwords import verify_password
 from lms.points.models import PointEntry
@@ -88,10 +91,28 @@ def test_seed_demo_once(app, db):
     assert any(c.display_token and not c.results_published_at for c in competitions)  # running
     assert db.session.scalar(select(func.count()).select_from(Award)) >= 3
     assert db.session.scalar(select(func.count()).select_from(PointEntry)) >= 10
+    _has_live_quizzes(db)
     second = _run(app, "lms", "seed-demo")
     assert second.exit_code == 0
     assert "not added" in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == len(users)
+
+
+def _has_live_quizzes(db) -> None:
+    """A round played last week (results, points) and one in its lobby, from a quiz whose
+    questions phones can all answer."""
+    played, waiting = db.session.scalars(select(LiveSession).order_by(LiveSession.id)).all()
+    assert played.state == "finished" and waiting.state == "lobby"
+    assert played.finished_at is not None and played.points_awarded_at is not None
+    players = db.session.scalars(select(LivePlayer).where(LivePlayer.session_id == played.id))
+    scores = sorted((player.score for player in players), reverse=True)
+    assert len(scores) == 4 and scores[0] > scores[-1] > 0
+    answered = select(func.count()).where(LiveAnswer.session_id == played.id)
+    assert db.session.scalar(answered) == 4 * len(played.questions) == 4 * 6
+    entries = select(func.count()).where(PointEntry.source_type == awards.SOURCE_TYPE)
+    assert db.session.scalar(entries) == 4
+    assert {q.version.type for q in waiting.questions} <= set(HOSTED_TYPES)
+    assert waiting.quiz_id == played.quiz_id
 
 
 def test_questions_import_and_export(app, db, tmp_path):
