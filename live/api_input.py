@@ -34,7 +34,7 @@ def _choice(data: dict[str, Any], key: str, allowed: list[str], default: str) ->
     return value
 
 
-def _optional_int(data: dict[str, Any], key: str, default: int | None) -> int | None:
+def optional_int(data: dict[str, Any], key: str, default: int | None) -> int | None:
     value = data.get(key, default)
     if value is None:
         return None
@@ -58,10 +58,10 @@ def settings_from(data: dict[str, Any]) -> SessionSettings:
         title=_text(data, "title"),
         mode=_choice(data, "mode", [m.value for m in Mode], Mode.INDIVIDUAL),
         scoring=_choice(data, "scoring", [s.value for s in Scoring], Scoring.ACCURACY),
-        seconds_per_question=_optional_int(data, "seconds_per_question", 20) or 0,
+        seconds_per_question=optional_int(data, "seconds_per_question", 20) or 0,
         guests=optional_flag(data, "guests", False),
         streak_bonus=optional_flag(data, "streak_bonus", False),
-        team_depth=_optional_int(data, "team_depth", None),
+        team_depth=optional_int(data, "team_depth", None),
         team_names=tuple(teams),
         format=_choice(data, "format", [f.value for f in Format], Format.HOSTED),
     )

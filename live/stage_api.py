@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from live import permissions as live_permissions
+from live.api_input import optional_int
 from live.models import Format, LiveSession, LiveTeam
 from live.services import joining, stage, stage_scoring, stage_state
 from live.stage_api_schemas import (
@@ -119,11 +120,14 @@ def get_stage(session_id: int) -> Any:
 )
 def act(session_id: int) -> Any:
     session = _hosted(session_id)
-    action = json_body().get("action")
+    body = json_body()
+    action = body.get("action")
     if action not in ACTIONS:
         raise ValidationError(_("Choose one of the host's steps."), field="action")
     if action == "undo":
-        stage.undo_last(session, current_user)
+        stage.undo_last(session, current_user, expected=optional_int(body, "expected", None))
+    elif action == "next":
+        stage.next_question(session, after=optional_int(body, "after", None))
     else:
         STEPS[action](session)
     db.session.commit()

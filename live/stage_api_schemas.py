@@ -88,7 +88,19 @@ STAGE_STATE = {
 ACTION_INPUT = {
     "type": "object",
     "required": ["action"],
-    "properties": {"action": {"type": "string", "enum": list(ACTIONS)}},
+    "properties": {
+        "action": {"type": "string", "enum": list(ACTIONS)},
+        "after": {
+            "type": ["integer", "null"],
+            "description": "next: the question index the host saw (-1 in the lobby); when the "
+            "session is past it already, 409 moved_on and nothing moves (a step sent twice)",
+        },
+        "expected": {
+            "type": ["integer", "null"],
+            "description": "undo: the id of the scoring action the host saw last; when another "
+            "one is last by now, 409 moved_on and nothing is undone",
+        },
+    },
 }
 MARK_INPUT = {
     "type": "object",

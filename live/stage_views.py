@@ -7,6 +7,7 @@ tier) and reloads when the session's version changes; no request waits for a cha
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -143,6 +144,7 @@ def _host_page(session: LiveSession, adjust: AdjustForm) -> str:
         **stage_pages.console(session),
         adjust=adjust,
         log=stage_scoring.log_of(session),
+        last_standing=stage_scoring.last_standing(session),
         players=list(
             db.session.scalars(
                 select(LivePlayer)
@@ -153,13 +155,28 @@ def _host_page(session: LiveSession, adjust: AdjustForm) -> str:
     )
 
 
+def _seen(name: str) -> int | None:
+    """What the host's page showed when the step was clicked (a question's index, a scoring
+    action's id), sent with the step so a click sent twice does not step twice."""
+    value = request.form.get(name)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        abort(400)
+
+
 @bp.route("/live/<int:session_id>/stage/do/<action>", methods=["POST"])
 @permissions.authenticated
 def act(session_id: int, action: str) -> Any:
     session = _hosted(session_id)
     if action not in HOST_ACTIONS:
         abort(404)
-    _act(session, lambda: HOST_ACTIONS[action](session))
+    if action == "next":
+        _act(session, partial(stage.next_question, session, after=_seen("after")))
+    else:
+        _act(session, partial(HOST_ACTIONS[action], session))
     return redirect(url_for("live_stage.host", session_id=session.id))
 
 
@@ -167,7 +184,7 @@ def act(session_id: int, action: str) -> Any:
 @permissions.authenticated
 def undo(session_id: int) -> Any:
     session = _hosted(session_id)
-    _act(session, lambda: stage.undo_last(session, current_user))
+    _act(session, partial(stage.undo_last, session, current_user, expected=_seen("event")))
     return redirect(url_for("live_stage.host", session_id=session.id))
 
 

@@ -203,10 +203,17 @@ def _question(session: LiveSession, index: int) -> LiveQuestion | None:
     )
 
 
-def next_question(session: LiveSession) -> LiveSession:
-    """Show the next question (from the lobby, the first); after the last, finish."""
+def next_question(session: LiveSession, *, after: int | None = None) -> LiveSession:
+    """Show the next question (from the lobby, the first); after the last, finish.
+
+    ``after``: the index of the question the host saw (-1 in the lobby); when the session is
+    at another one by now (the click was sent twice) nothing moves, so no question is skipped."""
     if session.state == LiveState.FINISHED:
         raise ConflictError(_("The session is over."), code="finished")
+    if after is not None and after != session.current_index:
+        raise ConflictError(
+            _("The competition has already moved on; nothing was done."), code="moved_on"
+        )
     current = stage_scoring.current_question(session)
     if current is not None:
         current.buzz_open = False
@@ -350,8 +357,8 @@ def mark(session: LiveSession, judge: User, verdict: str, *, decide: bool = Fals
     changed(session)
 
 
-def undo_last(session: LiveSession, by: User) -> None:
-    stage_scoring.undo_last(session, by)
+def undo_last(session: LiveSession, by: User, *, expected: int | None = None) -> None:
+    stage_scoring.undo_last(session, by, expected=expected)
     changed(session)
 
 

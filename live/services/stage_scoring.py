@@ -201,16 +201,29 @@ def adjust(session: LiveSession, team: LiveTeam, delta: int, reason: str, by: Us
     return _event(session, team.id, delta, EventKind.ADJUST, by, reason=reason)
 
 
-def undo_last(session: LiveSession, by: User) -> ScoreEvent:
-    """Undo the newest scoring action still standing; an undone answer is marked afresh."""
-    event = db.session.scalar(
+def last_standing(session: LiveSession) -> ScoreEvent | None:
+    """The newest scoring action not undone: the one "undo" takes back."""
+    return db.session.scalar(
         select(ScoreEvent)
         .where(ScoreEvent.session_id == session.id, ScoreEvent.undone_at.is_(None))
         .order_by(ScoreEvent.id.desc())
         .limit(1)
     )
+
+
+def undo_last(session: LiveSession, by: User, *, expected: int | None = None) -> ScoreEvent:
+    """Undo the newest scoring action still standing; an undone answer is marked afresh.
+
+    ``expected``: the id of the action the host saw as the last one; when another one is last
+    by now (the click was sent twice, or a judge marked meanwhile) nothing is undone."""
+    event = last_standing(session)
     if event is None:
         raise ConflictError(_("There is no scoring action to undo."), code="nothing_to_undo")
+    if expected is not None and event.id != expected:
+        raise ConflictError(
+            _("The last scoring action is another one by now; nothing was undone."),
+            code="moved_on",
+        )
     event.undone_at = utcnow()
     event.undone_by_id = by.id
     if event.kind in (EventKind.REQUIRED, EventKind.BUZZER, EventKind.RISK):

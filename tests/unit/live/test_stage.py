@@ -253,3 +253,31 @@ def test_the_database_keeps_one_standing_foul_per_team_and_question(db):
     db.session.add(ScoreEvent(session_id=s.session.id, team_id=s.red.id, delta=-5, kind="foul",
                               question_index=2))  # fmt: skip
     db.session.flush()
+
+
+def test_a_next_sent_twice_moves_once(db):
+    """The host's page sends the question it showed: a second "next" from the same page (a
+    double click, a page reloading under the click) skips no question."""
+    s = make_stage(db, judge_count=1)
+    stage.next_question(s.session, after=-1)  # from the lobby
+    assert s.session.current_index == 0
+    version = s.session.version
+    with pytest.raises(ConflictError) as again:
+        stage.next_question(s.session, after=-1)
+    assert again.value.code == "moved_on"
+    assert (s.session.current_index, s.session.version) == (0, version)
+    stage.next_question(s.session, after=0)
+    assert s.session.current_index == 1
+
+
+def test_an_undo_sent_twice_undoes_once(db):
+    s = make_stage(db, judge_count=1)
+    stage.adjust(s.session, s.blue, 7, "Bonus for teamwork", s.host)
+    stage.adjust(s.session, s.red, 5, "Quick answer", s.host)
+    seen = stage_scoring.last_standing(s.session)
+    assert seen is not None and seen.reason == "Quick answer"
+    stage.undo_last(s.session, s.host, expected=seen.id)
+    with pytest.raises(ConflictError) as again:
+        stage.undo_last(s.session, s.host, expected=seen.id)
+    assert again.value.code == "moved_on"
+    assert scores(s.session) == {"Red": 0, "Blue": 7}  # Blue's bonus stands

@@ -99,6 +99,34 @@ def test_a_buzzer_round_played_through_the_pages(client, db, login_as):
     assert {t.name: t.score for t in s.session.teams} == {"Red": 0, "Blue": -5}
 
 
+def test_a_step_sent_twice_from_the_same_page_is_taken_once(client, db, login_as):
+    """A double click, or a click on a console reloading under it, sends the same form twice:
+    "next" skips no question and "undo" takes back one scoring action."""
+    s = make_stage(db, judge_count=1)
+    sid = s.session.id
+    host_url = f"/live/{sid}/stage"
+    login_as(s.host)
+    lobby = client.get(host_url).get_data(as_text=True)
+    submit_form(client, host_url, form="/do/next", page=lobby)
+    again = submit_form(
+        client, host_url, form="/do/next", page=lobby, headers=EN, follow_redirects=True
+    )
+    assert "The competition has already moved on; nothing was done." in again.get_data(True)
+    assert s.session.current_index == 0
+    login_as(s.head)
+    submit_form(client, f"/live/{sid}/stage/judge", form="/mark", button="right")
+    login_as(s.host)
+    stage_scoring.adjust(s.session, s.blue, 3, "Team spirit", s.host)
+    db.session.commit()
+    scored = client.get(host_url).get_data(as_text=True)
+    submit_form(client, host_url, form="/undo", page=scored)
+    twice = submit_form(
+        client, host_url, form="/undo", page=scored, headers=EN, follow_redirects=True
+    )
+    assert "nothing was undone" in twice.get_data(True)
+    assert {t.name: t.score for t in s.session.teams} == {"Red": 10, "Blue": 0}
+
+
 def test_an_adjustment_without_a_reason_is_refused(client, db, login_as):
     s = make_stage(db)
     login_as(s.host)
