@@ -81,6 +81,10 @@ def _on_flush(session: Session, _context: Any) -> None:
     for competition in [o for o in session.dirty if isinstance(o, Competition)]:
         if session.is_modified(competition):
             board_changed(competition.id)
+    # A new competition's channel starts from its own board: Nchan keeps a channel's last
+    # message for new subscribers, and an id may be handed out again after a deletion.
+    for competition in [o for o in session.new if isinstance(o, Competition)]:
+        board_changed(competition.id)
 
 
 def _on_new_display_token(_target: Competition, token: Any, old: Any, _initiator: Any) -> None:

@@ -62,6 +62,24 @@ def changed(session: LiveSession) -> None:
         )
 
 
+def created(session: LiveSession) -> None:
+    """A new session's channels start from its own state. Nchan gives a new subscriber the
+    channel's last message, kept for hours, and channels are named by ids, which a database may
+    hand out again (the newest session deleted, a test database emptied): without this a page
+    of the new session would first hear the old one's state, players or results."""
+    if not push.enabled():
+        return
+    from live.services import board  # noqa: PLC0415
+
+    state = board.state_for(session, screen=True)
+    buckets = range(PLAYER_BUCKETS) if session.format != Format.STAGE else range(0)
+    push.publish_each(
+        [(channel(session), state)]
+        + [(f"live-{session.id}-p{bucket}", state) for bucket in buckets]
+        + [(screen_channel(session), {"kind": "players", "player_count": 0, "players": []})]
+    )
+
+
 def _screen(session: LiveSession, message: dict[str, Any]) -> None:
     if push.enabled():
         push.publish(screen_channel(session), message)

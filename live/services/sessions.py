@@ -146,6 +146,7 @@ def create_session(
     db.session.flush()
     if settings.mode == Mode.TEAMS:
         teams.create_teams(session, settings.team_depth, settings.team_names)
+    messages.created(session)
     return session
 
 

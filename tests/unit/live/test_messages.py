@@ -26,8 +26,24 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     return published
 
 
+def test_a_new_session_starts_every_channel_from_its_own_state(db, make_session, sent):
+    """Nchan keeps each channel's last message for new subscribers; an id handed out again
+    must not greet the new session's pages with the old session's state or results."""
+    session = make_session()
+    by_channel = dict(sent)
+    buckets = [f"live-{session.id}-p{k}" for k in range(messages.PLAYER_BUCKETS)]
+    assert set(by_channel) == {f"live-{session.id}", f"live-{session.id}-screen", *buckets}
+    assert all(
+        by_channel[c]["state"] == "lobby" and "results" not in by_channel[c] for c in buckets
+    )
+    assert by_channel[f"live-{session.id}-screen"] == {
+        "kind": "players", "player_count": 0, "players": []
+    }  # fmt: skip
+
+
 def test_messages_carry_what_each_page_needs(db, make_session, sent):
     session = make_session()
+    sent.clear()
     main, screen = f"live-{session.id}", f"live-{session.id}-screen"
     good = joining.join(session.pin, user=UserFactory())
     bad = joining.join(session.pin, user=UserFactory())

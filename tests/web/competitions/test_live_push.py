@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from competitions.models import Competition
 from competitions.services import authoring, by_hand
 from tests.factories import OrgUnitFactory, UserFactory
 from tests.push_tier import record_publishes
@@ -140,3 +141,16 @@ def test_a_rolled_back_change_publishes_nothing(db, clock, sent):
     db.session.rollback()
     _wait(sent, 1)
     assert sent == []
+
+
+def test_a_new_competition_starts_its_channel_from_its_own_board(db, clock, sent):
+    """Nchan keeps a channel's last message for new subscribers: a competition whose id was
+    used before (the newest one deleted) must not greet its watchers with the old board."""
+    competition = Competition(
+        title="New", registration_opens_at=clock.now, starts_at=clock.now, ends_at=clock.now
+    )
+    db.session.add(competition)
+    db.session.commit()  # one insert, no update after it
+    _wait(sent, 1)
+    assert [url for url, _body in sent] == [f"{URL}/competition-{competition.id}"]
+    assert json.loads(sent[0][1])["people"]["entries"] == []
