@@ -37,6 +37,7 @@ def public_board(competition: Competition) -> bytes:
         "stage": str(stage),
         "frozen": stages.is_frozen(competition, now),
         "revealed": stage in (Stage.FINISHED, Stage.PUBLISHED),
+        "starts_at": iso(competition.starts_at),
         "ends_at": iso(competition.ends_at),
     }
     return b"".join(

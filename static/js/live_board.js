@@ -2,7 +2,8 @@
 // script keeps it current. Without the push tier it polls board.json every 2 s with the last
 // ETag, so an unchanged board costs a 304 and no request ever waits on the server. With it
 // (data-subscribe-url), an EventSource on nginx + Nchan receives every new public board; the page
-// then polls only slowly (60 s: the member's own row, stage changes by the clock), and goes back
+// then polls only slowly (60 s: the member's own row), reads the board once at the start and
+// at the end (stage changes by the clock push nothing), and goes back
 // to polling every 2 s if the stream fails, trying the stream again every 30 s. Every board
 // carries a version (X-Board-Version on a poll, "version" in a message): one older than the page
 // shows is ignored. A hidden tab polls every 15 s and catches up at once when shown again; a
@@ -25,6 +26,7 @@
   var timer = null;
   var inFlight = false;
   var serverOffset = Date.parse(root.getAttribute("data-server-time")) - Date.now();
+  var startsAt = Date.parse(root.getAttribute("data-starts-at"));
   var endsAt = Date.parse(root.getAttribute("data-ends-at"));
   var stage = root.getAttribute("data-stage-value");
 
@@ -104,6 +106,7 @@
   function renderMeta(meta) {
     if (!meta) { return; }
     stage = meta.stage;
+    if (meta.starts_at) { startsAt = Date.parse(meta.starts_at); }
     if (meta.ends_at) { endsAt = Date.parse(meta.ends_at); }
     var badge = find("[data-stage]");
     if (badge) { badge.textContent = msg("stage-" + meta.stage) || meta.stage; }
@@ -185,16 +188,21 @@
 
   // The countdown follows the server's clock (its offset to this one was measured at load).
   var countdown = find("[data-countdown]");
-  var endPollAt = null;
+  var readAt = {};
+  // The start and the end happen by the clock, with no change to push: pages on the push tier
+  // read the board once when each comes, spread over a few seconds so thousands of watchers
+  // do not ask at once.
+  function readOnceWhen(name, due) {
+    if (!stream || !due || readAt[name]) { return; }
+    readAt[name] = Date.now() + Math.random() * END_JITTER_MS;
+    window.setTimeout(function () { if (!inFlight) { window.clearTimeout(timer); poll(); } },
+      readAt[name] - Date.now());
+  }
   function tick() {
-    var left = Math.floor((endsAt - (Date.now() + serverOffset)) / 1000);
-    // At the end the board is revealed without a change to push: pages on the push tier read
-    // it once, spread over a few seconds so thousands of watchers do not ask at once.
-    if (stream && stage === "running" && left < 0 && endPollAt === null) {
-      endPollAt = Date.now() + Math.random() * END_JITTER_MS;
-      window.setTimeout(function () { if (!inFlight) { window.clearTimeout(timer); poll(); } },
-        endPollAt - Date.now());
-    }
+    var now = Date.now() + serverOffset;
+    var left = Math.floor((endsAt - now) / 1000);
+    readOnceWhen("start", (stage === "upcoming" || stage === "registration") && now >= startsAt);
+    readOnceWhen("end", stage === "running" && left < 0);
     if (!countdown) { return; }
     countdown.hidden = stage !== "running" || left < 0;
     if (countdown.hidden) { return; }

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
+from lms.core.clock import utcnow
 from tests.browser.conftest import PHONE
 from tests.browser.test_big_screen import _hand_in, running_competition
 from tests.browser.test_live_threads import (  # noqa: F401 (two_thread_site is a fixture)
@@ -83,6 +85,27 @@ def test_board_and_big_screen_update_through_nginx(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_board_waiting_for_its_start_turns_running_when_the_clock_says_so(
+    page: Page, push_site: str, make_user, db, browser_errors
+) -> None:
+    """Nothing is pushed when a competition starts by the clock: the page on the push tier reads
+    the board once at the start time (within 10 s, spread over the watchers), not at its next
+    60 s poll, and without a reload."""
+    member = make_user(username="wang", display_name="王强", password=PASSWORD)
+    competition, _token = running_competition([member], "知识竞赛初赛", "初赛第一轮")
+    competition.starts_at = utcnow() + timedelta(seconds=3)
+    db.session.commit()
+
+    log_in(page, push_site, "wang", PASSWORD)
+    page.goto(f"{push_site}/competitions/{competition.id}/live")
+    expect(page.locator("[data-live-board][data-pushed]")).to_have_count(1)
+    expect(page.get_by_test_id("stage")).to_have_text("报名中")
+    page.evaluate("window.keptSinceLoad = true")
+    expect(page.get_by_test_id("stage")).to_have_text("进行中", timeout=20_000)
+    assert page.evaluate("window.keptSinceLoad") is True
+    assert browser_errors == []
 
 
 def test_twenty_pages_subscribed_through_nginx_hold_no_app_thread(
