@@ -1,9 +1,9 @@
 """The push tier's channels of live sessions (kind ``live``), and who may subscribe:
-``live-<id>`` its host, its players and the big screen; ``live-<id>-p<k>`` (the state with
-results for a bucket of phones) the players of that bucket and the host; ``live-<id>-screen``
-(joins, answer counts) the host and the big screen. The screen's token comes as ``?token=`` on
-the subscribe URL (seen here directly or in the ``X-Original-URI`` header of Nchan's
-subrequest)."""
+``live-<id>`` its host, its players, a stage session's judges and the big screen;
+``live-<id>-p<k>`` (the state with results for a bucket of phones) the players of that bucket
+and the host; ``live-<id>-screen`` (joins, answer counts) the host and the big screen. The
+screen's token comes as ``?token=`` on the subscribe URL (seen here directly or in the
+``X-Original-URI`` header of Nchan's subrequest)."""
 
 from __future__ import annotations
 

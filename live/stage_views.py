@@ -213,10 +213,7 @@ def judge(session_id: int) -> Any:
     me = stage_scoring.judge_of(session, current_user)
     if me is None and not live_permissions.can_host(current_user, session):
         abort(404)
-    console = stage_pages.console(session)
-    if not live_permissions.can_host(current_user, session) and _player(session) is None:
-        console["page"]["subscribe_url"] = None  # the push tier's channel is not a judge's: poll
-    return render_template("live/stage/judge.html", **console, me=me)
+    return render_template("live/stage/judge.html", **stage_pages.console(session), me=me)
 
 
 @bp.route("/live/<int:session_id>/stage/mark", methods=["POST"])

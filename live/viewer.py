@@ -1,6 +1,7 @@
 """Who is looking at a session: its host, one of its players (a member, or a guest by the key in
-their cookie), or the big screen (by its secret token). The API, the pages and the push tier's
-channel check all ask :func:`viewer_for`, so they agree on who sees what."""
+their cookie), one of a stage session's judges, or the big screen (by its secret token). The
+API, the pages and the push tier's channel check all ask :func:`viewer_for`, so they agree on
+who sees what."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from live.models import LivePlayer, LiveSession
+from live.models import Format, LivePlayer, LiveSession
 from live.permissions import can_host
-from live.services import joining
+from live.services import joining, stage_scoring
 
 GUEST_COOKIE = "live_guest_{id}"  # a guest's key for session {id}; HttpOnly, one per session
 
@@ -25,10 +26,11 @@ class Viewer:
     player: LivePlayer | None = None
     is_host: bool = False
     is_screen: bool = False
+    is_judge: bool = False
 
     @property
     def may_watch(self) -> bool:
-        return self.is_host or self.is_screen or self.player is not None
+        return self.is_host or self.is_screen or self.is_judge or self.player is not None
 
 
 def screen_token_matches(session: LiveSession, token: str | None) -> bool:
@@ -47,9 +49,16 @@ def viewer_for(
         player = joining.player_of(session, user)
     if player is None and guest_key:
         player = joining.guest_player(session, guest_key)
+    is_host = can_host(user, session)
     return Viewer(
         session=session,
         player=player,
-        is_host=can_host(user, session),
+        is_host=is_host,
         is_screen=screen_token_matches(session, token),
+        is_judge=(
+            not is_host
+            and player is None
+            and session.format == Format.STAGE
+            and stage_scoring.judge_of(session, user) is not None
+        ),
     )

@@ -1,6 +1,6 @@
 """A stage round as it happens in a hall: the host sets it up and runs it from a laptop, a judge
 marks from a tablet, two teams buzz and pick risk values on their phones, and the big screen
-follows without anyone touching it (through nginx + Nchan; the judge's console polls). One
+follows without anyone touching it (every page through nginx + Nchan, the judge's too). One
 buzzer question (with an early buzz: a foul) and one risk question (answered on the phone,
 marked wrong, undone, marked right), then freeze and reveal."""
 

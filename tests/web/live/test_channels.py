@@ -12,6 +12,7 @@ from live.services.messages import PLAYER_BUCKETS, player_channel
 from live.viewer import guest_cookie_name
 from lms.core import push
 from tests.factories import UserFactory
+from tests.unit.live.stage_helpers import make_stage
 
 
 def _may(app, channel, user=None, **request):
@@ -62,3 +63,14 @@ def test_a_phones_bucket_admits_its_own_players_and_the_host(app, db, make_sessi
     assert not _may(app, own, query_string={"token": session.screen_token})
     assert not _may(app, f"live-{session.id}-p1000", host)
     assert PLAYER_BUCKETS < 1000
+
+
+def test_a_stage_sessions_judges_listen_on_its_channel(app, db):
+    """The judge's console follows the session through the push tier, as the host's does."""
+    s = make_stage(db, judge_count=1)
+    stranger = UserFactory(username="stranger")
+    db.session.commit()
+    main = f"live-{s.session.id}"
+    assert _may(app, main, s.head)
+    assert not _may(app, f"{main}-screen", s.head)
+    assert not _may(app, main, stranger)
