@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from live.models import LivePlayer, LiveSession, LiveTeam
+from live.services import messages
 from lms.accounts.models import OrgUnit, User
 from lms.core.errors import ValidationError
 from lms.core.extensions import db
@@ -125,4 +126,7 @@ def move_player(player: LivePlayer, team: LiveTeam | None) -> LivePlayer:
         raise ValidationError(_("This team is not in the session."), field="team_id")
     player.team_id = team.id if team is not None else None
     db.session.flush()
+    session = db.session.get(LiveSession, player.session_id)
+    if session is not None:
+        messages.joined(session)  # the lobby lists on the big screen and the console show teams
     return player

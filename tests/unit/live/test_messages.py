@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from live.services import answers, joining, messages, sessions
+from live.services import answers, joining, messages, sessions, teams
 from lms.core import push
 from tests.factories import UserFactory
 from tests.unit.live.helpers import right, wrong
@@ -69,6 +69,22 @@ def test_messages_carry_what_each_page_needs(db, make_session, sent):
     assert good_phones["results"] == {str(good.id): [100, 1, 100, 1]}  # its own bucket's only
     assert bad_phones["results"] == {str(bad.id): [0, 2, 0, 0]}
     assert messages.channel(session) == main
+
+
+def test_moving_a_player_to_another_team_reaches_the_lobby_lists(db, make_session, sent):
+    session = make_session(mode="teams", team_names=("Red", "Blue"))
+    player = joining.join(session.pin, user=UserFactory(display_name="Ann"))
+    blue = next(team for team in session.teams if team.name == "Blue")
+    sent.clear()
+    teams.move_player(player, blue)
+    assert sent == [
+        (
+            f"live-{session.id}-screen",
+            {"kind": "players", "player_count": 1, "players": [
+                {"id": player.id, "name": "Ann", "team": "Blue"}
+            ]},
+        )
+    ]  # fmt: skip
 
 
 def test_a_stage_session_publishes_no_phone_buckets(db, sent):
