@@ -1,7 +1,8 @@
 """Which logins a site offers (local passwords, LDAP, OpenID Connect) and their settings.
 
 Admins change them at run time (site settings). Secrets (the LDAP bind password, the OIDC
-client secret) stay as they are when a form leaves them empty. A wrong setting never locks
+client secret) stay as they are when a form leaves them empty, and are stored sealed with a
+key derived from ``SECRET_KEY`` (``lms.core.sealing``). A wrong setting never locks
 anyone out: administrators always sign in with their local password (see ``auth``).
 """
 
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from lms.accounts.models import ROLE_VALUES, Role
 from lms.accounts.services.org_units import split_path
 from lms.core.errors import ValidationError
+from lms.core.sealing import seal, unseal
 from lms.core.settings import get_setting, set_setting
 
 METHODS_KEY = "accounts.login_methods"
@@ -26,6 +28,7 @@ OIDC_KEY = "accounts.oidc"
 RULE_ARROW = "->"
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 ROLE_RANK = {Role.MEMBER.value: 0, Role.ORGANIZER.value: 1, Role.ADMIN.value: 2}
+SECRET_FIELDS = ("bind_password", "client_secret")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,19 @@ S = TypeVar("S", LoginMethods, LdapSettings, OidcSettings)
 def _load(kind: type[S], key: str) -> S:
     stored = get_setting(key) or {}
     names = {field.name for field in dataclasses.fields(kind)}
-    return kind(**{name: value for name, value in stored.items() if name in names})
+    values = {name: value for name, value in stored.items() if name in names}
+    for name in SECRET_FIELDS:
+        if isinstance(values.get(name), str):
+            values[name] = unseal(values[name])
+    return kind(**values)
+
+
+def _stored(settings: LdapSettings | OidcSettings) -> dict[str, object]:
+    values = dataclasses.asdict(settings)
+    for name in SECRET_FIELDS:
+        if name in values:
+            values[name] = seal(values[name])
+    return values
 
 
 def login_methods() -> LoginMethods:
@@ -215,8 +230,8 @@ def configure(methods: LoginMethods, ldap: LdapSettings, oidc: OidcSettings) -> 
     ldap = check_ldap(ldap, required=methods.ldap)
     oidc = check_oidc(oidc, required=methods.oidc)
     set_setting(METHODS_KEY, dataclasses.asdict(methods))
-    set_setting(LDAP_KEY, dataclasses.asdict(ldap))
-    set_setting(OIDC_KEY, dataclasses.asdict(oidc))
+    set_setting(LDAP_KEY, _stored(ldap))
+    set_setting(OIDC_KEY, _stored(oidc))
 
 
 def highest_role(values: list[str], rules: list[tuple[str, str]]) -> str | None:
