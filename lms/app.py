@@ -28,7 +28,7 @@ from live import stage_models as live_stage_models
 from live import stage_views as live_stage_views
 from live import views as live_views
 from lms import files, notification_signals
-from lms.accounts import admin_login, admin_units, admin_users, oidc_views, push_views
+from lms.accounts import admin_login, admin_units, admin_users, app_tokens, oidc_views, push_views
 from lms.accounts import api as accounts_api
 from lms.accounts import views as accounts_views
 from lms.accounts.locale import select_locale
@@ -104,6 +104,7 @@ PAGE_BLUEPRINTS = (
     admin_units.settings_bp,
     admin_login.bp,
     oidc_views.bp,
+    app_tokens.bp,
     course_views.bp,
     course_authoring.bp,
     activity_views.bp,

@@ -209,6 +209,7 @@ def _member_stops(demo: _Demo) -> list[Stop]:
         Stop(MEMBER, "reports.index"),
         Stop(MEMBER, "reports.course", {"course_id": course.id}),
         Stop(MEMBER, "accounts.profile"),
+        Stop(MEMBER, "app_tokens.page"),
         Stop(MEMBER, "accounts.change_password"),
         Stop(MEMBER, "courses.course", {"course_id": 999999}, status=404, label="missing"),
     ]

@@ -143,6 +143,9 @@ AUDIENCE: dict[str, str | frozenset[str]] = {
     "questions_api.list_questions": STAFF,
     "questions_api.create_question": STAFF,
     "calendar.page": AUTHENTICATED,
+    "app_tokens.page": AUTHENTICATED,
+    "app_tokens.new": AUTHENTICATED,
+    "app_tokens.revoke": AUTHENTICATED,
     "calendar.reset": AUTHENTICATED,
     "calendar.feed": PUBLIC,  # the secret address is the key; calendar apps have no session
     "calendar.activity": AUTHENTICATED,
@@ -238,6 +241,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         else objects["item"].id,
         "fmt": "csv",
         "webhook_id": 1,  # none: an admin gets a 404
+        "token_id": 1,  # none: nothing is signed out
     }
     values.update(quiz_url_values(objects))
     values.update(competition_results_audience.url_values(objects))

@@ -5,7 +5,7 @@ user's unit. An answer is kept under the "people" version stamp (``people_stamp`
 token, or deactivating, renaming, moving or giving another role to a member, or editing a unit,
 in any worker, bumps it, and every worker asks the database again at once. The versions cost one
 tiny statement per request, shared with the other memories. ``API_TOKEN_CACHE_SECONDS``
-(default 5; 0 turns the memory off) bounds only what a change made behind the app's back (SQL
+(default 60; 0 turns the memory off) bounds only what a change made behind the app's back (SQL
 by hand) leaves. Entries are keyed by the database and the token's SHA-256, never by the
 secret, and hold detached copies that each request merges into its own session without a query.
 """

@@ -59,6 +59,31 @@ def user_for_api_token(secret: str) -> User | None:
 
 def revoke_api_token(secret: str) -> bool:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    return _revoke(token)
+
+
+def active_api_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens that still sign an app in, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(),
+            )
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_api_token_of(user: User, token_id: int) -> bool:
+    """Sign out the app holding the user's token ``token_id`` (another user's: nothing)."""
+    token = db.session.get(ApiToken, token_id)
+    return _revoke(token if token is not None and token.user_id == user.id else None)
+
+
+def _revoke(token: ApiToken | None) -> bool:
     if token is None or token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
