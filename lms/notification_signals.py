@@ -1,5 +1,6 @@
 """The roof connects what domains announce to the notification centre (DESIGN.md section 3):
-a grade given by hand, results published, points awarded by hand or for a competition place.
+a grade given by hand, results published, points awarded by hand or for a competition place,
+the directory's email address at sign-in.
 Domains never import lms.notifications; lms.notifications never imports them."""
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from flask_babel import gettext as _
 
 from competitions.models import Award, Competition
 from competitions.signals import results_published
+from lms.accounts.signals import directory_email
+from lms.core.errors import ValidationError
 from lms.notifications.kinds import Kind
-from lms.notifications.services import notify
+from lms.notifications.services import email_of, notify, set_email
 from lms.points.models import PointEntry
 from lms.points.rules import RULES
 from lms.points.signals import points_awarded
@@ -82,7 +85,17 @@ def _on_points_awarded(_sender: Any = None, *, entry: PointEntry, **_extra: Any)
     )
 
 
+def _on_directory_email(_sender: Any = None, *, user: Any, email: str, **_extra: Any) -> None:
+    """A member's email notifications go to the directory's address unless they chose one."""
+    if email_of(user) is None:
+        try:
+            set_email(user, email)
+        except ValidationError:
+            return  # an address this site would not send to: the member may type one
+
+
 def connect() -> None:
+    directory_email.connect(_on_directory_email)
     grade_released.connect(_on_grade_released)
     results_published.connect(_on_results_published)
     points_awarded.connect(_on_points_awarded)

@@ -34,6 +34,7 @@ class Person:
     ou: str = ""  # "sales": uid=...,ou=sales,ou=people
     department: str = ""
     employee_type: str = ""
+    mail: str = ""
 
     @property
     def dn(self) -> str:
@@ -42,7 +43,7 @@ class Person:
 
 
 PEOPLE = (
-    Person("alice", "王丽", "alice-pass", ou="sales", department="SALES"),
+    Person("alice", "王丽", "alice-pass", ou="sales", department="SALES", mail="alice@example.org"),
     Person("bob", "Bob Li", "bob-pass", ou="engineering", department="ENG"),
     Person("carol", "Carol Zhao", "carol-pass", employee_type="left"),
 )
@@ -68,6 +69,8 @@ def person_ldif(person: Person) -> str:
         lines.append(f"departmentNumber: {person.department}")
     if person.employee_type:
         lines.append(f"employeeType: {person.employee_type}")
+    if person.mail:
+        lines.append(f"mail: {person.mail}")
     return "\n".join(lines)
 
 

@@ -28,9 +28,11 @@ CLIENT_ID = "lms-test"
 CLIENT_SECRET = "lms-test-secret"
 PEOPLE = {
     "li.na": {"sub": "sub-li-na", "preferred_username": "li.na", "name": "李娜",
-              "department": "SALES", "groups": ["staff", "lms-organizers"]},
+              "department": "SALES", "groups": ["staff", "lms-organizers"],
+              "email": "li.na@example.org", "email_verified": True},
     "wang": {"sub": "sub-wang", "preferred_username": "wang", "name": "Wang Wei",
-             "department": "ENG", "groups": ["staff"]},
+             "department": "ENG", "groups": ["staff"],
+             "email": "wang@example.org", "email_verified": False},
 }  # fmt: skip
 
 

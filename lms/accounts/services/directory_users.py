@@ -23,7 +23,7 @@ from lms.accounts.services.users import (
     update_user,
     user_by_username,
 )
-from lms.accounts.signals import unit_assigned
+from lms.accounts.signals import directory_email, unit_assigned
 from lms.core.clock import utcnow
 from lms.core.errors import ConflictError, DomainError, PermissionDeniedError
 from lms.core.extensions import db
@@ -48,6 +48,7 @@ class DirectoryPerson:
     unit_path: str | None  # None: not mapped (the default unit, or the account's own)
     default_unit: str = ""
     adopt_local: bool = False
+    email: str = ""  # the directory's address for the person ("": none given)
 
 
 def linked_user(source: AuthSource, external_id: str) -> User | None:
@@ -133,6 +134,8 @@ def sign_in(person: DirectoryPerson, *, login: bool = True) -> User:
     if login:
         user.last_login_at = utcnow()
     db.session.flush()
+    if person.email:
+        directory_email.send(user=user, email=person.email)
     return user
 
 

@@ -102,7 +102,7 @@ def _filter(settings: LdapSettings, username: str) -> str:
 
 
 def _attributes(settings: LdapSettings) -> list[str]:
-    names = {settings.name_attribute, "memberOf"}
+    names = {settings.name_attribute, "memberOf", "mail"}
     if settings.unit_attribute:
         names.add(settings.unit_attribute)
     return sorted(name for name in names if name)
@@ -203,6 +203,7 @@ def person_of(
         unit_path=_unit_path(settings, entry),
         default_unit=settings.default_unit,
         adopt_local=settings.adopt_local,
+        email=entry.first("mail"),
     )
 
 

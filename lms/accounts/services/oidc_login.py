@@ -173,7 +173,14 @@ def person_of(claims: dict[str, Any], settings: OidcSettings) -> DirectoryPerson
                               parse_rules(settings.unit_rules, field="oidc_unit_rules")),
         default_unit=settings.default_unit,
         adopt_local=settings.adopt_local,
+        email=_verified_email(claims),
     )  # fmt: skip
+
+
+def _verified_email(claims: dict[str, Any]) -> str:
+    """The ``email`` claim, unless the provider says it is not verified."""
+    emails = _values(claims, "email")
+    return emails[0] if emails and claims.get("email_verified") is not False else ""
 
 
 def _userinfo(client: OAuth2Session, url: str, subject: str) -> dict[str, Any]:

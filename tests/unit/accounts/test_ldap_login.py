@@ -19,6 +19,7 @@ from lms.accounts.services.login_methods import (
     ldap_settings,
 )
 from lms.core.errors import ConflictError, ValidationError
+from lms.notifications.services import email_of, set_email
 from tests.factories import PASSWORD, UserFactory
 from tests.ldap_fixtures import ADMIN_DN, ADMIN_PASSWORD, BASE_DN, Person
 
@@ -61,8 +62,10 @@ def test_first_login_creates_the_account_from_the_directory(ldap_on, clock):
     assert alice.auth_source == AuthSource.LDAP.value
     assert alice.external_id == f"uid=alice,ou=sales,ou=people,{BASE_DN}"
     assert alice.last_login_at == clock.now
+    assert email_of(alice) == "alice@example.org"  # the directory's mail, for notifications
     bob = auth.authenticate("bob", "bob-pass")
     assert (bob.role, bob.unit.path) == ("organizer", "Example")  # the nearer OU rule
+    assert email_of(bob) is None  # no mail in the directory
     # The directory's password only: wrong, empty, or a filter wildcard never sign in.
     assert auth.authenticate("bob", "alice-pass") is None
     assert auth.authenticate("alice", "") is None
@@ -212,3 +215,21 @@ def test_ldaps_checks_the_server_certificate(ldap_on):
         ldap_login.check_connection(directory_settings(ldap_on.ldaps_url))
     with pytest.raises(ValidationError, match="PEM"):
         use_ldap(ldap_on.url, ca_certificate="not a certificate")
+
+
+def test_the_directorys_address_never_replaces_the_members_own(db):
+    """Email notifications go to the directory's address when the member has none; one the
+    member typed stays, and an address this site would not send to is ignored."""
+    person = DirectoryPerson(
+        source=AuthSource.LDAP, external_id="uid=zoe", username="zoe", display_name="Zoe",
+        role=None, unit_path=None, email="zoe@example.org",
+    )  # fmt: skip
+    zoe = directory_users.sign_in(person)
+    assert email_of(zoe) == "zoe@example.org"
+    set_email(zoe, "zoe@home.example")
+    directory_users.sign_in(person)
+    assert email_of(zoe) == "zoe@home.example"
+    odd = directory_users.sign_in(
+        dataclasses.replace(person, external_id="uid=odd", username="odd", email="not an address")
+    )
+    assert email_of(odd) is None

@@ -13,6 +13,7 @@ from lms.accounts.services import oidc_login
 from lms.accounts.services.directory_users import DirectoryError
 from lms.accounts.services.login_methods import LdapSettings, LoginMethods, OidcSettings, configure
 from lms.core.extensions import db as database
+from lms.notifications.services import email_of
 from tests.factories import PASSWORD, UserFactory
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
 
@@ -61,6 +62,7 @@ def test_the_provider_signs_people_in_and_claims_map_to_role_and_unit(client, oi
     user = database.session.query(User).filter_by(username="li.na").one()
     assert (user.display_name, user.role, user.unit.path) == ("李娜", "organizer", "Example/Sales")
     assert (user.auth_source, user.external_id) == ("oidc", "sub-li-na")
+    assert email_of(user) == "li.na@example.org"  # verified: email notifications go there
     assert client.get("/profile").status_code == 200  # logged in
     client.post("/logout")
     oidc_on.people["li.na"] = {**oidc_on.people["li.na"], "name": "李娜娜", "groups": []}
@@ -74,6 +76,7 @@ def test_the_provider_signs_people_in_and_claims_map_to_role_and_unit(client, oi
     assert sign_in_at_provider(client, "wang").headers["Location"] == "/"
     wang = database.session.query(User).filter_by(username="wang").one()
     assert (wang.role, wang.unit.path) == ("member", "Example")  # no rule: the default unit
+    assert email_of(wang) is None  # the provider says the address is not verified
 
 
 def test_an_account_deactivated_here_stays_out(client, oidc_on):
