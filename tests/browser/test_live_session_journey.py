@@ -27,9 +27,12 @@ WAIT = 8000  # ms: a pushed change shows well within this
 
 
 BARS_IN_PROPORTION = """() => {
-  const width = (text) => [...document.querySelectorAll("[data-bars] li")]
-    .find((bar) => bar.textContent.includes(text))
-    .querySelector(".bar-fill").getBoundingClientRect().width;
+  const width = (text) => {
+    const bar = [...document.querySelectorAll("[data-bars] li")]
+      .find((item) => item.textContent.includes(text));
+    const fill = bar && bar.querySelector(".bar-fill");
+    return fill ? fill.getBoundingClientRect().width : 0;
+  };
   return width("Lyon") > 0 && width("Paris") > 1.5 * width("Lyon");
 }"""
 

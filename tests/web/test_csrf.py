@@ -61,6 +61,7 @@ def _url(app: Flask, endpoint: str, rule_text: str, objects: dict[str, Any]) -> 
         if endpoint.startswith("activities.")
         else objects["item"].id,
         "webhook_id": 1,
+        "token_id": 1,
     }
     values.update(quiz_url_values(objects))
     values = {
