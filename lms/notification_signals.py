@@ -13,9 +13,8 @@ from flask_babel import gettext as _
 from competitions.models import Award, Competition
 from competitions.signals import results_published
 from lms.accounts.signals import directory_email
-from lms.core.errors import ValidationError
 from lms.notifications.kinds import Kind
-from lms.notifications.services import email_of, notify, set_email
+from lms.notifications.services import adopt_directory_email, notify
 from lms.points.models import PointEntry
 from lms.points.rules import RULES
 from lms.points.signals import points_awarded
@@ -86,12 +85,7 @@ def _on_points_awarded(_sender: Any = None, *, entry: PointEntry, **_extra: Any)
 
 
 def _on_directory_email(_sender: Any = None, *, user: Any, email: str, **_extra: Any) -> None:
-    """A member's email notifications go to the directory's address unless they chose one."""
-    if email_of(user) is None:
-        try:
-            set_email(user, email)
-        except ValidationError:
-            return  # an address this site would not send to: the member may type one
+    adopt_directory_email(user, email)
 
 
 def connect() -> None:

@@ -238,6 +238,19 @@ def email_of(user: User) -> str | None:
     return row.email if row else None
 
 
+def adopt_directory_email(user: User, email: str) -> bool:
+    """The directory's address becomes the member's when they never chose one (an address they
+    typed, or one they emptied to get no email, stays); one the site would not send to is
+    left out. Whether it was taken."""
+    if db.session.get(NotificationAddress, user.id) is not None:
+        return False
+    try:
+        set_email(user, email)
+    except ValidationError:
+        return False
+    return True
+
+
 def set_email(user: User, email: str | None) -> None:
     """Where the member's email notifications go (empty: nowhere)."""
     email = (email or "").strip() or None

@@ -233,3 +233,6 @@ def test_the_directorys_address_never_replaces_the_members_own(db):
         dataclasses.replace(person, external_id="uid=odd", username="odd", email="not an address")
     )
     assert email_of(odd) is None
+    set_email(odd, "")  # emptied on purpose: no email at all, which the directory respects
+    directory_users.sign_in(dataclasses.replace(person, external_id="uid=odd", username="odd"))
+    assert email_of(odd) is None
